@@ -1,0 +1,26 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppEnvironment } from './core/config/app-environment';
+import { ServerOptions } from './core/config/server-options';
+import { CoreModule } from './core/core.module';
+import { EventModule } from './event/event.module';
+import { GlobalModule } from './global/global.module';
+import { InstanceModule } from './instance/instance.module';
+import { LogModule } from './log/log.module';
+import { ProjectModule } from './project/project.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(env: AppEnvironment, server: ServerOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CoreModule.forRoot(env, server),
+        GlobalModule,
+        EventModule,
+        ProjectModule,
+        InstanceModule,
+        LogModule,
+      ],
+    };
+  }
+}

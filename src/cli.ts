@@ -1,0 +1,157 @@
+#!/usr/bin/env node
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { spawn } from 'node:child_process';
+import type { Logger } from 'pino';
+import { AppEnvironment, LOG_LEVELS, parseLogLevel } from './core/config/app-environment';
+import { DEFAULT_SERVER_OPTIONS, ServerOptions } from './core/config/server-options';
+import { MdnsPublication, publishMdns } from './core/http/mdns';
+import { createPinoLogger } from './core/logging/pino-logger.service';
+import { createApp, DOC_UI_PATH } from './main';
+
+/** Longest a graceful shutdown may take before the process exits anyway. */
+const SHUTDOWN_GRACE_MS = 4_000;
+
+interface ServeFlags {
+  port: number;
+  hostname?: string;
+  mdns: boolean;
+  mdnsDomain: string;
+  cors: string[];
+  logLevel?: string;
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535)
+    throw new InvalidArgumentError('must be an integer from 0 to 65535.');
+  return port;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function addServerOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option('--port <number>', 'port to listen on (0 picks a free one)')
+        .default(DEFAULT_SERVER_OPTIONS.port)
+        .argParser(parsePort),
+    )
+    .addOption(
+      new Option('--hostname <string>', 'hostname to listen on').default(
+        undefined,
+        DEFAULT_SERVER_OPTIONS.hostname,
+      ),
+    )
+    .addOption(
+      new Option(
+        '--mdns',
+        'publish the server with mDNS (listens on 0.0.0.0 unless --hostname is given)',
+      ).default(false),
+    )
+    .addOption(
+      new Option('--mdns-domain <string>', 'custom domain name for the mDNS service').default(
+        DEFAULT_SERVER_OPTIONS.mdnsDomain,
+      ),
+    )
+    .addOption(
+      new Option('--cors <origin>', 'additional browser origin to allow (repeatable)')
+        .default([], '[]')
+        .argParser(collect),
+    )
+    .addOption(
+      new Option('--log-level <level>', 'log level (or OPENCODE_LOG_LEVEL)').choices(LOG_LEVELS),
+    );
+}
+
+async function serve(flags: ServeFlags, openBrowser: boolean): Promise<void> {
+  const baseEnv = new AppEnvironment();
+  const logLevel = parseLogLevel(flags.logLevel) ?? baseEnv.logLevel;
+  const logger = createPinoLogger(logLevel);
+  const server: ServerOptions = {
+    port: flags.port,
+    // Peers on the network cannot reach a loopback address, so mDNS implies every interface.
+    hostname: flags.hostname ?? (flags.mdns ? '0.0.0.0' : DEFAULT_SERVER_OPTIONS.hostname),
+    mdns: flags.mdns,
+    mdnsDomain: flags.mdnsDomain,
+    cors: flags.cors,
+  };
+  const app = await createApp({ env: baseEnv, server, logger });
+  await app.listen(server.port, server.hostname);
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : server.port;
+  const url = `http://${server.hostname}:${port}`;
+  process.stdout.write(`opencode server listening on ${url}\n`);
+  const mdns = server.mdns ? publishMdns(port, server.mdnsDomain, logger) : undefined;
+  if (openBrowser) announceBrowsableApi(url, logger);
+  handleShutdownSignals(() => app.close(), mdns, logger);
+}
+
+function announceBrowsableApi(url: string, logger: Logger): void {
+  const docUrl = `${url.replace('0.0.0.0', '127.0.0.1')}${DOC_UI_PATH}/`;
+  process.stdout.write(`API browser: ${docUrl}\n`);
+  if (!process.env.DISPLAY && !process.env.WAYLAND_DISPLAY && process.platform === 'linux') return;
+  const opener =
+    process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
+  const child = spawn(opener, [docUrl], { stdio: 'ignore', detached: true });
+  child.on('error', (error) => logger.warn({ err: String(error) }, 'could not open a browser'));
+  child.unref();
+}
+
+function handleShutdownSignals(
+  close: () => Promise<void>,
+  mdns: MdnsPublication | undefined,
+  logger: Logger,
+): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    setTimeout(() => {
+      logger.warn('shutdown took too long; exiting');
+      logger.flush();
+      process.exit(0);
+    }, SHUTDOWN_GRACE_MS).unref();
+    void Promise.allSettled([mdns?.unpublish(), close()]).then((results) => {
+      for (const result of results) {
+        if (result.status === 'rejected')
+          logger.error({ err: String(result.reason) }, 'shutdown step failed');
+      }
+      logger.flush();
+      process.exit(0);
+    });
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+export function buildCli(): Command {
+  const program = new Command('opencode')
+    .description('opencode server: drive an AI coding agent over HTTP')
+    .showHelpAfterError(false)
+    .exitOverride();
+  addServerOptions(program.command('serve').description('start a headless opencode server')).action(
+    (flags: ServeFlags) => serve(flags, false),
+  );
+  addServerOptions(
+    program.command('web').description('start the server and open its browsable API (Swagger UI)'),
+  ).action((flags: ServeFlags) => serve(flags, true));
+  return program;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const program = buildCli();
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    const code = (error as { exitCode?: number }).exitCode;
+    // commander has already printed its one-line message (or the help text, exit code 0).
+    if (typeof code === 'number') process.exit(code);
+    process.stderr.write(`opencode: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+}
+
+if (require.main === module) void main(process.argv);

@@ -1,0 +1,69 @@
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { Observable, Subject } from 'rxjs';
+import { IdGenerator } from '../id';
+import type { BusEnvelope, BusEventMap, BusEventPayload, BusEventType } from './bus-event';
+
+/** Where an event comes from: an instance (project directory) or, when absent, the server. */
+export interface EventSource {
+  directory: string;
+  projectID: string;
+}
+
+/**
+ * The one event bus. Events are emitted on EventEmitter2 under their type name, so any module can
+ * react with `@OnEvent('session.created')`; a single wildcard listener mirrors them into one
+ * stream that the SSE endpoints filter, so a thousand clients cost one emitter listener.
+ */
+@Injectable()
+export class BusService implements OnModuleDestroy {
+  private readonly stream = new Subject<BusEnvelope>();
+  private sequence = 0;
+  private readonly forward = (_type: string | string[], envelope: unknown) => {
+    if (isEnvelope(envelope)) this.stream.next(envelope);
+  };
+
+  constructor(
+    private readonly emitter: EventEmitter2,
+    private readonly ids: IdGenerator,
+  ) {
+    this.emitter.onAny(this.forward);
+  }
+
+  /** Every event published from now on, in publication order. */
+  get events$(): Observable<BusEnvelope> {
+    return this.stream.asObservable();
+  }
+
+  publish<K extends BusEventType>(
+    source: EventSource | undefined,
+    type: K,
+    properties: BusEventMap[K],
+  ): BusEnvelope<K> {
+    const envelope: BusEnvelope<K> = {
+      seq: this.nextSequence(),
+      ...(source && { directory: source.directory, project: source.projectID }),
+      payload: this.createPayload(type, properties),
+    };
+    this.emitter.emit(type, envelope);
+    return envelope;
+  }
+
+  /** A payload that is sent to one client only (`server.connected`, heartbeats). */
+  createPayload<K extends BusEventType>(type: K, properties: BusEventMap[K]): BusEventPayload<K> {
+    return { id: this.ids.ascending('event'), type, properties };
+  }
+
+  nextSequence(): number {
+    return ++this.sequence;
+  }
+
+  onModuleDestroy(): void {
+    this.emitter.offAny(this.forward);
+    this.stream.complete();
+  }
+}
+
+function isEnvelope(value: unknown): value is BusEnvelope {
+  return typeof value === 'object' && value !== null && 'seq' in value && 'payload' in value;
+}

@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevelName = (typeof LOG_LEVELS)[number];
+
+/** The global directories of the reference's `Path` (XDG base directories + `opencode/`). */
+export interface GlobalPaths {
+  home: string;
+  /** Config files (`opencode.json`, `agent/`, `command/`). */
+  config: string;
+  /** Durable data: the SQLite database, `auth.json`. */
+  data: string;
+  /** Reported as `state` by `GET /path`. */
+  state: string;
+  cache: string;
+}
+
+/**
+ * Everything the server reads from the process environment, read once at start-up.
+ * This is the only place that touches `process.env`; the rest of the code is given this object.
+ */
+export class AppEnvironment {
+  readonly version: string;
+  readonly paths: GlobalPaths;
+  readonly serverUsername: string;
+  /** Basic-auth password; when absent, the server is open (as the reference). */
+  readonly serverPassword: string | undefined;
+  readonly logLevel: LogLevelName;
+  /** The directory the server was started in: the project when a request names none. */
+  readonly defaultDirectory: string;
+  /** Extra config layers, as the reference's `OPENCODE_CONFIG` / `OPENCODE_CONFIG_CONTENT`. */
+  readonly configFile: string | undefined;
+  readonly configContent: string | undefined;
+  /** The raw environment, for features that look variables up by name (provider API keys). */
+  readonly variables: Readonly<Record<string, string | undefined>>;
+
+  constructor(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()) {
+    const home = env.HOME || homedir();
+    const xdg = (name: string, fallback: string) =>
+      join(env[name] || join(home, fallback), 'opencode');
+    this.paths = {
+      home,
+      config: xdg('XDG_CONFIG_HOME', '.config'),
+      data: xdg('XDG_DATA_HOME', '.local/share'),
+      state: xdg('XDG_STATE_HOME', '.local/state'),
+      cache: xdg('XDG_CACHE_HOME', '.cache'),
+    };
+    this.version = readPackageVersion();
+    this.serverUsername = env.OPENCODE_SERVER_USERNAME || 'opencode';
+    this.serverPassword = env.OPENCODE_SERVER_PASSWORD || undefined;
+    this.logLevel = parseLogLevel(env.OPENCODE_LOG_LEVEL ?? env.LOG_LEVEL) ?? 'info';
+    this.defaultDirectory = cwd;
+    this.configFile = env.OPENCODE_CONFIG || undefined;
+    this.configContent = env.OPENCODE_CONFIG_CONTENT || undefined;
+    this.variables = { ...env };
+  }
+}
+
+export function parseLogLevel(value: string | undefined): LogLevelName | undefined {
+  const lower = value?.toLowerCase();
+  return LOG_LEVELS.find((level) => level === lower);
+}
+
+function readPackageVersion(): string {
+  // dist/core/config and src/core/config both sit three levels below package.json.
+  const raw = readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8');
+  return (JSON.parse(raw) as { version: string }).version;
+}

@@ -1,0 +1,48 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { EventEmitterModule } from '@nestjs/event-emitter';
+import { BusService } from './bus/bus.service';
+import { AppEnvironment } from './config/app-environment';
+import { ServerOptions } from './config/server-options';
+import { HttpExceptionFilter } from './errors/http-exception.filter';
+import { InstanceInterceptor } from './http/instance-context';
+import { AppValidationPipe } from './http/validation';
+import { IdGenerator } from './id';
+import { InstanceService } from './instance/instance.service';
+import { ProjectRepository } from './instance/project.repository';
+import { DatabaseService } from './storage/database.service';
+
+export const SERVER_OPTIONS = Symbol('ServerOptions');
+
+/** Cross-cutting services every area uses: environment, bus, storage, instances, HTTP plumbing. */
+@Global()
+@Module({})
+export class CoreModule {
+  static forRoot(env: AppEnvironment, server: ServerOptions): DynamicModule {
+    return {
+      module: CoreModule,
+      imports: [EventEmitterModule.forRoot({ maxListeners: 0 })],
+      providers: [
+        { provide: AppEnvironment, useValue: env },
+        { provide: SERVER_OPTIONS, useValue: server },
+        IdGenerator,
+        BusService,
+        DatabaseService,
+        ProjectRepository,
+        InstanceService,
+        { provide: APP_INTERCEPTOR, useClass: InstanceInterceptor },
+        { provide: APP_FILTER, useClass: HttpExceptionFilter },
+        { provide: APP_PIPE, useClass: AppValidationPipe },
+      ],
+      exports: [
+        AppEnvironment,
+        SERVER_OPTIONS,
+        IdGenerator,
+        BusService,
+        DatabaseService,
+        ProjectRepository,
+        InstanceService,
+      ],
+    };
+  }
+}

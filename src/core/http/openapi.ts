@@ -1,0 +1,87 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { documentedBusEvents } from '../bus/bus-event';
+import { BadRequestErrorDto, ForbiddenPathErrorDto, NotFoundErrorDto } from '../errors/error.dto';
+
+/**
+ * Builds the OpenAPI 3.1 document of every route, in the reference's terms: operation ids from
+ * `@Endpoint`, one `Event` component listing every bus event, and 3.1 nullables.
+ */
+export function buildOpenApiDocument(app: INestApplication, version: string): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('opencode')
+    .setDescription('opencode api')
+    .setVersion(version)
+    .setOpenAPIVersion('3.1.0')
+    .addBasicAuth()
+    .build();
+  const events = [...documentedBusEvents()];
+  const document = SwaggerModule.createDocument(app, config, {
+    autoTagControllers: false,
+    extraModels: [
+      NotFoundErrorDto,
+      BadRequestErrorDto,
+      ForbiddenPathErrorDto,
+      ...events.map(([, type]) => type),
+    ],
+    operationIdFactory: (controller, method) => `${controller}.${method}`,
+  });
+  const schemas = (document.components ??= {}).schemas ?? {};
+  document.components.schemas = schemas;
+  const eventRefs: SchemaObject[] = [];
+  for (const [type, propertiesClass] of events) {
+    const name = eventComponentName(type);
+    schemas[name] = {
+      type: 'object',
+      properties: {
+        id: { type: 'string', pattern: '^evt_' },
+        type: { type: 'string', enum: [type] },
+        properties: { $ref: `#/components/schemas/${propertiesClass.name}` },
+      },
+      required: ['id', 'type', 'properties'],
+    };
+    eventRefs.push({ $ref: `#/components/schemas/${name}` } as SchemaObject);
+  }
+  schemas.Event = { anyOf: eventRefs };
+  schemas.GlobalEvent = {
+    type: 'object',
+    properties: {
+      directory: { type: 'string' },
+      project: { type: 'string' },
+      workspace: { type: 'string' },
+      payload: { $ref: '#/components/schemas/Event' },
+    },
+    required: ['payload'],
+  };
+  return toOpenApi31(document);
+}
+
+/** `session.created` → `EventSessionCreated`; the TUI events keep the reference's dotted names. */
+export function eventComponentName(type: string): string {
+  if (type.startsWith('tui.')) return `Event.${type}`;
+  return (
+    'Event' +
+    type
+      .split(/[.\-_]/)
+      .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+      .join('')
+  );
+}
+
+/**
+ * @nestjs/swagger writes 3.0 schemas (`nullable: true`) even when told the version is 3.1, where
+ * `nullable` is not a keyword: rewrite them as `type: [t, 'null']` or `anyOf [..., null]`.
+ */
+export function toOpenApi31<T>(node: T): T {
+  if (Array.isArray(node)) return node.map((item: unknown) => toOpenApi31(item)) as T;
+  if (typeof node !== 'object' || node === null) return node;
+  const entries = Object.entries(node as Record<string, unknown>).map(
+    ([key, value]) => [key, toOpenApi31(value)] as const,
+  );
+  const out = Object.fromEntries(entries) as Record<string, unknown>;
+  if (out.nullable !== true) return out as T;
+  delete out.nullable;
+  if (typeof out.type === 'string') return { ...out, type: [out.type, 'null'] } as T;
+  return { anyOf: [out, { type: 'null' }] } as T;
+}

@@ -1,0 +1,40 @@
+import { Controller, MessageEvent, Sse } from '@nestjs/common';
+import { Observable } from 'rxjs';
+import { Endpoint } from '../core/http/endpoint.decorator';
+import { CurrentInstance, ServerScoped } from '../core/http/instance-context';
+import type { Instance } from '../core/instance/instance';
+import { EventStreamService } from './event-stream.service';
+
+/** The two server-sent event streams of the bus. */
+@Controller()
+export class EventController {
+  constructor(private readonly streams: EventStreamService) {}
+
+  @Sse('event')
+  @Endpoint({
+    operationId: 'event.subscribe',
+    tag: 'event',
+    summary: 'Subscribe to events',
+    description: 'Get events',
+    responseDescription: 'Event stream',
+    response: { $ref: '#/components/schemas/Event' },
+  })
+  subscribe(@CurrentInstance() instance: Instance): Observable<MessageEvent> {
+    return this.streams.instanceStream(instance);
+  }
+
+  @Sse('global/event')
+  @ServerScoped()
+  @Endpoint({
+    operationId: 'global.event',
+    tag: 'global',
+    summary: 'Get global events',
+    description: 'Subscribe to global events from the OpenCode system using server-sent events.',
+    responseDescription: 'Event stream',
+    response: { $ref: '#/components/schemas/GlobalEvent' },
+    serverScoped: true,
+  })
+  subscribeGlobal(): Observable<MessageEvent> {
+    return this.streams.globalStream();
+  }
+}

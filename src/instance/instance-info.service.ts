@@ -1,0 +1,35 @@
+import { Injectable } from '@nestjs/common';
+import { AppEnvironment } from '../core/config/app-environment';
+import type { Instance } from '../core/instance/instance';
+import { InstanceService } from '../core/instance/instance.service';
+import { currentBranch } from '../core/instance/project-detector';
+import { PathDto, VcsInfoDto } from './dto/path.dto';
+
+@Injectable()
+export class InstanceInfoService {
+  constructor(
+    private readonly env: AppEnvironment,
+    private readonly instances: InstanceService,
+  ) {}
+
+  paths(instance: Instance): PathDto {
+    return {
+      home: this.env.paths.home,
+      state: this.env.paths.state,
+      config: this.env.paths.config,
+      worktree: instance.worktree,
+      directory: instance.directory,
+    };
+  }
+
+  async vcs(instance: Instance): Promise<VcsInfoDto> {
+    if (instance.project.vcs !== 'git') return {};
+    const branch = await currentBranch(instance.worktree);
+    return branch ? { branch } : {};
+  }
+
+  async dispose(instance: Instance): Promise<boolean> {
+    await this.instances.dispose(instance.directory);
+    return true;
+  }
+}

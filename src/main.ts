@@ -1,0 +1,85 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { SwaggerModule } from '@nestjs/swagger';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { AppModule } from './app.module';
+import { AppEnvironment } from './core/config/app-environment';
+import { DEFAULT_SERVER_OPTIONS, ServerOptions } from './core/config/server-options';
+import { registerBasicAuth } from './core/http/auth';
+import { createOriginPolicy } from './core/http/cors';
+import { buildOpenApiDocument } from './core/http/openapi';
+import { createPinoLogger, PinoLoggerService } from './core/logging/pino-logger.service';
+
+export interface CreateAppOptions {
+  env?: AppEnvironment;
+  server?: Partial<ServerOptions>;
+  logger?: Logger;
+}
+
+export const DOC_PATH = '/doc';
+export const DOC_UI_PATH = '/doc/ui';
+
+/** Builds the whole server (routes, auth, CORS, /doc) without listening: used by the CLI and tests. */
+export async function createApp(options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+  const env = options.env ?? new AppEnvironment();
+  const server: ServerOptions = { ...DEFAULT_SERVER_OPTIONS, ...options.server };
+  const logger = options.logger ?? createPinoLogger(env.logLevel);
+  const adapter = new FastifyAdapter({
+    // Open SSE streams would otherwise keep `close()` waiting forever.
+    forceCloseConnections: true,
+    bodyLimit: 50 * 1024 * 1024,
+    maxParamLength: 1000,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(env, server),
+    adapter,
+    {
+      logger: new PinoLoggerService(logger),
+      abortOnError: false,
+    },
+  );
+  const fastify = app.getHttpAdapter().getInstance();
+  if (env.serverPassword) {
+    registerBasicAuth(fastify, { username: env.serverUsername, password: env.serverPassword });
+  }
+  const isAllowedOrigin = createOriginPolicy(server.cors);
+  app.enableCors({
+    origin: (origin, callback) => callback(null, isAllowedOrigin(origin)),
+    credentials: true,
+  });
+  fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done) => {
+    logger.debug(
+      {
+        method: request.method,
+        url: request.url,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      'request',
+    );
+    done();
+  });
+  await app.init();
+  mountDocs(app, fastify, env.version);
+  return app;
+}
+
+/**
+ * `GET /doc` answers the OpenAPI JSON (what generators fetch); a browser asking for HTML is sent
+ * to Swagger UI, whose assets are served locally from `swagger-ui-dist`.
+ */
+function mountDocs(app: NestFastifyApplication, fastify: FastifyInstance, version: string): void {
+  const document = buildOpenApiDocument(app, version);
+  SwaggerModule.setup(DOC_UI_PATH.slice(1), app, document, {
+    jsonDocumentUrl: `${DOC_PATH.slice(1)}/openapi.json`,
+    swaggerOptions: { validatorUrl: null },
+    customSiteTitle: 'opencode server API',
+  });
+  fastify.get(DOC_PATH, (request, reply) => {
+    const accept = request.headers.accept ?? '';
+    if (accept.includes('text/html')) return reply.redirect(`${DOC_UI_PATH}/`, 302);
+    return reply.header('content-type', 'application/json').send(document);
+  });
+}
