@@ -30,7 +30,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     // Open SSE streams would otherwise keep `close()` waiting forever.
     forceCloseConnections: true,
     bodyLimit: 50 * 1024 * 1024,
-    maxParamLength: 1000,
+    routerOptions: { maxParamLength: 1000 },
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(env, server),

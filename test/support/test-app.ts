@@ -1,0 +1,72 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import pino from 'pino';
+import request from 'supertest';
+import type TestAgent from 'supertest/lib/agent';
+import { AppEnvironment } from '../../src/core/config/app-environment';
+import type { ServerOptions } from '../../src/core/config/server-options';
+import { createApp } from '../../src/main';
+import { gitRepo, tempDir } from './fixtures';
+
+export interface TestAppOptions {
+  /** Extra environment variables (e.g. OPENCODE_SERVER_PASSWORD, provider keys). */
+  env?: Record<string, string>;
+  server?: Partial<ServerOptions>;
+  /** The directory the server "starts in"; defaults to a fresh git repository. */
+  directory?: string;
+  /** Reuse the same HOME (and so the same database) as an earlier app: restart tests. */
+  home?: string;
+}
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  /** supertest against the running server. */
+  http: TestAgent;
+  /** Base URL of the listening server (127.0.0.1, a free port). */
+  url: string;
+  home: string;
+  directory: string;
+  env: AppEnvironment;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the real Fastify app on 127.0.0.1 with a free port and temp HOME/XDG directories, so
+ * tests are hermetic: nothing of the developer's machine is read or written.
+ */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const home = options.home ?? tempDir('opencode-home-');
+  const directory = options.directory ?? gitRepo();
+  const env = new AppEnvironment(
+    {
+      PATH: process.env.PATH,
+      HOME: home,
+      XDG_CONFIG_HOME: `${home}/.config`,
+      XDG_DATA_HOME: `${home}/.local/share`,
+      XDG_STATE_HOME: `${home}/.local/state`,
+      XDG_CACHE_HOME: `${home}/.cache`,
+      GIT_CONFIG_NOSYSTEM: '1',
+      GIT_CONFIG_GLOBAL: '/dev/null',
+      ...options.env,
+    },
+    directory,
+  );
+  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const app = await createApp({
+    env,
+    server: { hostname: '127.0.0.1', ...options.server },
+    logger,
+  });
+  await app.listen(0, '127.0.0.1');
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    app,
+    http: request(url),
+    url,
+    home,
+    directory,
+    env,
+    close: () => app.close(),
+  };
+}
