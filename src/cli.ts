@@ -4,14 +4,14 @@ import { spawn } from 'node:child_process';
 import type { Logger } from 'pino';
 import { AppEnvironment, LOG_LEVELS, parseLogLevel } from './core/config/app-environment';
 import { DEFAULT_SERVER_OPTIONS, ServerOptions } from './core/config/server-options';
-import { MdnsPublication, publishMdns } from './core/http/mdns';
+import { isLoopbackHost, MdnsPublication, publishMdns } from './core/http/mdns';
 import { createPinoLogger } from './core/logging/pino-logger.service';
 import { createApp, DOC_UI_PATH } from './main';
 
 /** Longest a graceful shutdown may take before the process exits anyway. */
 const SHUTDOWN_GRACE_MS = 4_000;
 
-interface ServeFlags {
+export interface ServeFlags {
   port: number;
   hostname?: string;
   mdns: boolean;
@@ -61,37 +61,53 @@ function addServerOptions(command: Command): Command {
         .argParser(collect),
     )
     .addOption(
-      new Option('--log-level <level>', 'log level (or OPENCODE_LOG_LEVEL)').choices(LOG_LEVELS),
+      new Option('--log-level <level>', 'log level')
+        .choices(LOG_LEVELS)
+        .default(undefined, 'OPENCODE_LOG_LEVEL, else info'),
     );
 }
 
-async function serve(flags: ServeFlags, openBrowser: boolean): Promise<void> {
-  const baseEnv = new AppEnvironment();
-  const logLevel = parseLogLevel(flags.logLevel) ?? baseEnv.logLevel;
-  const logger = createPinoLogger(logLevel);
-  const server: ServerOptions = {
+/**
+ * The server options the flags ask for. Peers on the network cannot reach a loopback address, so
+ * `--mdns` without `--hostname` listens on every interface.
+ */
+export function resolveServerOptions(flags: ServeFlags): ServerOptions {
+  return {
+    ...DEFAULT_SERVER_OPTIONS,
     port: flags.port,
-    // Peers on the network cannot reach a loopback address, so mDNS implies every interface.
     hostname: flags.hostname ?? (flags.mdns ? '0.0.0.0' : DEFAULT_SERVER_OPTIONS.hostname),
     mdns: flags.mdns,
     mdnsDomain: flags.mdnsDomain,
     cors: flags.cors,
   };
-  const app = await createApp({ env: baseEnv, server, logger });
+}
+
+async function serve(flags: ServeFlags, openBrowser: boolean): Promise<void> {
+  const env = new AppEnvironment();
+  const logLevel = parseLogLevel(flags.logLevel) ?? env.logLevel;
+  const logger = createPinoLogger(logLevel);
+  const server = resolveServerOptions(flags);
+  const app = await createApp({ env, server, logger });
   await app.listen(server.port, server.hostname);
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : server.port;
   const url = `http://${server.hostname}:${port}`;
   process.stdout.write(`opencode server listening on ${url}\n`);
-  const mdns = server.mdns ? publishMdns(port, server.mdnsDomain, logger) : undefined;
-  if (openBrowser) announceBrowsableApi(url, logger);
+  let mdns: MdnsPublication | undefined;
+  if (server.mdns && isLoopbackHost(server.hostname)) {
+    // As the reference: a loopback-only server is not announced to a network that cannot reach it.
+    logger.warn({ hostname: server.hostname }, 'mDNS enabled but hostname is loopback; skipping');
+  } else if (server.mdns) {
+    mdns = publishMdns(port, server.mdnsDomain, logger);
+  }
+  if (openBrowser) announceBrowsableApi(url, env.hasDisplay, logger);
   handleShutdownSignals(() => app.close(), mdns, logger);
 }
 
-function announceBrowsableApi(url: string, logger: Logger): void {
+function announceBrowsableApi(url: string, hasDisplay: boolean, logger: Logger): void {
   const docUrl = `${url.replace('0.0.0.0', '127.0.0.1')}${DOC_UI_PATH}/`;
   process.stdout.write(`API browser: ${docUrl}\n`);
-  if (!process.env.DISPLAY && !process.env.WAYLAND_DISPLAY && process.platform === 'linux') return;
+  if (!hasDisplay) return;
   const opener =
     process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
   const child = spawn(opener, [docUrl], { stdio: 'ignore', detached: true });

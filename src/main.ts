@@ -48,19 +48,25 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   app.enableCors({
     origin: (origin, callback) => callback(null, isAllowedOrigin(origin)),
     credentials: true,
+    // @fastify/cors allows only GET, HEAD and POST by default; the API also uses PUT, PATCH and
+    // DELETE (session.update, session.delete, auth.set), which a browser preflights.
+    methods: ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE', 'OPTIONS'],
   });
-  fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done) => {
-    logger.debug(
-      {
-        method: request.method,
-        url: request.url,
-        status: reply.statusCode,
-        ms: Math.round(reply.elapsedTime),
-      },
-      'request',
-    );
-    done();
-  });
+  // The level is fixed at start-up: no hook at all (so no per-request cost) unless debugging.
+  if (logger.isLevelEnabled('debug')) {
+    fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done) => {
+      logger.debug(
+        {
+          method: request.method,
+          url: request.url,
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime),
+        },
+        'request',
+      );
+      done();
+    });
+  }
   await app.init();
   mountDocs(app, fastify, env.version);
   return app;

@@ -1,11 +1,11 @@
-import { Injectable, MessageEvent } from '@nestjs/common';
+import { Inject, Injectable, MessageEvent } from '@nestjs/common';
 import { filter, interval, map, merge, Observable, share, startWith, takeWhile } from 'rxjs';
 import type { BusEventPayload } from '../core/bus/bus-event';
 import { BusService } from '../core/bus/bus.service';
 import '../core/bus/server.events';
+import type { ServerOptions } from '../core/config/server-options';
+import { SERVER_OPTIONS } from '../core/core.module';
 import type { Instance } from '../core/instance/instance';
-
-export const HEARTBEAT_INTERVAL_MS = 10_000;
 
 /**
  * Turns the bus into SSE frames: `data: <json>` with a process-wide increasing `id:`. Each stream
@@ -13,10 +13,15 @@ export const HEARTBEAT_INTERVAL_MS = 10_000;
  */
 @Injectable()
 export class EventStreamService {
-  /** One timer for every open stream rather than one per client. */
-  private readonly heartbeat$ = interval(HEARTBEAT_INTERVAL_MS).pipe(share());
+  /** One timer for every open stream rather than one per client; stopped when none is open. */
+  private readonly heartbeat$: Observable<number>;
 
-  constructor(private readonly bus: BusService) {}
+  constructor(
+    private readonly bus: BusService,
+    @Inject(SERVER_OPTIONS) server: ServerOptions,
+  ) {
+    this.heartbeat$ = interval(server.heartbeatIntervalMs).pipe(share());
+  }
 
   /** Events of one instance; the stream ends with its `server.instance.disposed`. */
   instanceStream(instance: Instance): Observable<MessageEvent> {

@@ -1,4 +1,4 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { Observable, Subject } from 'rxjs';
 import { IdGenerator } from '../id';
@@ -16,11 +16,27 @@ export interface EventSource {
  * stream that the SSE endpoints filter, so a thousand clients cost one emitter listener.
  */
 @Injectable()
-export class BusService implements OnModuleDestroy {
+export class BusService implements BeforeApplicationShutdown {
   private readonly stream = new Subject<BusEnvelope>();
   private sequence = 0;
+  /**
+   * Envelopes waiting for delivery. A subscriber that publishes while an event is being delivered
+   * would otherwise have its event reach the remaining subscribers before the current one: each
+   * event is delivered to every subscriber before the next starts, so every stream sees the
+   * publication order (and its `id:` lines increase).
+   */
+  private readonly queue: BusEnvelope[] = [];
+  private delivering = false;
   private readonly forward = (_type: string | string[], envelope: unknown) => {
-    if (isEnvelope(envelope)) this.stream.next(envelope);
+    if (!isEnvelope(envelope)) return;
+    this.queue.push(envelope);
+    if (this.delivering) return;
+    this.delivering = true;
+    try {
+      for (let next = this.queue.shift(); next; next = this.queue.shift()) this.stream.next(next);
+    } finally {
+      this.delivering = false;
+    }
   };
 
   constructor(
@@ -58,7 +74,11 @@ export class BusService implements OnModuleDestroy {
     return ++this.sequence;
   }
 
-  onModuleDestroy(): void {
+  /**
+   * Ends every event stream (their HTTP responses end cleanly) once the modules are destroyed,
+   * which is after instances are disposed and their `server.instance.disposed` is delivered.
+   */
+  beforeApplicationShutdown(): void {
     this.emitter.offAny(this.forward);
     this.stream.complete();
   }

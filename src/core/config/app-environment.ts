@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevelName = (typeof LOG_LEVELS)[number];
@@ -33,6 +33,8 @@ export class AppEnvironment {
   /** Extra config layers, as the reference's `OPENCODE_CONFIG` / `OPENCODE_CONFIG_CONTENT`. */
   readonly configFile: string | undefined;
   readonly configContent: string | undefined;
+  /** Whether a graphical session is present, so `opencode web` may open a browser. */
+  readonly hasDisplay: boolean;
   /** The raw environment, for features that look variables up by name (provider API keys). */
   readonly variables: Readonly<Record<string, string | undefined>>;
 
@@ -54,6 +56,8 @@ export class AppEnvironment {
     this.defaultDirectory = cwd;
     this.configFile = env.OPENCODE_CONFIG || undefined;
     this.configContent = env.OPENCODE_CONFIG_CONTENT || undefined;
+    // Linux needs X11 or Wayland for a browser; macOS and Windows always have a desktop.
+    this.hasDisplay = process.platform !== 'linux' || Boolean(env.DISPLAY || env.WAYLAND_DISPLAY);
     this.variables = { ...env };
   }
 }
@@ -63,8 +67,19 @@ export function parseLogLevel(value: string | undefined): LogLevelName | undefin
   return LOG_LEVELS.find((level) => level === lower);
 }
 
+/**
+ * The version of the nearest `package.json` above this file: three levels up from both
+ * `src/core/config` and `dist/core/config`, but searched for so that a build in another
+ * directory (or a bundler flattening the tree) still finds it.
+ */
 function readPackageVersion(): string {
-  // dist/core/config and src/core/config both sit three levels below package.json.
-  const raw = readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8');
-  return (JSON.parse(raw) as { version: string }).version;
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    try {
+      const raw = readFileSync(join(dir, 'package.json'), 'utf8');
+      return (JSON.parse(raw) as { version: string }).version;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    if (dirname(dir) === dir) return '0.0.0';
+  }
 }

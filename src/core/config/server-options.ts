@@ -5,6 +5,11 @@ export interface ServerOptions {
   mdns: boolean;
   mdnsDomain: string;
   cors: string[];
+  /**
+   * Period of the `server.heartbeat` SSE frames. Not a CLI flag: it is an option so tests can
+   * shorten it instead of waiting on real time.
+   */
+  heartbeatIntervalMs: number;
 }
 
 export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
@@ -13,4 +18,5 @@ export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
   mdns: false,
   mdnsDomain: 'opencode.local',
   cors: [],
+  heartbeatIntervalMs: 10_000,
 };

@@ -1,6 +1,13 @@
 import { Bonjour, Service } from 'bonjour-service';
 import type { Logger } from 'pino';
 
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
+
+/** A server listening only here cannot be reached by mDNS peers, so it is not announced. */
+export function isLoopbackHost(hostname: string): boolean {
+  return LOOPBACK_HOSTS.has(hostname);
+}
+
 export interface MdnsPublication {
   unpublish(): Promise<void>;
 }

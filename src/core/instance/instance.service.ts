@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { realpath, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { BusService } from '../bus/bus.service';
@@ -12,9 +12,15 @@ import { ProjectRepository } from './project.repository';
  * directory, shared by every request after, and disposed on demand or at shutdown.
  */
 @Injectable()
-export class InstanceService implements OnApplicationShutdown {
+export class InstanceService implements OnModuleDestroy {
   private readonly logger = new Logger(InstanceService.name);
+  /** By the directory a request named (absolute, as given: symlinks not resolved). */
   private readonly instances = new Map<string, Promise<Instance>>();
+  /**
+   * The real directory each key of `instances` resolved to. A directory reached through a symlink
+   * shares the instance of its real path; disposing either must forget both.
+   */
+  private readonly realDirectories = new Map<string, string>();
 
   constructor(
     private readonly bus: BusService,
@@ -28,32 +34,46 @@ export class InstanceService implements OnApplicationShutdown {
     if (cached) return cached;
     const creating = this.create(requested);
     this.instances.set(requested, creating);
-    // A failed creation must not poison the cache: the next request tries again.
-    creating.catch(() => this.instances.delete(requested));
+    void creating.then(
+      (instance) => this.realDirectories.set(requested, instance.directory),
+      // A failed creation must not poison the cache: the next request tries again.
+      () => this.instances.delete(requested),
+    );
     return creating;
   }
 
   /** Disposes the instance of `directory`, if there is one; the next request recreates it. */
   async dispose(directory: string): Promise<void> {
     const creating = this.instances.get(resolve(directory));
-    if (!creating) return;
-    this.instances.delete(resolve(directory));
-    const instance = await creating;
+    const instance = await creating?.catch(() => undefined);
+    // Someone else disposed it while this call waited: it has published already.
+    if (!instance || instance.disposed) return;
+    for (const [key, real] of this.realDirectories) {
+      if (real !== instance.directory) continue;
+      this.instances.delete(key);
+      this.realDirectories.delete(key);
+    }
     await instance.dispose(this.logger);
     this.bus.publish(instance, 'server.instance.disposed', { directory: instance.directory });
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * Disposes every instance at shutdown while the bus and the database are still up (they close
+   * in later lifecycle phases), so open `/event` streams end with `server.instance.disposed`.
+   */
+  async onModuleDestroy(): Promise<void> {
     const directories = [...this.instances.keys()];
     await Promise.allSettled(directories.map((directory) => this.dispose(directory)));
   }
 
-  private async create(directory: string): Promise<Instance> {
-    const info = await stat(directory).catch(() => undefined);
+  private async create(requested: string): Promise<Instance> {
+    const info = await stat(requested).catch(() => undefined);
     if (!info?.isDirectory()) {
-      throw new BadRequestError(`Directory does not exist: ${directory}`, 'Query', 'directory');
+      throw new BadRequestError(`Directory does not exist: ${requested}`, 'Query', 'directory');
     }
-    const real = await realpath(directory);
+    const real = await realpath(requested);
+    // One instance per real directory, whatever path led to it.
+    if (real !== requested) return this.resolve(real);
     const project = await detectProject(real);
     this.projects.touch(project);
     this.logger.debug(`instance created for ${real} (project ${project.id})`);

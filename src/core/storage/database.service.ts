@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import BetterSqlite3, { Database } from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -13,7 +13,7 @@ export const DATABASE_FILE_NAME = 'opencode.db';
  * Repositories are the only users of `connection`.
  */
 @Injectable()
-export class DatabaseService implements OnModuleDestroy {
+export class DatabaseService implements OnApplicationShutdown {
   private readonly logger = new Logger(DatabaseService.name);
   readonly connection: Database;
   readonly file: string;
@@ -47,7 +47,11 @@ export class DatabaseService implements OnModuleDestroy {
     }
   }
 
-  onModuleDestroy(): void {
+  /**
+   * Closes the database last: after the HTTP server has stopped and every module and instance has
+   * run its clean-up (which may still write).
+   */
+  onApplicationShutdown(): void {
     if (!this.connection.open) return;
     // Fold the WAL back into the main file so a stopped server leaves one self-contained file.
     this.connection.pragma('wal_checkpoint(TRUNCATE)');
