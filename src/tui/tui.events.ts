@@ -1,0 +1,33 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { BusEvent } from '../core/bus/bus-event';
+import { AppendPromptDto } from './dto/append-prompt.dto';
+import { SelectSessionDto } from './dto/select-session.dto';
+import { ShowToastDto } from './dto/show-toast.dto';
+import { TUI_COMMANDS, type TuiCommandName } from './tui-commands';
+
+// The request bodies of the /tui routes are the event payloads (as in the reference), so the
+// events extend the DTOs: one definition documents both.
+
+@BusEvent('tui.prompt.append')
+export class TuiPromptAppendEvent extends AppendPromptDto {}
+
+@BusEvent('tui.command.execute')
+export class TuiCommandExecuteEvent {
+  @ApiProperty({ anyOf: [{ type: 'string', enum: [...TUI_COMMANDS] }, { type: 'string' }] })
+  command: TuiCommandName;
+}
+
+@BusEvent('tui.toast.show')
+export class TuiToastShowEvent extends ShowToastDto {}
+
+@BusEvent('tui.session.select')
+export class TuiSessionSelectEvent extends SelectSessionDto {}
+
+declare module '../core/bus/bus-event' {
+  interface BusEventMap {
+    'tui.prompt.append': TuiPromptAppendEvent;
+    'tui.command.execute': TuiCommandExecuteEvent;
+    'tui.toast.show': TuiToastShowEvent;
+    'tui.session.select': TuiSessionSelectEvent;
+  }
+}
