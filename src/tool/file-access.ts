@@ -1,0 +1,202 @@
+import { realpath, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import * as path from 'node:path';
+import type { Instance } from '../core/instance/instance';
+import { ToolExecutionError, type ToolContext } from './tool.types';
+
+/**
+ * Path handling shared by the file tools: where a model-supplied path points, whether it lies in
+ * the project, and the permission asked before a tool touches anything outside it.
+ */
+
+/** The directory a project's paths are shown relative to: its git worktree, else the directory. */
+export function projectRoot(instance: Instance): string {
+  return instance.worktree === '/' ? instance.directory : instance.worktree;
+}
+
+/** `file` relative to the project root, `/`-separated (tool titles and permission patterns). */
+export function projectRelative(instance: Instance, file: string): string {
+  return toPosix(path.relative(projectRoot(instance), file));
+}
+
+/** An absolute path for what the model named: absolute as given, relative against the directory. */
+export function resolveToolPath(instance: Instance, input: string): string {
+  if (input.includes('\0'))
+    throw new ToolExecutionError(`Invalid path (contains a NUL byte): ${input}`);
+  return path.resolve(instance.directory, input);
+}
+
+/** True when `file` is `root` itself or lies below it (both absolute and normalised). */
+export function isInside(root: string, file: string): boolean {
+  const rel = path.relative(root, file);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/**
+ * True when `file` belongs to the project: below the instance directory, or below the git
+ * worktree (a subdirectory instance still works on its whole repository). A non-git project has
+ * the worktree `/`, which must not make every path "inside".
+ */
+export function isInsideProject(instance: Instance, file: string): boolean {
+  if (isInside(instance.directory, file)) return true;
+  return instance.worktree !== '/' && isInside(instance.worktree, file);
+}
+
+/**
+ * The path with every symlink resolved. A path that does not exist yet is judged by its nearest
+ * existing ancestor, so a file cannot be created through a link that points out of the project.
+ */
+export async function realPathOfNearest(file: string): Promise<string> {
+  const missing: string[] = [];
+  let current = file;
+  for (;;) {
+    try {
+      const real = await realpath(current);
+      return path.join(real, ...missing.reverse());
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const parent = path.dirname(current);
+      if ((code !== 'ENOENT' && code !== 'ENOTDIR') || parent === current) throw error;
+      missing.push(path.basename(current));
+      current = parent;
+    }
+  }
+}
+
+/**
+ * Lets a tool touch `file` only when it lies in the project or the user allowed its directory
+ * (`external_directory`). Containment is judged on both the path as named and its real location,
+ * so a symlink inside the project that points elsewhere is asked about too. A rejected ask throws
+ * and ends the tool call.
+ */
+export async function assertPathAllowed(
+  ctx: ToolContext,
+  file: string,
+  kind: 'file' | 'directory',
+): Promise<void> {
+  const real = await realPathOfNearest(file);
+  if (isInsideProject(ctx.instance, file) && isInsideProject(ctx.instance, real)) return;
+  // The real location is what would be touched, so that is what the user approves.
+  const target = isInsideProject(ctx.instance, real) ? file : real;
+  const dir = kind === 'directory' ? target : path.dirname(target);
+  const pattern = toPosix(path.join(dir, '*'));
+  await ctx.ask({
+    permission: 'external_directory',
+    patterns: [pattern],
+    always: [pattern],
+    metadata: { filepath: file, parentDir: dir },
+  });
+}
+
+/**
+ * Where `.gitignore` rules for a walk of `dir` start: the project root when `dir` lies in it (so
+ * the root's `.gitignore` applies to a subdirectory search), else `dir` itself.
+ */
+export function ignoreAnchorFor(instance: Instance, dir: string): string {
+  const root = projectRoot(instance);
+  return isInside(root, dir) ? root : dir;
+}
+
+/** `fs.stat`, or undefined when nothing is there. */
+export async function statOrUndefined(file: string): Promise<Stats | undefined> {
+  try {
+    return await stat(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw error;
+  }
+}
+
+export function toPosix(p: string): string {
+  return path.sep === '/' ? p : p.split(path.sep).join('/');
+}
+
+/** What is remembered of a file when a session reads it: enough to notice a later change. */
+export interface FileStamp {
+  mtimeMs: number;
+  size: number;
+}
+
+export function stampOf(stats: Stats): FileStamp {
+  return { mtimeMs: stats.mtimeMs, size: stats.size };
+}
+
+/**
+ * Which files each session has read, and how they looked then. `write` and `edit` refuse to
+ * change a file the model has not read, or one that changed on disk since (by the user, a
+ * formatter, another session), so the model never overwrites content it has not seen.
+ *
+ * Also serialises changes to one file: parallel tool calls of a turn that edit the same file run
+ * one after the other, each seeing the previous one's result.
+ *
+ * One tracker serves the whole server; sessions are forgotten with `forgetSession`.
+ */
+export class FileReadTracker {
+  private readonly sessions = new Map<string, Map<string, FileStamp>>();
+  private readonly locks = new Map<string, Promise<unknown>>();
+
+  /** Remembers that `sessionID` has seen `file` (an absolute, real path) as `stamp`. */
+  record(sessionID: string, file: string, stamp: FileStamp): void {
+    let files = this.sessions.get(sessionID);
+    if (!files) {
+      files = new Map();
+      this.sessions.set(sessionID, files);
+    }
+    files.set(file, stamp);
+  }
+
+  lastRead(sessionID: string, file: string): FileStamp | undefined {
+    return this.sessions.get(sessionID)?.get(file);
+  }
+
+  /**
+   * Throws a `ToolExecutionError` the model can act on unless `sessionID` read `file` and it is
+   * unchanged since: same modification time and size as recorded at the read.
+   */
+  async assertReadAndUnchanged(sessionID: string, file: string, shown = file): Promise<void> {
+    const seen = this.lastRead(sessionID, file);
+    if (!seen) {
+      throw new ToolExecutionError(
+        `You must read the file ${shown} with the read tool before changing it. Read it first, then try again.`,
+      );
+    }
+    const now = await statOrUndefined(file);
+    if (!now) {
+      throw new ToolExecutionError(
+        `The file ${shown} no longer exists; it was removed after you read it.`,
+      );
+    }
+    if (now.mtimeMs !== seen.mtimeMs || now.size !== seen.size) {
+      throw new ToolExecutionError(
+        `The file ${shown} has been modified since you last read it (modified ${new Date(now.mtimeMs).toISOString()}, read version from ${new Date(seen.mtimeMs).toISOString()}). Read it again before changing it.`,
+      );
+    }
+  }
+
+  /** Runs `task` once every earlier task for the same file has settled. */
+  async withLock<T>(file: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.locks.get(file) ?? Promise.resolve();
+    const current = previous.then(task, task);
+    const settled = current.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.locks.set(file, settled);
+    try {
+      return await current;
+    } finally {
+      // Only the last task of the chain removes the entry, so the map does not grow.
+      if (this.locks.get(file) === settled) this.locks.delete(file);
+    }
+  }
+
+  forgetSession(sessionID: string): void {
+    this.sessions.delete(sessionID);
+  }
+}
+
+/** What the file tools that change files share. */
+export interface FileToolDeps {
+  tracker: FileReadTracker;
+}
