@@ -37,6 +37,8 @@ interface Poller {
  * posts the answer. The protocol carries no ids, so answers are matched to the requests the client
  * took, oldest first. A request only counts as taken once the poll's answer was handed to the
  * connection: one whose poller went away is put back in line, so a disconnect loses nothing.
+ * (A client that vanishes in the very moment its answer is written can still miss it, as with
+ * any HTTP response: the write succeeds and TCP gives no receipt.)
  */
 export class TuiControlQueue {
   private readonly queued: Entry[] = [];
