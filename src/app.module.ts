@@ -7,6 +7,7 @@ import { GlobalModule } from './global/global.module';
 import { InstanceModule } from './instance/instance.module';
 import { LogModule } from './log/log.module';
 import { ProjectModule } from './project/project.module';
+import { SessionModule } from './session/session.module';
 
 @Module({})
 export class AppModule {
@@ -20,6 +21,7 @@ export class AppModule {
         ProjectModule,
         InstanceModule,
         LogModule,
+        SessionModule,
       ],
     };
   }

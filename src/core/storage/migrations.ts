@@ -29,4 +29,52 @@ export const MIGRATIONS: readonly Migration[] = [
         );
       `),
   },
+  {
+    version: 2,
+    name: 'sessions, messages, parts, todos',
+    // Columns hold what is filtered, sorted or joined on; `data` holds the whole JSON object as
+    // the API returns it, so reads need no re-assembly. Deleting a session cascades to its child
+    // sessions, messages, parts and todos; a part must belong to a message of its own session.
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE session (
+          id TEXT PRIMARY KEY,
+          project_id TEXT NOT NULL,
+          parent_id TEXT REFERENCES session (id) ON DELETE CASCADE,
+          directory TEXT NOT NULL,
+          path TEXT,
+          title TEXT NOT NULL,
+          time_created INTEGER NOT NULL,
+          time_updated INTEGER NOT NULL,
+          data TEXT NOT NULL
+        );
+        CREATE INDEX session_project_updated ON session (project_id, time_updated DESC, id);
+        CREATE INDEX session_parent ON session (parent_id);
+
+        CREATE TABLE message (
+          id TEXT PRIMARY KEY,
+          session_id TEXT NOT NULL REFERENCES session (id) ON DELETE CASCADE,
+          data TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX message_session ON message (session_id, id);
+
+        CREATE TABLE part (
+          id TEXT PRIMARY KEY,
+          session_id TEXT NOT NULL,
+          message_id TEXT NOT NULL,
+          data TEXT NOT NULL,
+          FOREIGN KEY (session_id, message_id) REFERENCES message (session_id, id) ON DELETE CASCADE
+        );
+        CREATE INDEX part_session_message ON part (session_id, message_id, id);
+
+        CREATE TABLE todo (
+          session_id TEXT NOT NULL REFERENCES session (id) ON DELETE CASCADE,
+          position INTEGER NOT NULL,
+          content TEXT NOT NULL,
+          status TEXT NOT NULL,
+          priority TEXT NOT NULL,
+          PRIMARY KEY (session_id, position)
+        ) WITHOUT ROWID;
+      `),
+  },
 ];

@@ -1,0 +1,68 @@
+import { Controller, Delete, Get, Param, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { Endpoint } from '../core/http/endpoint.decorator';
+import { CurrentInstance } from '../core/http/instance-context';
+import type { Instance } from '../core/instance/instance';
+import { MessageWithPartsDto } from './dto/message-with-parts.dto';
+import {
+  ListMessagesQueryDto,
+  MessageParamsDto,
+  SessionParamsDto,
+} from './dto/session-request.dto';
+import { MessageService } from './message.service';
+import { announceNextPage } from './paging';
+
+/** The read side of a session's messages (prompts are posted by the agent loop's routes). */
+@Controller('session/:sessionID/message')
+export class MessageController {
+  constructor(private readonly messages: MessageService) {}
+
+  @Get()
+  @Endpoint({
+    operationId: 'session.messages',
+    tag: 'session',
+    summary: 'Get session messages',
+    description: 'Retrieve all messages in a session, including user prompts and AI responses.',
+    response: [MessageWithPartsDto],
+    responseDescription: 'List of messages',
+    notFound: true,
+  })
+  list(
+    @Param() params: SessionParamsDto,
+    @Query() query: ListMessagesQueryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): MessageWithPartsDto[] {
+    const page = this.messages.page(params.sessionID, query);
+    if (page.nextBefore) announceNextPage(reply, 'before', page.nextBefore);
+    return page.items;
+  }
+
+  @Get(':messageID')
+  @Endpoint({
+    operationId: 'session.message',
+    tag: 'session',
+    summary: 'Get message',
+    description: 'Retrieve a specific message from a session by its message ID.',
+    response: MessageWithPartsDto,
+    responseDescription: 'Message',
+    notFound: true,
+  })
+  get(@Param() params: MessageParamsDto): MessageWithPartsDto {
+    return this.messages.getMessage(params.sessionID, params.messageID);
+  }
+
+  @Delete(':messageID')
+  @Endpoint({
+    operationId: 'session.deleteMessage',
+    tag: 'session',
+    summary: 'Delete message',
+    description:
+      'Permanently delete a specific message and all of its parts from a session without reverting file changes.',
+    response: 'boolean',
+    responseDescription: 'Successfully deleted message',
+    notFound: true,
+  })
+  delete(@CurrentInstance() instance: Instance, @Param() params: MessageParamsDto): boolean {
+    return this.messages.deleteMessage(instance, params.sessionID, params.messageID);
+  }
+}

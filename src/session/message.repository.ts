@@ -1,0 +1,209 @@
+import { Injectable } from '@nestjs/common';
+import { SqliteError, type Statement } from 'better-sqlite3';
+import { DatabaseService } from '../core/storage/database.service';
+import type { MessageInfo } from './dto/message.dto';
+import type { MessageWithParts } from './dto/message-with-parts.dto';
+import type { Part } from './dto/part.dto';
+
+/** Outcome of storing a message or part. */
+export type SaveResult =
+  | 'saved'
+  /** The session (for a message) or the message (for a part) does not exist. */
+  | 'missing-owner'
+  /** The id exists under another session or message: ids are never moved. */
+  | 'id-conflict';
+
+export interface MessagePageQuery {
+  /** The newest `limit` messages (of those before `before`); all when absent. */
+  limit?: number;
+  /** Only messages whose id sorts before this one (older). */
+  before?: string;
+}
+
+export interface MessagePage {
+  /** Oldest first. */
+  items: MessageWithParts[];
+  /** Whether older messages than the first item exist. */
+  more: boolean;
+}
+
+/**
+ * Storage of messages and their parts. Services depend on this abstract class only; every
+ * method is atomic on its own, and services group several in `DatabaseService.transaction`.
+ * Message and part ids sort by creation time, so id order is conversation order.
+ */
+export abstract class MessageRepository {
+  abstract saveMessage(info: MessageInfo): SaveResult;
+  abstract savePart(part: Part): SaveResult;
+  abstract getMessage(sessionID: string, messageID: string): MessageWithParts | undefined;
+  abstract getPart(sessionID: string, partID: string): Part | undefined;
+  abstract page(sessionID: string, query: MessagePageQuery): MessagePage;
+  /** Deletes the message and its parts; false when it is not a message of the session. */
+  abstract deleteMessage(sessionID: string, messageID: string): boolean;
+  abstract deletePart(sessionID: string, messageID: string, partID: string): boolean;
+}
+
+interface MessageRow {
+  id: string;
+  data: string;
+}
+
+interface PartRow {
+  message_id: string;
+  data: string;
+}
+
+/** SQLite message and part tables: JSON in `data`, ids and owners in indexed columns. */
+@Injectable()
+export class SqliteMessageRepository extends MessageRepository {
+  // Prepared once: the agent loop saves a streaming part many times a second.
+  private readonly statements: {
+    upsertMessage: Statement<[string, string, string]>;
+    upsertPart: Statement<[string, string, string, string]>;
+    getMessage: Statement<[string, string], MessageRow>;
+    getPart: Statement<[string, string], { data: string }>;
+    partsOfMessage: Statement<[string, string], PartRow>;
+    allMessages: Statement<[string], MessageRow>;
+    allParts: Statement<[string], PartRow>;
+    newestMessages: Statement<[string, number], MessageRow>;
+    newestMessagesBefore: Statement<[string, string, number], MessageRow>;
+    partsBetween: Statement<[string, string, string], PartRow>;
+    hasOlder: Statement<[string, string], { found: number }>;
+    deleteMessage: Statement<[string, string]>;
+    deletePart: Statement<[string, string, string]>;
+  };
+
+  constructor(db: DatabaseService) {
+    super();
+    const sql = db.connection;
+    this.statements = {
+      // The conflict update only applies within the same owner, so an id is never moved.
+      upsertMessage: sql.prepare(
+        `INSERT INTO message (id, session_id, data) VALUES (?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET data = excluded.data
+         WHERE message.session_id = excluded.session_id`,
+      ),
+      upsertPart: sql.prepare(
+        `INSERT INTO part (id, session_id, message_id, data) VALUES (?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET data = excluded.data
+         WHERE part.session_id = excluded.session_id AND part.message_id = excluded.message_id`,
+      ),
+      getMessage: sql.prepare('SELECT id, data FROM message WHERE session_id = ? AND id = ?'),
+      getPart: sql.prepare('SELECT data FROM part WHERE session_id = ? AND id = ?'),
+      partsOfMessage: sql.prepare(
+        'SELECT message_id, data FROM part WHERE session_id = ? AND message_id = ? ORDER BY id',
+      ),
+      allMessages: sql.prepare('SELECT id, data FROM message WHERE session_id = ? ORDER BY id'),
+      allParts: sql.prepare(
+        'SELECT message_id, data FROM part WHERE session_id = ? ORDER BY message_id, id',
+      ),
+      newestMessages: sql.prepare(
+        'SELECT id, data FROM message WHERE session_id = ? ORDER BY id DESC LIMIT ?',
+      ),
+      newestMessagesBefore: sql.prepare(
+        'SELECT id, data FROM message WHERE session_id = ? AND id < ? ORDER BY id DESC LIMIT ?',
+      ),
+      partsBetween: sql.prepare(
+        `SELECT message_id, data FROM part
+         WHERE session_id = ? AND message_id BETWEEN ? AND ? ORDER BY message_id, id`,
+      ),
+      hasOlder: sql.prepare(
+        'SELECT 1 AS found FROM message WHERE session_id = ? AND id < ? LIMIT 1',
+      ),
+      deleteMessage: sql.prepare('DELETE FROM message WHERE session_id = ? AND id = ?'),
+      deletePart: sql.prepare(
+        'DELETE FROM part WHERE session_id = ? AND message_id = ? AND id = ?',
+      ),
+    };
+  }
+
+  saveMessage(info: MessageInfo): SaveResult {
+    return guardForeignKey(() =>
+      this.statements.upsertMessage.run(info.id, info.sessionID, JSON.stringify(info)),
+    );
+  }
+
+  savePart(part: Part): SaveResult {
+    return guardForeignKey(() =>
+      this.statements.upsertPart.run(part.id, part.sessionID, part.messageID, JSON.stringify(part)),
+    );
+  }
+
+  getMessage(sessionID: string, messageID: string): MessageWithParts | undefined {
+    const row = this.statements.getMessage.get(sessionID, messageID);
+    if (!row) return undefined;
+    const parts = this.statements.partsOfMessage.all(sessionID, messageID);
+    return { info: JSON.parse(row.data) as MessageInfo, parts: parts.map(parsePart) };
+  }
+
+  getPart(sessionID: string, partID: string): Part | undefined {
+    const row = this.statements.getPart.get(sessionID, partID);
+    return row && (JSON.parse(row.data) as Part);
+  }
+
+  page(sessionID: string, query: MessagePageQuery): MessagePage {
+    const { limit, before } = query;
+    if (!limit) {
+      const messages = before
+        ? this.statements.newestMessagesBefore.all(sessionID, before, -1).reverse()
+        : this.statements.allMessages.all(sessionID);
+      const parts = before
+        ? this.partsOf(sessionID, messages)
+        : this.statements.allParts.all(sessionID);
+      return { items: join(messages, parts), more: false };
+    }
+    const newest = before
+      ? this.statements.newestMessagesBefore.all(sessionID, before, limit)
+      : this.statements.newestMessages.all(sessionID, limit);
+    const messages = newest.reverse();
+    const oldest = messages[0];
+    const more = oldest ? this.statements.hasOlder.get(sessionID, oldest.id) !== undefined : false;
+    return { items: join(messages, this.partsOf(sessionID, messages)), more };
+  }
+
+  deleteMessage(sessionID: string, messageID: string): boolean {
+    return this.statements.deleteMessage.run(sessionID, messageID).changes > 0;
+  }
+
+  deletePart(sessionID: string, messageID: string, partID: string): boolean {
+    return this.statements.deletePart.run(sessionID, messageID, partID).changes > 0;
+  }
+
+  /** The parts of a run of consecutive messages (oldest first), in one range scan. */
+  private partsOf(sessionID: string, messages: MessageRow[]): PartRow[] {
+    if (messages.length === 0) return [];
+    const first = messages[0].id;
+    const last = messages[messages.length - 1].id;
+    return this.statements.partsBetween.all(sessionID, first, last);
+  }
+}
+
+/** Pairs messages (oldest first) with their parts (ordered by message, then part id). */
+function join(messages: MessageRow[], parts: PartRow[]): MessageWithParts[] {
+  const byMessage = new Map<string, Part[]>();
+  for (const row of parts) {
+    let list = byMessage.get(row.message_id);
+    if (!list) byMessage.set(row.message_id, (list = []));
+    list.push(parsePart(row));
+  }
+  return messages.map((row) => ({
+    info: JSON.parse(row.data) as MessageInfo,
+    parts: byMessage.get(row.id) ?? [],
+  }));
+}
+
+function parsePart(row: { data: string }): Part {
+  return JSON.parse(row.data) as Part;
+}
+
+/** Runs an upsert, telling a missing owner (foreign key) and a moved id (no change) apart. */
+function guardForeignKey(write: () => { changes: number }): SaveResult {
+  try {
+    return write().changes > 0 ? 'saved' : 'id-conflict';
+  } catch (error) {
+    if (error instanceof SqliteError && error.code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
+      return 'missing-owner';
+    }
+    throw error;
+  }
+}

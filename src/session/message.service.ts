@@ -1,0 +1,162 @@
+import { Injectable } from '@nestjs/common';
+import { BusService } from '../core/bus/bus.service';
+import type { Instance } from '../core/instance/instance';
+import { DatabaseService } from '../core/storage/database.service';
+import type { MessageInfo } from './dto/message.dto';
+import type { MessageWithParts } from './dto/message-with-parts.dto';
+import type { Part } from './dto/part.dto';
+import type { MessagePartDeltaEvent } from './message.events';
+import { MessageRepository, type MessagePage, type SaveResult } from './message.repository';
+import { SessionRunRegistry } from './session-run.registry';
+import { MessageNotFoundError, SessionBusyError, SessionNotFoundError } from './session.errors';
+import { SessionRepository } from './session.repository';
+
+export interface MessageListOptions {
+  /** The newest `limit` messages; all when absent or 0. */
+  limit?: number;
+  /** Only messages older than this message (paging backwards). */
+  before?: string;
+}
+
+/** A page of a session's messages, oldest first; `nextBefore` pages further back. */
+export interface MessagePageResult {
+  items: MessageWithParts[];
+  /** Present when older messages exist: pass it as `before` for the previous page. */
+  nextBefore?: string;
+}
+
+/**
+ * Messages and parts of sessions: what the agent loop stores as a turn streams and what clients
+ * read back. Each write is one transaction and publishes its event after the commit. Saved objects
+ * are stored and published as they are at the call: build a new object (or save again) after a
+ * change instead of changing one that was saved.
+ */
+@Injectable()
+export class MessageService {
+  constructor(
+    private readonly db: DatabaseService,
+    private readonly messages: MessageRepository,
+    private readonly sessions: SessionRepository,
+    private readonly bus: BusService,
+    private readonly runs: SessionRunRegistry,
+  ) {}
+
+  /** Inserts or replaces a user or assistant message; publishes `message.updated`. */
+  saveMessage<T extends MessageInfo>(instance: Instance, info: T): T {
+    const result = this.db.transaction(() => this.messages.saveMessage(info));
+    this.check(result, info.sessionID, info.id, info.id);
+    this.bus.publish(instance, 'message.updated', { sessionID: info.sessionID, info });
+    return info;
+  }
+
+  /** Inserts or replaces a part of a stored message; publishes `message.part.updated`. */
+  savePart<T extends Part>(instance: Instance, part: T): T {
+    const result = this.db.transaction(() => this.messages.savePart(part));
+    this.check(result, part.sessionID, part.messageID, part.id);
+    this.bus.publish(instance, 'message.part.updated', {
+      sessionID: part.sessionID,
+      part,
+      time: Date.now(),
+    });
+    return part;
+  }
+
+  /**
+   * Publishes a streamed increment of a part's field (`message.part.delta`) without storing it:
+   * the agent loop saves the whole part when the stream settles.
+   */
+  publishPartDelta(instance: Instance, delta: MessagePartDeltaEvent): void {
+    this.bus.publish(instance, 'message.part.delta', delta);
+  }
+
+  /** Removes a part; publishes `message.part.removed`. False when there was no such part. */
+  removePart(instance: Instance, sessionID: string, messageID: string, partID: string): boolean {
+    const removed = this.db.transaction(() =>
+      this.messages.deletePart(sessionID, messageID, partID),
+    );
+    if (removed) {
+      this.bus.publish(instance, 'message.part.removed', { sessionID, messageID, partID });
+    }
+    return removed;
+  }
+
+  /**
+   * Removes a message with its parts; publishes `message.removed`. Unknown session or message:
+   * 404.
+   */
+  removeMessage(instance: Instance, sessionID: string, messageID: string): boolean {
+    this.db.transaction(() => {
+      this.assertSession(sessionID);
+      if (!this.messages.deleteMessage(sessionID, messageID)) {
+        throw new MessageNotFoundError(sessionID, messageID);
+      }
+    });
+    this.bus.publish(instance, 'message.removed', { sessionID, messageID });
+    return true;
+  }
+
+  /**
+   * `DELETE /session/:id/message/:messageID`: as `removeMessage`, refused (409) while a turn of
+   * the session runs, since the turn reads and writes its messages.
+   */
+  deleteMessage(instance: Instance, sessionID: string, messageID: string): boolean {
+    this.assertSession(sessionID);
+    if (this.runs.isRunning(sessionID)) throw new SessionBusyError(sessionID);
+    return this.removeMessage(instance, sessionID, messageID);
+  }
+
+  /** The session's messages with their parts, oldest first (the newest `limit` when given). */
+  listMessages(sessionID: string, options: MessageListOptions = {}): MessageWithParts[] {
+    return this.page(sessionID, options).items;
+  }
+
+  /** A page of messages, oldest first, with the cursor of the previous page. */
+  page(sessionID: string, options: MessageListOptions = {}): MessagePageResult {
+    const page: MessagePage = this.db.transaction(() => {
+      this.assertSession(sessionID);
+      return this.messages.page(sessionID, options);
+    });
+    const oldest = page.items[0];
+    return { items: page.items, ...(page.more && oldest && { nextBefore: oldest.info.id }) };
+  }
+
+  /** One message with its parts; 404 when the session or message is unknown. */
+  getMessage(sessionID: string, messageID: string): MessageWithParts {
+    const message = this.db.transaction(() => {
+      this.assertSession(sessionID);
+      return this.messages.getMessage(sessionID, messageID);
+    });
+    if (!message) throw new MessageNotFoundError(sessionID, messageID);
+    return message;
+  }
+
+  /** One part, or undefined. */
+  getPart(sessionID: string, partID: string): Part | undefined {
+    return this.messages.getPart(sessionID, partID);
+  }
+
+  /**
+   * The whole conversation of a session for the model: every message with its parts, oldest
+   * first, read in two queries (messages, then parts) whatever its length.
+   */
+  conversation(sessionID: string): MessageWithParts[] {
+    return this.listMessages(sessionID);
+  }
+
+  private assertSession(sessionID: string): void {
+    if (!this.sessions.exists(sessionID)) throw new SessionNotFoundError(sessionID);
+  }
+
+  private check(result: SaveResult, sessionID: string, messageID: string, id: string): void {
+    switch (result) {
+      case 'saved':
+        return;
+      case 'missing-owner':
+        if (!this.sessions.exists(sessionID)) throw new SessionNotFoundError(sessionID);
+        throw new MessageNotFoundError(sessionID, messageID);
+      case 'id-conflict':
+        // A programming error of the caller, not of a client: ids are never moved.
+        throw new Error(`${id} already belongs to another session or message`);
+    }
+  }
+}

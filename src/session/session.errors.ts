@@ -1,0 +1,24 @@
+import { NamedError, NotFoundError } from '../core/errors/named-error';
+
+export class SessionNotFoundError extends NotFoundError {
+  constructor(sessionID: string) {
+    super(`Session not found: ${sessionID}`);
+  }
+}
+
+export class MessageNotFoundError extends NotFoundError {
+  constructor(sessionID: string, messageID: string) {
+    super(`Message not found: ${messageID} (session ${sessionID})`);
+  }
+}
+
+/**
+ * The session is running a turn, and the request would change what the turn works on.
+ * The reference answers 409 with `{ _tag, sessionID, message }`; we keep the one error contract
+ * of this server (`{ name, data }`) and carry the same fields in `data`.
+ */
+export class SessionBusyError extends NamedError<{ message: string; sessionID: string }> {
+  constructor(sessionID: string) {
+    super('SessionBusyError', 409, { message: `Session ${sessionID} is busy`, sessionID });
+  }
+}

@@ -1,0 +1,31 @@
+import { Module } from '@nestjs/common';
+import { MessageController } from './message.controller';
+import { MessageRepository, SqliteMessageRepository } from './message.repository';
+import { MessageService } from './message.service';
+import { SessionRunRegistry } from './session-run.registry';
+import { SessionStatusService } from './session-status.service';
+import { SessionController } from './session.controller';
+import { SessionRepository, SqliteSessionRepository } from './session.repository';
+import { SessionService } from './session.service';
+import { SqliteTodoRepository, TodoRepository } from './todo.repository';
+import { TodoService } from './todo.service';
+
+/**
+ * Sessions, their messages and parts, todos, statuses and running turns. Exports the services
+ * the agent loop (and revert, share, summarize) build on.
+ */
+@Module({
+  controllers: [SessionController, MessageController],
+  providers: [
+    { provide: SessionRepository, useClass: SqliteSessionRepository },
+    { provide: MessageRepository, useClass: SqliteMessageRepository },
+    { provide: TodoRepository, useClass: SqliteTodoRepository },
+    SessionService,
+    MessageService,
+    TodoService,
+    SessionStatusService,
+    SessionRunRegistry,
+  ],
+  exports: [SessionService, MessageService, TodoService, SessionStatusService, SessionRunRegistry],
+})
+export class SessionModule {}
