@@ -1,0 +1,174 @@
+import { isUtf8 } from 'node:buffer';
+import { readFile, stat } from 'node:fs/promises';
+import * as path from 'node:path';
+import { FileNotFoundError, FileTooLargeError } from './errors';
+import { repoInfo, runGit } from './git';
+import type { ProjectJail } from './project-jail';
+import { formatPatch, parseUnifiedDiff, type StructuredPatch } from './unified-diff';
+
+/** The reference's `FileContent`. */
+export interface FileContent {
+  type: 'text' | 'binary';
+  content: string;
+  diff?: string;
+  patch?: StructuredPatch;
+  encoding?: 'base64';
+  mimeType?: string;
+}
+
+export interface FileReaderOptions {
+  /** Larger files are refused with FileTooLargeError instead of being buffered whole. */
+  maxBytes?: number;
+}
+
+export const DEFAULT_MAX_READ_BYTES = 20 * 1024 * 1024;
+
+const IMAGE_TYPES: Record<string, string> = {
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  bmp: 'image/bmp',
+  webp: 'image/webp',
+  ico: 'image/x-icon',
+  tif: 'image/tiff',
+  tiff: 'image/tiff',
+  svg: 'image/svg+xml',
+  avif: 'image/avif',
+  apng: 'image/apng',
+  heic: 'image/heic',
+  heif: 'image/heif',
+};
+
+/** Binary formats worth naming; anything else binary is application/octet-stream. */
+const BINARY_TYPES: Record<string, string> = {
+  pdf: 'application/pdf',
+  zip: 'application/zip',
+  gz: 'application/gzip',
+  tar: 'application/x-tar',
+  '7z': 'application/x-7z-compressed',
+  wasm: 'application/wasm',
+  sqlite: 'application/vnd.sqlite3',
+  db: 'application/vnd.sqlite3',
+  mp3: 'audio/mpeg',
+  wav: 'audio/wav',
+  ogg: 'audio/ogg',
+  flac: 'audio/flac',
+  mp4: 'video/mp4',
+  webm: 'video/webm',
+  mov: 'video/quicktime',
+  woff: 'font/woff',
+  woff2: 'font/woff2',
+  ttf: 'font/ttf',
+  otf: 'font/otf',
+  exe: 'application/vnd.microsoft.portable-executable',
+  jar: 'application/java-archive',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  pptx: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+};
+
+function extensionOf(file: string): string {
+  return path.extname(file).slice(1).toLowerCase();
+}
+
+/** The MIME type for a binary answer, by extension. */
+export function mimeTypeOf(file: string): string {
+  const ext = extensionOf(file);
+  return IMAGE_TYPES[ext] ?? BINARY_TYPES[ext] ?? 'application/octet-stream';
+}
+
+/** Text means valid UTF-8 without NUL bytes; anything else cannot round-trip through a string. */
+export function isBinaryContent(buf: Buffer): boolean {
+  return buf.includes(0) || !isUtf8(buf);
+}
+
+/**
+ * Reads one project file for `GET /file/content`: text exactly as stored (the reference trims
+ * it; we keep the trailing newline), anything else base64 with its MIME type, and for a text
+ * file that differs from HEAD the full-context patch and its text, as the reference sends them.
+ */
+export class FileReader {
+  private readonly maxBytes: number;
+
+  constructor(
+    private readonly jail: ProjectJail,
+    options: FileReaderOptions = {},
+  ) {
+    this.maxBytes = options.maxBytes ?? DEFAULT_MAX_READ_BYTES;
+  }
+
+  async read(userPath: string): Promise<FileContent> {
+    const resolved = await this.jail.resolve(userPath);
+    if (!resolved.exists) throw new FileNotFoundError(userPath);
+    const info = await stat(resolved.real);
+    if (!info.isFile()) throw new FileNotFoundError(userPath, 'Not a file');
+    if (info.size > this.maxBytes) throw new FileTooLargeError(userPath, info.size, this.maxBytes);
+    const buf = await readFile(resolved.real);
+
+    const ext = extensionOf(resolved.real);
+    if (IMAGE_TYPES[ext]) {
+      // The reference answers images as type 'text' with base64 content, and its clients render
+      // them from exactly that: kept for drop-in compatibility.
+      return {
+        type: 'text',
+        content: buf.toString('base64'),
+        encoding: 'base64',
+        mimeType: IMAGE_TYPES[ext],
+      };
+    }
+    if (BINARY_TYPES[ext] || isBinaryContent(buf)) {
+      // The reference sends binaries with empty content; the bytes are more useful.
+      return {
+        type: 'binary',
+        content: buf.toString('base64'),
+        encoding: 'base64',
+        mimeType: mimeTypeOf(resolved.real),
+      };
+    }
+    const content = buf.toString('utf8');
+    const realRoot = await this.jail.realRoot();
+    const relative = path.relative(realRoot, resolved.real).split(path.sep).join('/');
+    const patch = await diffAgainstHead(realRoot, relative, content);
+    return patch
+      ? { type: 'text', content, patch, diff: formatPatch(patch) }
+      : { type: 'text', content };
+  }
+}
+
+/**
+ * The change of a tracked file against HEAD, with the whole file as context like the reference
+ * (jsdiff with context Infinity). git computes it; whitespace changes count as changes (the
+ * reference ignores them).
+ */
+async function diffAgainstHead(
+  root: string,
+  relative: string,
+  content: string,
+): Promise<StructuredPatch | undefined> {
+  const repo = await repoInfo(root);
+  if (!repo) return undefined;
+  // An unchanged run is never longer than the new file, so this context keeps one whole hunk.
+  const context = Math.max(3, content.split('\n').length);
+  const out = await runGit(root, [
+    'diff',
+    '--no-color',
+    '--no-ext-diff',
+    '--no-textconv',
+    '--no-renames',
+    `--unified=${context}`,
+    repo.base,
+    '--',
+    relative,
+  ]);
+  if (out.code !== 0 || out.stdout === '') return undefined;
+  const hunks = parseUnifiedDiff(out.stdout);
+  if (hunks.length === 0) return undefined;
+  return {
+    oldFileName: relative,
+    newFileName: relative,
+    oldHeader: 'old',
+    newHeader: 'new',
+    hunks,
+  };
+}
