@@ -131,7 +131,7 @@ export async function countLines(file: string): Promise<number> {
 }
 
 /** Runs `fn` over `items` with at most `limit` calls in flight. */
-export async function forEachLimited<T>(
+async function forEachLimited<T>(
   items: readonly T[],
   limit: number,
   fn: (item: T) => Promise<void>,
