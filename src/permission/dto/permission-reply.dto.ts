@@ -1,0 +1,14 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsIn, IsOptional } from 'class-validator';
+import { PERMISSION_REPLIES, type PermissionReply } from '../permission.events';
+
+export class PermissionReplyDto {
+  @ApiProperty({ enum: PERMISSION_REPLIES })
+  @IsIn(PERMISSION_REPLIES)
+  response: PermissionReply;
+
+  @ApiPropertyOptional({ description: 'Older clients: true makes a "once" answer an "always" one' })
+  @IsOptional()
+  @IsBoolean()
+  remember?: boolean;
+}

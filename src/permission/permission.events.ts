@@ -1,0 +1,56 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { BusEvent } from '../core/bus/bus-event';
+
+export class PermissionToolRef {
+  @ApiProperty()
+  messageID: string;
+
+  @ApiProperty()
+  callID: string;
+}
+
+@BusEvent('permission.asked')
+export class PermissionAskedEvent {
+  @ApiProperty({ pattern: '^per' })
+  id: string;
+
+  @ApiProperty({ pattern: '^ses' })
+  sessionID: string;
+
+  @ApiProperty()
+  permission: string;
+
+  @ApiProperty({ type: [String] })
+  patterns: string[];
+
+  @ApiProperty({ type: 'object', additionalProperties: true })
+  metadata: Record<string, unknown>;
+
+  @ApiProperty({ type: [String] })
+  always: string[];
+
+  @ApiPropertyOptional({ type: PermissionToolRef })
+  tool?: PermissionToolRef;
+}
+
+export const PERMISSION_REPLIES = ['once', 'always', 'reject'] as const;
+export type PermissionReply = (typeof PERMISSION_REPLIES)[number];
+
+@BusEvent('permission.replied')
+export class PermissionRepliedEvent {
+  @ApiProperty({ pattern: '^ses' })
+  sessionID: string;
+
+  @ApiProperty({ pattern: '^per' })
+  requestID: string;
+
+  @ApiProperty({ enum: PERMISSION_REPLIES })
+  reply: PermissionReply;
+}
+
+declare module '../core/bus/bus-event' {
+  interface BusEventMap {
+    'permission.asked': PermissionAskedEvent;
+    'permission.replied': PermissionRepliedEvent;
+  }
+}

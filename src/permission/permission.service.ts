@@ -1,0 +1,152 @@
+import { Injectable } from '@nestjs/common';
+import { BusService } from '../core/bus/bus.service';
+import { IdGenerator } from '../core/id';
+import type { Instance } from '../core/instance/instance';
+import type { PermissionRequest } from '../tool/tool.types';
+import {
+  PermissionDeniedError,
+  PermissionNotFoundError,
+  PermissionRejectedError,
+} from './permission.errors';
+import { PermissionAskedEvent, PermissionReply } from './permission.events';
+import { evaluate, PermissionRule } from './permission-rules';
+
+export interface AskContext {
+  instance: Instance;
+  sessionID: string;
+  messageID: string;
+  callID: string;
+  /** Config and agent rules, in precedence order (later wins). */
+  rules: readonly PermissionRule[];
+  signal: AbortSignal;
+}
+
+interface PendingRequest {
+  instance: Instance;
+  info: PermissionAskedEvent;
+  resolve(): void;
+  reject(error: Error): void;
+}
+
+/**
+ * Decides whether a tool call may go ahead: configured rules first (allow / deny without asking),
+ * then the patterns this session already approved with "always", and otherwise it asks the user
+ * through `permission.asked` and waits for `POST /session/:id/permissions/:permissionID`.
+ */
+@Injectable()
+export class PermissionService {
+  private readonly pending = new Map<string, PendingRequest>();
+  /** Patterns approved "always", per session and permission. */
+  private readonly approved = new Map<string, PermissionRule[]>();
+
+  constructor(
+    private readonly bus: BusService,
+    private readonly ids: IdGenerator,
+  ) {}
+
+  async ask(context: AskContext, request: PermissionRequest): Promise<void> {
+    const rules = [...context.rules, ...(this.approved.get(context.sessionID) ?? [])];
+    const actions = request.patterns.map((pattern) => ({
+      pattern,
+      action: evaluate(rules, request.permission, pattern),
+    }));
+    const denied = actions.find((entry) => entry.action === 'deny');
+    if (denied) throw new PermissionDeniedError(request.permission, denied.pattern);
+    if (actions.every((entry) => entry.action === 'allow')) return;
+    if (context.signal.aborted) throw abortError();
+
+    const info: PermissionAskedEvent = {
+      id: this.ids.ascending('permission'),
+      sessionID: context.sessionID,
+      permission: request.permission,
+      patterns: request.patterns,
+      metadata: request.metadata,
+      always: request.always,
+      tool: { messageID: context.messageID, callID: context.callID },
+    };
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = () => {
+        // Aborting the turn withdraws the question (the original leaves it listed).
+        this.pending.delete(info.id);
+        reject(abortError());
+      };
+      context.signal.addEventListener('abort', onAbort, { once: true });
+      const settle = (action: () => void) => {
+        context.signal.removeEventListener('abort', onAbort);
+        this.pending.delete(info.id);
+        action();
+      };
+      this.pending.set(info.id, {
+        instance: context.instance,
+        info,
+        resolve: () => settle(resolve),
+        reject: (error) => settle(() => reject(error)),
+      });
+      this.bus.publish(context.instance, 'permission.asked', info);
+    });
+  }
+
+  /** Answers a pending request. An unknown request (or one of another session) is a 404. */
+  reply(sessionID: string, requestID: string, reply: PermissionReply): boolean {
+    const request = this.pending.get(requestID);
+    if (!request || request.info.sessionID !== sessionID)
+      throw new PermissionNotFoundError(requestID);
+    this.bus.publish(request.instance, 'permission.replied', { sessionID, requestID, reply });
+    switch (reply) {
+      case 'once':
+        request.resolve();
+        return true;
+      case 'reject':
+        request.reject(new PermissionRejectedError(request.info.permission));
+        return true;
+      case 'always':
+        this.remember(sessionID, request.info.permission, request.info.always);
+        request.resolve();
+        this.resolveCoveredRequests(sessionID);
+        return true;
+    }
+  }
+
+  /** Requests waiting for an answer, oldest first. */
+  list(sessionID?: string): PermissionAskedEvent[] {
+    return [...this.pending.values()]
+      .map((request) => request.info)
+      .filter((info) => sessionID === undefined || info.sessionID === sessionID);
+  }
+
+  /** Forgets what a session approved (the session is gone). */
+  forgetSession(sessionID: string): void {
+    this.approved.delete(sessionID);
+  }
+
+  private remember(sessionID: string, permission: string, patterns: string[]): void {
+    const rules = this.approved.get(sessionID) ?? [];
+    rules.push(...patterns.map((pattern) => ({ permission, pattern, action: 'allow' as const })));
+    this.approved.set(sessionID, rules);
+  }
+
+  /** After an "always", other questions of the session that it now covers need no answer. */
+  private resolveCoveredRequests(sessionID: string): void {
+    const approved = this.approved.get(sessionID) ?? [];
+    for (const request of [...this.pending.values()]) {
+      const { info } = request;
+      if (info.sessionID !== sessionID) continue;
+      if (
+        info.patterns.every((pattern) => evaluate(approved, info.permission, pattern) === 'allow')
+      ) {
+        this.bus.publish(request.instance, 'permission.replied', {
+          sessionID,
+          requestID: info.id,
+          reply: 'always',
+        });
+        request.resolve();
+      }
+    }
+  }
+}
+
+function abortError(): Error {
+  const error = new Error('Aborted');
+  error.name = 'AbortError';
+  return error;
+}

@@ -1,0 +1,77 @@
+import type { z } from 'zod';
+import type { Instance } from '../core/instance/instance';
+
+/** What a tool asks the user before acting (`permission.asked`). */
+export interface PermissionRequest {
+  /** The permission key of the config (`edit`, `bash`, `webfetch`, `external_directory`, ...). */
+  permission: string;
+  /** What this call touches (`git log --oneline`, a file path): matched against the rules. */
+  patterns: string[];
+  /** What an "always" answer approves from now on in this session (`git log *`). */
+  always: string[];
+  metadata: Record<string, unknown>;
+}
+
+/** A file a tool hands back to the model (an image read by `read`, say). */
+export interface ToolAttachment {
+  mime: string;
+  url: string;
+  filename?: string;
+}
+
+export interface ToolResult {
+  title: string;
+  output: string;
+  metadata: Record<string, unknown>;
+  attachments?: ToolAttachment[];
+}
+
+/** Everything a running tool may use: its place in the session and the means to ask and report. */
+export interface ToolContext {
+  instance: Instance;
+  sessionID: string;
+  messageID: string;
+  callID: string;
+  agent: string;
+  /** Aborted when the turn is aborted: tools stop their work (and child processes) on it. */
+  abort: AbortSignal;
+  /** Asks for a permission; resolves when allowed, throws `PermissionRejectedError` when denied. */
+  ask(request: PermissionRequest): Promise<void>;
+  /** Streams progress into the running tool part (`bash` output as it comes). */
+  progress(update: { title?: string; metadata?: Record<string, unknown> }): void;
+}
+
+export interface ToolDefinition<TSchema extends z.ZodType = z.ZodType> {
+  id: string;
+  description: string;
+  parameters: TSchema;
+  execute(input: z.infer<TSchema>, context: ToolContext): Promise<ToolResult>;
+}
+
+/** Helper that keeps the input type of `execute` tied to the schema. */
+export function defineTool<TSchema extends z.ZodType>(
+  definition: ToolDefinition<TSchema>,
+): ToolDefinition<TSchema> {
+  return definition;
+}
+
+/** A failure the model should see as the tool's error (not a crash of the turn). */
+export class ToolExecutionError extends Error {
+  override readonly name = 'ToolExecutionError';
+}
+
+/** Past this many characters, a tool's output is cut and the model is told so. */
+export const MAX_TOOL_OUTPUT_CHARS = 50_000;
+
+/** Cuts `output` to the cap, keeping the head and saying how much was left out. */
+export function truncateOutput(
+  output: string,
+  limit = MAX_TOOL_OUTPUT_CHARS,
+): { text: string; truncated: boolean } {
+  if (output.length <= limit) return { text: output, truncated: false };
+  const omitted = output.length - limit;
+  return {
+    text: `${output.slice(0, limit)}\n\n(Output truncated: ${omitted} more characters were omitted. Narrow the request to see the rest.)`,
+    truncated: true,
+  };
+}

@@ -1,0 +1,152 @@
+import { spawn } from 'node:child_process';
+import { z } from 'zod';
+import { defineTool, ToolExecutionError, truncateOutput } from '../tool.types';
+import { alwaysPattern, splitCommands } from './shell-command';
+
+const DEFAULT_TIMEOUT_MS = 2 * 60_000;
+const MAX_TIMEOUT_MS = 10 * 60_000;
+/** How much of the live output rides along in the part's metadata while the command runs. */
+const METADATA_OUTPUT_CHARS = 30_000;
+/** Time a process group gets between SIGTERM and SIGKILL. */
+const KILL_GRACE_MS = 500;
+
+const parameters = z.object({
+  command: z.string().min(1).describe('The shell command to run'),
+  timeout: z
+    .number()
+    .int()
+    .positive()
+    .max(MAX_TIMEOUT_MS)
+    .optional()
+    .describe(`Timeout in milliseconds (default ${DEFAULT_TIMEOUT_MS}, at most ${MAX_TIMEOUT_MS})`),
+  description: z
+    .string()
+    .optional()
+    .describe('What the command does, in 5-10 words (shown to the user), e.g. "List files in src"'),
+});
+
+export const bashTool = defineTool({
+  id: 'bash',
+  description: [
+    'Runs a command in a bash shell in the project directory and returns its combined stdout and stderr.',
+    'Use it for builds, tests, git and other terminal work; prefer the read, list, glob, grep, edit and write',
+    'tools for looking at and changing files. Commands run non-interactively: pass flags such as --yes where',
+    'a program would prompt. Quote paths that contain spaces. Each call starts a fresh shell in the project',
+    'directory, so chain dependent steps with && rather than relying on `cd` from an earlier call.',
+    `Output past ${METADATA_OUTPUT_CHARS} characters is cut. Commands time out after two minutes unless a`,
+    'timeout is given.',
+  ].join(' '),
+  parameters,
+  async execute(input, context) {
+    const commands = splitCommands(input.command);
+    await context.ask({
+      permission: 'bash',
+      patterns: commands,
+      always: [...new Set(commands.map(alwaysPattern))],
+      metadata: {
+        command: input.command,
+        ...(input.description && { description: input.description }),
+      },
+    });
+    const timeoutMs = Math.min(input.timeout ?? DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS);
+    const title = input.description ?? input.command;
+    const run = await runShell(
+      input.command,
+      context.instance.directory,
+      timeoutMs,
+      context.abort,
+      (output) =>
+        context.progress({
+          title,
+          metadata: { output: tail(output), description: input.description },
+        }),
+    );
+    if (run.aborted) throw new ToolExecutionError('Command aborted');
+    const notes: string[] = [];
+    if (run.timedOut) notes.push(`The command was stopped after ${timeoutMs} ms (timeout).`);
+    if (run.exitCode !== 0 && run.exitCode !== null) notes.push(`Exit code: ${run.exitCode}`);
+    if (run.signal && !run.timedOut) notes.push(`Terminated by signal ${run.signal}`);
+    const { text } = truncateOutput(run.output || '(no output)');
+    return {
+      title,
+      output: notes.length
+        ? `${text}\n\n<bash_metadata>\n${notes.join('\n')}\n</bash_metadata>`
+        : text,
+      metadata: { output: tail(run.output), exit: run.exitCode, description: input.description },
+    };
+  },
+});
+
+interface ShellRun {
+  output: string;
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  timedOut: boolean;
+  aborted: boolean;
+}
+
+/**
+ * Runs `command` with bash in its own process group, so that a timeout or an abort can stop the
+ * command and everything it started (pipelines, servers, grandchildren), not just the shell.
+ */
+export function runShell(
+  command: string,
+  cwd: string,
+  timeoutMs: number,
+  signal: AbortSignal,
+  onOutput: (output: string) => void,
+): Promise<ShellRun> {
+  return new Promise((resolve) => {
+    let output = '';
+    let timedOut = false;
+    let aborted = signal.aborted;
+    const child = spawn('bash', ['-c', command], {
+      cwd,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const killGroup = () => {
+      if (child.pid === undefined || child.exitCode !== null) return;
+      signalGroup(child.pid, 'SIGTERM');
+      setTimeout(() => signalGroup(child.pid!, 'SIGKILL'), KILL_GRACE_MS).unref();
+    };
+    const append = (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      onOutput(output);
+    };
+    child.stdout.on('data', append);
+    child.stderr.on('data', append);
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup();
+    }, timeoutMs);
+    const onAbort = () => {
+      aborted = true;
+      killGroup();
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    if (aborted) killGroup();
+    child.on('error', (error) => {
+      output += `\n${error.message}`;
+    });
+    child.on('close', (exitCode, exitSignal) => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      // The shell may exit while its background children live on: stop the group regardless.
+      if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
+      resolve({ output, exitCode, signal: exitSignal, timedOut, aborted });
+    });
+  });
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // The group is already gone.
+  }
+}
+
+function tail(output: string): string {
+  return output.length > METADATA_OUTPUT_CHARS ? output.slice(-METADATA_OUTPUT_CHARS) : output;
+}
