@@ -35,6 +35,12 @@ export class AppEnvironment {
   readonly configContent: string | undefined;
   /** Whether a graphical session is present, so `opencode web` may open a browser. */
   readonly hasDisplay: boolean;
+  /**
+   * `OPENCODE_OAUTH_TOKEN_URL`: replaces every provider's OAuth token endpoint (tests, proxies).
+   * An env var rather than config on purpose: a cloned project's config must not be able to
+   * redirect logins and their codes to another server.
+   */
+  readonly oauthTokenUrl: string | undefined;
   /** The raw environment, for features that look variables up by name (provider API keys). */
   readonly variables: Readonly<Record<string, string | undefined>>;
 
@@ -58,6 +64,7 @@ export class AppEnvironment {
     this.configContent = env.OPENCODE_CONFIG_CONTENT || undefined;
     // Linux needs X11 or Wayland for a browser; macOS and Windows always have a desktop.
     this.hasDisplay = process.platform !== 'linux' || Boolean(env.DISPLAY || env.WAYLAND_DISPLAY);
+    this.oauthTokenUrl = env.OPENCODE_OAUTH_TOKEN_URL || undefined;
     this.variables = { ...env };
   }
 }
