@@ -32,39 +32,44 @@ function collect(value: string, previous: string[]): string[] {
 }
 
 function addServerOptions(command: Command): Command {
-  return command
-    .addOption(
-      new Option('--port <number>', 'port to listen on (0 picks a free one)')
-        .default(DEFAULT_SERVER_OPTIONS.port)
-        .argParser(parsePort),
-    )
-    .addOption(
-      new Option('--hostname <string>', 'hostname to listen on').default(
-        undefined,
-        DEFAULT_SERVER_OPTIONS.hostname,
-      ),
-    )
-    .addOption(
-      new Option(
-        '--mdns',
-        'publish the server with mDNS (listens on 0.0.0.0 unless --hostname is given)',
-      ).default(false),
-    )
-    .addOption(
-      new Option('--mdns-domain <string>', 'custom domain name for the mDNS service').default(
-        DEFAULT_SERVER_OPTIONS.mdnsDomain,
-      ),
-    )
-    .addOption(
-      new Option('--cors <origin>', 'additional browser origin to allow (repeatable)')
-        .default([], '[]')
-        .argParser(collect),
-    )
-    .addOption(
-      new Option('--log-level <level>', 'log level')
-        .choices(LOG_LEVELS)
-        .default(undefined, 'OPENCODE_LOG_LEVEL, else info'),
-    );
+  return (
+    command
+      .addOption(
+        new Option('--port <number>', 'port to listen on (0 picks a free one)')
+          .default(DEFAULT_SERVER_OPTIONS.port)
+          .argParser(parsePort),
+      )
+      // No commander default: whether --hostname was given decides what --mdns listens on, and
+      // commander prints no default for an option whose default value is undefined.
+      .addOption(
+        new Option(
+          '--hostname <string>',
+          `hostname to listen on (default: ${DEFAULT_SERVER_OPTIONS.hostname}, or 0.0.0.0 with --mdns)`,
+        ),
+      )
+      .addOption(
+        new Option(
+          '--mdns',
+          'publish the server with mDNS (listens on 0.0.0.0 unless --hostname is given)',
+        ).default(false),
+      )
+      .addOption(
+        new Option('--mdns-domain <string>', 'custom domain name for the mDNS service').default(
+          DEFAULT_SERVER_OPTIONS.mdnsDomain,
+        ),
+      )
+      .addOption(
+        new Option('--cors <origin>', 'additional browser origin to allow (repeatable)')
+          .default([], '[]')
+          .argParser(collect),
+      )
+      .addOption(
+        new Option(
+          '--log-level <level>',
+          'log level (default: $OPENCODE_LOG_LEVEL, else info)',
+        ).choices(LOG_LEVELS),
+      )
+  );
 }
 
 /**
