@@ -40,6 +40,7 @@ describe('edit tool', () => {
     expect(result.metadata).toEqual({
       diff: expect.stringContaining('-  return `hi ${name}`;\n+  return `hello ${name}!`;'),
       filediff: { file, before: SOURCE, after, additions: 1, deletions: 1 },
+      filepath: file,
       file,
     });
     expect(ctx.asked).toEqual([

@@ -113,6 +113,7 @@ export function createEditTool(deps: FileToolDeps) {
               additions: diff.additions,
               deletions: diff.deletions,
             },
+            filepath: file,
             file,
           },
         };
