@@ -193,4 +193,11 @@ describe('read tool', () => {
     });
     expect(rejecting.asked.map((a) => a.permission)).toEqual(['external_directory']);
   });
+
+  it('stops when the turn is aborted', async () => {
+    const { tool, ctx } = setup();
+    const reason = new Error('turn aborted');
+    ctx.abortTurn(reason);
+    await expect(tool.execute({ filePath: 'README.md' }, ctx)).rejects.toBe(reason);
+  });
 });
