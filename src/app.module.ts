@@ -8,6 +8,7 @@ import { InstanceModule } from './instance/instance.module';
 import { LogModule } from './log/log.module';
 import { ProjectModule } from './project/project.module';
 import { SessionModule } from './session/session.module';
+import { TuiModule } from './tui/tui.module';
 
 @Module({})
 export class AppModule {
@@ -22,6 +23,7 @@ export class AppModule {
         InstanceModule,
         LogModule,
         SessionModule,
+        TuiModule,
       ],
     };
   }
