@@ -1,12 +1,17 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppEnvironment } from './core/config/app-environment';
 import { ServerOptions } from './core/config/server-options';
+import { AgentModule } from './agent/agent.module';
+import { AuthModule } from './auth/auth.module';
+import { CommandModule } from './command/command.module';
+import { ConfigModule } from './config/config.module';
 import { CoreModule } from './core/core.module';
 import { EventModule } from './event/event.module';
 import { GlobalModule } from './global/global.module';
 import { InstanceModule } from './instance/instance.module';
 import { LogModule } from './log/log.module';
 import { ProjectModule } from './project/project.module';
+import { ProviderModule } from './provider/provider.module';
 import { SessionModule } from './session/session.module';
 import { TuiModule } from './tui/tui.module';
 
@@ -22,6 +27,11 @@ export class AppModule {
         ProjectModule,
         InstanceModule,
         LogModule,
+        ConfigModule,
+        AuthModule,
+        ProviderModule,
+        AgentModule,
+        CommandModule,
         SessionModule,
         TuiModule,
       ],

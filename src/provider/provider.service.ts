@@ -1,0 +1,213 @@
+import type { LanguageModelV3 } from '@ai-sdk/provider';
+import { Injectable } from '@nestjs/common';
+import fuzzysort from 'fuzzysort';
+import { AuthService } from '../auth/auth.service';
+import type { AuthInfo } from '../auth/auth.types';
+import { ConfigService } from '../config/config.service';
+import type { Config } from '../config/config.schema';
+import { AppEnvironment } from '../core/config/app-environment';
+import type { Instance } from '../core/instance/instance';
+import { defaultModelOf, smallModelOf } from './model-ranking';
+import { ProviderAuthService } from './oauth/provider-auth.service';
+import { NoProviderConnectedError, ProviderModelNotFoundError } from './provider.errors';
+import { buildProviderRegistry, ProviderRegistry } from './provider-registry';
+import { ModelRef, parseModelRef, ProviderInfo, ResolvedModel } from './provider.types';
+import { createLanguageModel } from './sdk';
+
+const REGISTRY_STATE = Symbol('provider-registry');
+/** Refresh OAuth access tokens this long before they expire. */
+const TOKEN_REFRESH_MARGIN_MS = 60_000;
+
+interface RegistryState {
+  config?: Config;
+  auth?: Readonly<Record<string, AuthInfo>>;
+  registry?: ProviderRegistry;
+  /** AI SDK models by `provider/model`, rebuilt with the registry. */
+  languages: Map<string, LanguageModelV3>;
+}
+
+/** `GET /provider`, as the reference: every provider, the default model of each, the connected. */
+export interface ProviderListing {
+  all: ProviderInfo[];
+  default: Record<string, string>;
+  connected: string[];
+}
+
+/** `GET /config/providers`: the connected providers and their default models. */
+export interface ConfiguredProviders {
+  providers: ProviderInfo[];
+  default: Record<string, string>;
+}
+
+/**
+ * Providers and models: the bundled catalog, overlaid by the config's `provider` section and
+ * connected by credentials (see `buildProviderRegistry`), and AI SDK model instances to call them.
+ * The registry is cached per instance and rebuilt when the config or `auth.json` changes.
+ */
+@Injectable()
+export class ProviderService {
+  constructor(
+    private readonly config: ConfigService,
+    private readonly auth: AuthService,
+    private readonly oauth: ProviderAuthService,
+    private readonly env: AppEnvironment,
+  ) {}
+
+  /** The connected providers by id, models filtered (the reference's `Provider.list()`). */
+  async list(instance: Instance): Promise<Record<string, ProviderInfo>> {
+    return (await this.state(instance)).registry.connected;
+  }
+
+  /** Every known provider (connected ones with their filtered models) for `GET /provider`. */
+  async listing(instance: Instance): Promise<ProviderListing> {
+    const [{ registry }, config] = await Promise.all([
+      this.state(instance),
+      this.config.get(instance),
+    ]);
+    const all = Object.values(registry.all);
+    return {
+      all: all.map(publicView),
+      default: defaults(all, config),
+      connected: Object.keys(registry.connected),
+    };
+  }
+
+  /** The connected providers and their default models, for `GET /config/providers`. */
+  async configured(instance: Instance): Promise<ConfiguredProviders> {
+    const [{ registry }, config] = await Promise.all([
+      this.state(instance),
+      this.config.get(instance),
+    ]);
+    const providers = Object.values(registry.connected);
+    return { providers: providers.map(publicView), default: defaults(providers, config) };
+  }
+
+  /**
+   * A model ready to call: its provider, its `Model` (costs, limits, capabilities) and the AI SDK
+   * instance. Unknown, unconnected or filtered-out pairs throw `ProviderModelNotFoundError`
+   * (400) with close ids as suggestions.
+   */
+  async getModel(instance: Instance, providerID: string, modelID: string): Promise<ResolvedModel> {
+    const state = await this.state(instance);
+    const { registry } = state;
+    const provider = registry.connected[providerID];
+    if (!provider) {
+      const message = registry.all[providerID]
+        ? `Provider ${providerID} is not connected: set its API key (${registry.all[providerID].env.join(', ') || 'PUT /auth/' + providerID}) or configure it`
+        : `Provider not found: ${providerID}`;
+      throw new ProviderModelNotFoundError(
+        providerID,
+        modelID,
+        message,
+        suggest(providerID, Object.keys(registry.connected)),
+      );
+    }
+    const model = provider.models[modelID];
+    if (!model) {
+      throw new ProviderModelNotFoundError(
+        providerID,
+        modelID,
+        `Model not found: ${providerID}/${modelID}`,
+        suggest(modelID, Object.keys(provider.models)),
+      );
+    }
+    const credential = registry.credentials.get(providerID) ?? { type: 'none' };
+    if (
+      credential.type === 'oauth' &&
+      credential.auth.expires - TOKEN_REFRESH_MARGIN_MS < Date.now()
+    ) {
+      // The refreshed tokens land in auth.json, so the next registry is built with them.
+      const fresh = await this.oauth.refresh(providerID, credential.auth);
+      return {
+        provider,
+        model,
+        language: createLanguageModel(provider, model, { type: 'oauth', auth: fresh }),
+      };
+    }
+    const key = `${providerID}/${modelID}`;
+    let language = state.languages.get(key);
+    if (!language) {
+      language = createLanguageModel(provider, model, credential);
+      state.languages.set(key, language);
+    }
+    return { provider, model, language };
+  }
+
+  /** `provider/model` → the resolved model (see `getModel`). */
+  async getModelByRef(instance: Instance, ref: string): Promise<ResolvedModel> {
+    const { providerID, modelID } = parseModelRef(ref);
+    return this.getModel(instance, providerID, modelID);
+  }
+
+  /**
+   * The model to use when none is named: config `model`, else the first connected provider's
+   * default (among the providers the config names, when it names some), as the reference.
+   * Throws `NoProviderConnectedError` (400) when there is nothing to pick.
+   */
+  async defaultModel(instance: Instance): Promise<ModelRef> {
+    const config = await this.config.get(instance);
+    if (config.model) return parseModelRef(config.model);
+    const connected = Object.values((await this.state(instance)).registry.connected);
+    const configured = config.provider ? Object.keys(config.provider) : undefined;
+    const provider =
+      connected.find((candidate) => !configured || configured.includes(candidate.id)) ??
+      connected[0];
+    const modelID = provider && defaultModelOf(provider);
+    if (!provider || !modelID) throw new NoProviderConnectedError();
+    return { providerID: provider.id, modelID };
+  }
+
+  /**
+   * A cheap model for small tasks (titles, summaries): config `small_model`, else a known cheap
+   * model of `providerID` (default: the default model's provider), else undefined (callers then
+   * use their main model).
+   */
+  async smallModel(instance: Instance, providerID?: string): Promise<ResolvedModel | undefined> {
+    const config = await this.config.get(instance);
+    if (config.small_model) return this.getModelByRef(instance, config.small_model);
+    const target = providerID ?? (await this.defaultModel(instance)).providerID;
+    const provider = (await this.state(instance)).registry.connected[target];
+    const modelID = provider && smallModelOf(provider);
+    return modelID ? this.getModel(instance, target, modelID) : undefined;
+  }
+
+  private async state(instance: Instance): Promise<RegistryState & { registry: ProviderRegistry }> {
+    const [config, auth] = await Promise.all([this.config.get(instance), this.auth.all()]);
+    const state = instance.getOrCreate<RegistryState>(REGISTRY_STATE, () => ({
+      languages: new Map(),
+    }));
+    if (!state.registry || state.config !== config || state.auth !== auth) {
+      state.config = config;
+      state.auth = auth;
+      state.registry = buildProviderRegistry(config, auth, this.env.variables);
+      state.languages = new Map();
+    }
+    return state as RegistryState & { registry: ProviderRegistry };
+  }
+}
+
+/** Default model per provider; the config's `model` is the default of its provider. */
+function defaults(providers: ProviderInfo[], config: Config): Record<string, string> {
+  const configured = config.model ? parseModelRef(config.model) : undefined;
+  const result: Record<string, string> = {};
+  for (const provider of providers) {
+    const modelID =
+      configured?.providerID === provider.id && provider.models[configured.modelID]
+        ? configured.modelID
+        : defaultModelOf(provider);
+    if (modelID) result[provider.id] = modelID;
+  }
+  return result;
+}
+
+/** What a response shows of a provider: request headers may carry secrets, so they stay out. */
+function publicView(provider: ProviderInfo): ProviderInfo {
+  if (!('headers' in provider.options)) return provider;
+  const { headers: _headers, ...options } = provider.options;
+  return { ...provider, options };
+}
+
+function suggest(query: string, candidates: string[]): string[] {
+  if (!query) return candidates.slice(0, 3);
+  return fuzzysort.go(query, candidates, { limit: 3 }).map((result) => result.target);
+}
