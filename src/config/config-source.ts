@@ -1,4 +1,10 @@
-import { findNodeAtLocation, type Node, parseTree, printParseErrorCode } from 'jsonc-parser';
+import {
+  findNodeAtLocation,
+  type Node,
+  parseTree,
+  printParseErrorCode,
+  stripComments,
+} from 'jsonc-parser';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { z } from 'zod';
@@ -90,6 +96,8 @@ export function describeIssue(issues: readonly z.core.$ZodIssue[]): {
 }
 
 function parseJsonc(source: ConfigSource): Node | undefined {
+  // An empty file (or one with only comments) is an empty config, not an error.
+  if (!stripComments(source.text).trim()) return undefined;
   const errors: { error: number; offset: number; length: number }[] = [];
   const tree = parseTree(source.text, errors, {
     allowTrailingComma: true,
