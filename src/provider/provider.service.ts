@@ -1,6 +1,5 @@
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 import { Injectable } from '@nestjs/common';
-import fuzzysort from 'fuzzysort';
 import { AuthService } from '../auth/auth.service';
 import type { AuthInfo } from '../auth/auth.types';
 import { ConfigService } from '../config/config.service';
@@ -13,6 +12,7 @@ import { NoProviderConnectedError, ProviderModelNotFoundError } from './provider
 import { buildProviderRegistry, ProviderRegistry } from './provider-registry';
 import { ModelRef, parseModelRef, ProviderInfo, ResolvedModel } from './provider.types';
 import { createLanguageModel } from './sdk';
+import { suggestIds } from './suggest';
 
 const REGISTRY_STATE = Symbol('provider-registry');
 /** Refresh OAuth access tokens this long before they expire. */
@@ -99,7 +99,7 @@ export class ProviderService {
         providerID,
         modelID,
         message,
-        suggest(providerID, Object.keys(registry.connected)),
+        suggestIds(providerID, Object.keys(registry.connected)),
       );
     }
     const model = provider.models[modelID];
@@ -108,7 +108,7 @@ export class ProviderService {
         providerID,
         modelID,
         `Model not found: ${providerID}/${modelID}`,
-        suggest(modelID, Object.keys(provider.models)),
+        suggestIds(modelID, Object.keys(provider.models)),
       );
     }
     const credential = registry.credentials.get(providerID) ?? { type: 'none' };
@@ -205,9 +205,4 @@ function publicView(provider: ProviderInfo): ProviderInfo {
   if (!('headers' in provider.options)) return provider;
   const { headers: _headers, ...options } = provider.options;
   return { ...provider, options };
-}
-
-function suggest(query: string, candidates: string[]): string[] {
-  if (!query) return candidates.slice(0, 3);
-  return fuzzysort.go(query, candidates, { limit: 3 }).map((result) => result.target);
 }
