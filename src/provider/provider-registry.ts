@@ -1,6 +1,7 @@
 import type { AuthInfo, OAuthInfo } from '../auth/auth.types';
 import type { Config, ModelConfig, ProviderConfig } from '../config/config.schema';
 import { CATALOG, CatalogProvider } from './catalog/provider-catalog';
+import { OAUTH_METHODS } from './oauth/oauth-methods';
 import type { ModalitySet, ModelInfo, ProviderInfo, ProviderSource } from './provider.types';
 
 /** What a connected provider authenticates with; kept out of `ProviderInfo` on purpose. */
@@ -71,7 +72,10 @@ function connect(
   if (configKey) return { source: 'config', credential: { type: 'key', apiKey: configKey } };
   const source: ProviderSource = providerConfig ? 'config' : 'api';
   if (stored?.type === 'api') return { source, credential: { type: 'key', apiKey: stored.key } };
-  if (stored?.type === 'oauth') return { source, credential: { type: 'oauth', auth: stored } };
+  // OAuth tokens count only where the server knows how to call the provider with them.
+  if (stored?.type === 'oauth' && OAUTH_METHODS[provider.id]) {
+    return { source, credential: { type: 'oauth', auth: stored } };
+  }
   const envKey = provider.env.map((name) => variables[name]).find(Boolean);
   if (envKey) {
     return {
