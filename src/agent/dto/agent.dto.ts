@@ -1,19 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { AGENT_MODES, type AgentMode } from '../../config/config.schema';
-import type { PermissionRule } from '../agent-permissions';
+import { PermissionRuleDto } from '../../session/dto/session.dto';
 import type { AgentInfo } from '../agent.types';
-
-@ApiSchema({ name: 'PermissionRule' })
-export class PermissionRuleDto implements PermissionRule {
-  @ApiProperty({ description: 'Permission (tool) name or wildcard, e.g. `bash`, `*`' })
-  permission: string;
-
-  @ApiProperty({ description: 'Wildcard the request is matched against, e.g. `git *`' })
-  pattern: string;
-
-  @ApiProperty({ enum: ['allow', 'deny', 'ask'], enumName: 'PermissionAction' })
-  action: PermissionRule['action'];
-}
 
 /** Response-only: built by `AgentService`, documented here. */
 @ApiSchema({ name: 'Agent' })
