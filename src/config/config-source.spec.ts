@@ -102,6 +102,12 @@ describe('parseConfigSource', () => {
     expect((error as ConfigInvalidError).data.key).toBe('permission.bash.git *');
   });
 
+  it('says what a union expected when the value fits none of it', async () => {
+    const error = await parse('{ "permission": 5 }').catch((e: unknown) => e);
+    expect((error as ConfigInvalidError).data).toMatchObject({ key: 'permission' });
+    expect((error as ConfigInvalidError).data.message).toContain('"ask"|"allow"|"deny"');
+  });
+
   it('refuses a config that is not an object', async () => {
     await expect(parse('[1, 2]')).rejects.toBeInstanceOf(ConfigInvalidError);
   });

@@ -91,6 +91,8 @@ export function describeIssue(issues: readonly z.core.$ZodIssue[]): {
     if (deepest && deepest.path.length > 0) {
       return { path: [...issue.path, ...deepest.path], message: deepest.message };
     }
+    // No branch got inside the value: what the first alternative expected is the clearest.
+    if (deepest) return { path: [...issue.path], message: deepest.message };
   }
   return { path: [...issue.path], message: issue.message };
 }
