@@ -1,0 +1,104 @@
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, realpathSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..');
+export const CLI = join(ROOT, 'dist', 'cli.js');
+const LISTENING = /opencode server listening on (http:\/\/[\d.]+:\d+)/;
+
+export interface BenchServer {
+  url: string;
+  pid: number;
+  /** From spawn to the listening line, and to the first 200 of /global/health. */
+  listeningMs: number;
+  healthyMs: number;
+  stop(): Promise<number | null>;
+}
+
+/**
+ * Starts the built CLI (`dist/cli.js serve --port 0`) as a child process with a temporary HOME
+ * and a fresh git repository as its working directory, as a user would run it.
+ */
+export async function startBuiltServer(extraArgs: string[] = []): Promise<BenchServer> {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first`);
+  const home = realpathSync(mkdtempSync(join(tmpdir(), 'opencode-bench-home-')));
+  const project = realpathSync(mkdtempSync(join(tmpdir(), 'opencode-bench-repo-')));
+  const gitEnv = {
+    ...process.env,
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: '/dev/null',
+    GIT_AUTHOR_NAME: 'bench',
+    GIT_AUTHOR_EMAIL: 'bench@example.com',
+    GIT_COMMITTER_NAME: 'bench',
+    GIT_COMMITTER_EMAIL: 'bench@example.com',
+  };
+  execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: project, env: gitEnv });
+  execFileSync('git', ['commit', '-q', '--allow-empty', '-m', 'bench'], {
+    cwd: project,
+    env: gitEnv,
+  });
+
+  const started = performance.now();
+  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', ...extraArgs], {
+    cwd: project,
+    env: {
+      PATH: process.env.PATH,
+      HOME: home,
+      XDG_CONFIG_HOME: join(home, '.config'),
+      XDG_DATA_HOME: join(home, '.local/share'),
+      XDG_STATE_HOME: join(home, '.local/state'),
+      XDG_CACHE_HOME: join(home, '.cache'),
+      GIT_CONFIG_NOSYSTEM: '1',
+      GIT_CONFIG_GLOBAL: '/dev/null',
+      OPENCODE_LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      out += chunk;
+      const match = LISTENING.exec(out);
+      if (match) resolve(match[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  const listeningMs = performance.now() - started;
+  for (;;) {
+    const res = await fetch(`${url}/global/health`).catch(() => undefined);
+    if (res?.status === 200) break;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  const healthyMs = performance.now() - started;
+  return { url, pid: child.pid!, listeningMs, healthyMs, stop: () => stop(child) };
+}
+
+function stop(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    child.once('exit', (code) => resolve(code));
+    child.kill('SIGTERM');
+  });
+}
+
+/** Resident set size of a process in MB (Linux /proc, else `ps`). */
+export function rssMb(pid: number): number {
+  const status = `/proc/${pid}/status`;
+  if (existsSync(status)) {
+    const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(status, 'utf8'))?.[1];
+    return Number(kb) / 1024;
+  }
+  return Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' })) / 1024;
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return sorted[Math.max(0, index)];
+}
+
+export const fmt = (value: number, digits = 1): string => value.toFixed(digits);
+
+export function verdict(ok: boolean): string {
+  return ok ? 'ok' : 'MISSED';
+}
