@@ -108,7 +108,7 @@ export class SessionService {
 
   /** Whether `title` is one the server gave (so the first prompt may replace it). */
   isDefaultTitle(title: string): boolean {
-    return DEFAULT_TITLE.test(title);
+    return isDefaultTitle(title);
   }
 
   /** Creates a session in the instance's directory; an unknown `parentID` is a 404. */
@@ -352,6 +352,11 @@ export class SessionService {
       };
     });
   }
+}
+
+/** "New session - <ISO date>" or "Child session - <ISO date>", as the server names sessions. */
+export function isDefaultTitle(title: string): boolean {
+  return DEFAULT_TITLE.test(title);
 }
 
 function defaultTitle(child: boolean, now: number): string {

@@ -1,0 +1,239 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Session } from '../../src/session/dto/session.dto';
+import { gitRepo, tempDir } from '../support/fixtures';
+
+const ROOT = join(__dirname, '..', '..');
+const ROUNDS = 5;
+const WRITERS = 4;
+const SEED_TURNS = 15;
+
+interface Seeded {
+  sessionID: string;
+  messages: number;
+  parts: number;
+}
+
+interface ChildServer {
+  url: string;
+  seeded?: Seeded;
+  process: ChildProcess;
+  kill(): Promise<void>;
+}
+
+/** Starts the server in its own process (so it can be killed with SIGKILL). */
+async function spawnServer(home: string, directory: string, seedTurns = 0): Promise<ChildServer> {
+  const child = spawn(
+    process.execPath,
+    [
+      '-r',
+      join(ROOT, 'test/support/register-ts-cached.js'),
+      join(ROOT, 'test/support/session-server.ts'),
+    ],
+    {
+      cwd: directory,
+      env: {
+        PATH: process.env.PATH,
+        HOME: home,
+        XDG_CONFIG_HOME: join(home, '.config'),
+        XDG_DATA_HOME: join(home, '.local/share'),
+        XDG_STATE_HOME: join(home, '.local/state'),
+        XDG_CACHE_HOME: join(home, '.cache'),
+        GIT_CONFIG_NOSYSTEM: '1',
+        GIT_CONFIG_GLOBAL: '/dev/null',
+        SEED_TURNS: String(seedTurns),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', resolve);
+    void exited.then(() => reject(new Error(`server exited before listening: ${stderr}`)));
+  });
+  const ready = JSON.parse(line) as { url: string; seeded?: Seeded };
+  return {
+    ...ready,
+    process: child,
+    kill: async () => {
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+/** What one writer knows about its sessions, from acknowledged (200) answers only. */
+interface WriterState {
+  /** Sessions it created, with the title last acknowledged. */
+  sessions: Map<string, string>;
+  deleted: Set<string>;
+  forks: Set<string>;
+  /** The request sent but not answered when the server died. */
+  inFlight?: { op: 'create' | 'rename' | 'delete' | 'fork'; id?: string; title?: string };
+}
+
+/**
+ * One client writing sequentially (one request at a time) until the server dies: creates,
+ * renames and deletes its own sessions, and forks the seeded session (a multi-row write).
+ */
+async function write(
+  url: string,
+  writer: number,
+  round: number,
+  state: WriterState,
+  source: string,
+) {
+  for (let step = 0; ; step++) {
+    const own = [...state.sessions.keys()].filter((id) => !state.deleted.has(id));
+    const choice = step % 7;
+    let request: WriterState['inFlight'];
+    if (choice === 3 && own.length > 0) {
+      const id = own[step % own.length];
+      request = { op: 'rename', id, title: `w${writer}-r${round}-s${step}-renamed` };
+    } else if (choice === 5 && own.length > 1) {
+      request = { op: 'delete', id: own[0] };
+    } else if (choice === 6) {
+      request = { op: 'fork' };
+    } else {
+      request = { op: 'create', title: `w${writer}-r${round}-s${step}` };
+    }
+    state.inFlight = request;
+    let response: Response;
+    try {
+      response = await send(url, request, source);
+    } catch {
+      return; // The server was killed: this request is the one in flight.
+    }
+    if (response.status !== 200) throw new Error(`${request.op} answered ${response.status}`);
+    const body = (await response.json()) as Session | boolean;
+    switch (request.op) {
+      case 'create':
+        state.sessions.set((body as Session).id, request.title!);
+        break;
+      case 'rename':
+        state.sessions.set(request.id!, request.title!);
+        break;
+      case 'delete':
+        state.deleted.add(request.id!);
+        break;
+      case 'fork':
+        state.forks.add((body as Session).id);
+        break;
+    }
+    state.inFlight = undefined;
+  }
+}
+
+function send(url: string, request: NonNullable<WriterState['inFlight']>, source: string) {
+  const json = { 'content-type': 'application/json' };
+  switch (request.op) {
+    case 'create':
+      return fetch(`${url}/session`, {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ title: request.title }),
+      });
+    case 'rename':
+      return fetch(`${url}/session/${request.id}`, {
+        method: 'PATCH',
+        headers: json,
+        body: JSON.stringify({ title: request.title }),
+      });
+    case 'delete':
+      return fetch(`${url}/session/${request.id}`, { method: 'DELETE' });
+    case 'fork':
+      return fetch(`${url}/session/${source}/fork`, { method: 'POST', headers: json, body: '{}' });
+  }
+}
+
+describe('crash safety of session storage', () => {
+  it('keeps everything acknowledged and stays consistent when killed -9 while writing', async () => {
+    const home = tempDir('opencode-crash-home-');
+    const directory = gitRepo();
+    const states: WriterState[] = Array.from({ length: WRITERS }, () => ({
+      sessions: new Map(),
+      deleted: new Set(),
+      forks: new Set(),
+    }));
+    let server = await spawnServer(home, directory, SEED_TURNS);
+    const seeded = server.seeded!;
+    const kills: number[] = [];
+
+    for (let round = 0; round < ROUNDS; round++) {
+      if (round > 0) server = await spawnServer(home, directory);
+      for (const state of states) state.inFlight = undefined;
+      const writers = states.map((state, index) =>
+        write(server.url, index, round, state, seeded.sessionID),
+      );
+      // Let the writers get going, then kill at a moment that varies round to round.
+      const delay = 250 + ((round * 173) % 400);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      kills.push(delay);
+      await server.kill();
+      await Promise.all(writers);
+    }
+
+    // The database file is sound (WAL replayed) and no row lost its owner.
+    const db = new BetterSqlite3(join(home, '.local/share/opencode/opencode.db'));
+    try {
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+      expect(db.pragma('foreign_key_check')).toEqual([]);
+    } finally {
+      db.close();
+    }
+
+    server = await spawnServer(home, directory);
+    try {
+      const listed = await fetch(`${server.url}/session?limit=100000`);
+      const sessions = (await listed.json()) as Session[];
+      const byId = new Map(sessions.map((session) => [session.id, session]));
+      const acknowledgedForks = new Set(states.flatMap((state) => [...state.forks]));
+      let acknowledged = 0;
+
+      for (const [writer, state] of states.entries()) {
+        const pending = state.inFlight;
+        for (const [id, title] of state.sessions) {
+          const stored = byId.get(id);
+          if (state.deleted.has(id)) {
+            expect(stored).toBeUndefined();
+            continue;
+          }
+          if (pending?.op === 'delete' && pending.id === id && !stored) continue;
+          expect(stored).toBeDefined();
+          acknowledged++;
+          const renaming = pending?.op === 'rename' && pending.id === id;
+          expect(renaming ? [title, pending.title] : [title]).toContain(stored!.title);
+        }
+        // Sessions no acknowledgement accounts for may only be this writer's request in flight.
+        const prefix = new RegExp(`^w${writer}-r\\d+-s\\d+$`);
+        const unknown = sessions.filter(
+          (session) => prefix.test(session.title) && !state.sessions.has(session.id),
+        );
+        for (const session of unknown) {
+          expect(pending?.op).toBe('create');
+          expect(session.title).toBe(pending!.title);
+        }
+        expect(unknown.length).toBeLessThanOrEqual(1);
+      }
+      expect(acknowledged).toBeGreaterThan(WRITERS);
+
+      // A fork is all or nothing: every fork holds a full copy of the seeded conversation.
+      const forks = sessions.filter((session) => session.title === 'seed (fork #1)');
+      for (const id of acknowledgedForks) expect(byId.has(id)).toBe(true);
+      expect(forks.length - acknowledgedForks.size).toBeLessThanOrEqual(WRITERS);
+      for (const fork of forks) {
+        const response = await fetch(`${server.url}/session/${fork.id}/message`);
+        const messages = (await response.json()) as Array<{ parts: unknown[] }>;
+        expect(messages).toHaveLength(seeded.messages);
+        expect(messages.reduce((sum, message) => sum + message.parts.length, 0)).toBe(seeded.parts);
+      }
+      expect(acknowledgedForks.size).toBeGreaterThan(0);
+    } finally {
+      await server.kill();
+    }
+  }, 120_000);
+});
