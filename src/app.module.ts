@@ -10,9 +10,12 @@ import { EventModule } from './event/event.module';
 import { GlobalModule } from './global/global.module';
 import { InstanceModule } from './instance/instance.module';
 import { LogModule } from './log/log.module';
+import { PermissionModule } from './permission/permission.module';
 import { ProjectModule } from './project/project.module';
+import { PromptModule } from './prompt/prompt.module';
 import { ProviderModule } from './provider/provider.module';
 import { SessionModule } from './session/session.module';
+import { ToolModule } from './tool/tool.module';
 import { TuiModule } from './tui/tui.module';
 
 @Module({})
@@ -34,6 +37,9 @@ export class AppModule {
         CommandModule,
         SessionModule,
         TuiModule,
+        PermissionModule,
+        ToolModule,
+        PromptModule,
       ],
     };
   }

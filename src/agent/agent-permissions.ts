@@ -1,12 +1,8 @@
 import { join } from 'node:path';
 import type { PermissionActionConfig, PermissionConfig } from '../config/config.schema';
+import type { PermissionRule } from '../permission/permission-rules';
 
-/** One rule as the reference's `PermissionRule`; in a ruleset the last matching rule wins. */
-export interface PermissionRule {
-  permission: string;
-  pattern: string;
-  action: PermissionActionConfig;
-}
+export type { PermissionRule };
 
 /**
  * A config `permission` value as rules, in the order written: `"ask"` is one rule for every

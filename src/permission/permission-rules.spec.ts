@@ -1,4 +1,4 @@
-import { DEFAULT_RULES, evaluate, rulesFromConfig } from './permission-rules';
+import { evaluate, type PermissionRule } from './permission-rules';
 import { matchesWildcard } from './wildcard';
 
 describe('matchesWildcard', () => {
@@ -17,30 +17,26 @@ describe('matchesWildcard', () => {
   });
 });
 
-describe('permission rules', () => {
-  it('lets everything through by default but asks for other directories and doom loops', () => {
-    expect(evaluate(DEFAULT_RULES, 'bash', 'rm -rf build')).toBe('allow');
-    expect(evaluate(DEFAULT_RULES, 'external_directory', '/etc/*')).toBe('ask');
-    expect(evaluate(DEFAULT_RULES, 'doom_loop', 'read')).toBe('ask');
-  });
+describe('evaluate', () => {
+  const rules: PermissionRule[] = [
+    { permission: '*', pattern: '*', action: 'allow' },
+    { permission: 'external_directory', pattern: '*', action: 'ask' },
+    { permission: 'edit', pattern: '*', action: 'deny' },
+    { permission: 'bash', pattern: '*', action: 'ask' },
+    { permission: 'bash', pattern: 'git status *', action: 'allow' },
+    { permission: 'bash', pattern: 'git push *', action: 'deny' },
+  ];
 
-  it('flattens config values and lets the last matching rule win', () => {
-    const rules = [
-      ...DEFAULT_RULES,
-      ...rulesFromConfig({
-        edit: 'deny',
-        bash: { '*': 'ask', 'git status *': 'allow', 'git push *': 'deny' },
-      }),
-    ];
+  it('lets the last matching rule decide', () => {
     expect(evaluate(rules, 'edit', 'src/a.ts')).toBe('deny');
     expect(evaluate(rules, 'bash', 'ls')).toBe('ask');
     expect(evaluate(rules, 'bash', 'git status --short')).toBe('allow');
     expect(evaluate(rules, 'bash', 'git push origin main')).toBe('deny');
     expect(evaluate(rules, 'webfetch', 'https://example.com')).toBe('allow');
+    expect(evaluate(rules, 'external_directory', '/etc/*')).toBe('ask');
   });
 
-  it('takes a single action for every permission', () => {
-    expect(rulesFromConfig('ask')).toEqual([{ permission: '*', pattern: '*', action: 'ask' }]);
-    expect(rulesFromConfig(undefined)).toEqual([]);
+  it('asks when no rule matches', () => {
+    expect(evaluate([], 'bash', 'ls')).toBe('ask');
   });
 });

@@ -1,0 +1,137 @@
+import { Body, Controller, Param, Post, Res } from '@nestjs/common';
+import { ApiExtraModels } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Endpoint } from '../core/http/endpoint.decorator';
+import { IdParamPipe } from '../core/http/id-param.pipe';
+import { CurrentInstance } from '../core/http/instance-context';
+import type { Instance } from '../core/instance/instance';
+import { MessageWithPartsDto, type MessageWithParts } from '../session/dto/message-with-parts.dto';
+import { CommandBodyDto, InitBodyDto } from './dto/command.dto';
+import { PromptBodyDto } from './dto/prompt-input.dto';
+import { ShellBodyDto } from './dto/shell.dto';
+import { PromptService, type AcceptedPrompt } from './prompt.service';
+
+const sessionIdPipe = new IdParamPipe('session', 'sessionID');
+
+@Controller('session/:sessionID')
+@ApiExtraModels(MessageWithPartsDto)
+export class PromptController {
+  constructor(private readonly prompts: PromptService) {}
+
+  @Post('message')
+  @Endpoint({
+    operationId: 'session.prompt',
+    tag: 'session',
+    summary: 'Send message',
+    description: 'Create and send a new message to a session, streaming the AI response.',
+    response: MessageWithPartsDto,
+    responseDescription: 'Created message',
+    notFound: true,
+  })
+  async prompt(
+    @CurrentInstance() instance: Instance,
+    @Param('sessionID', sessionIdPipe) sessionID: string,
+    @Body() body: PromptBodyDto,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    await respondWhenAnswered(reply, await this.prompts.prompt(instance, sessionID, body));
+  }
+
+  @Post('prompt_async')
+  @Endpoint({
+    operationId: 'session.prompt_async',
+    tag: 'session',
+    summary: 'Send async message',
+    description:
+      'Create and send a new message to a session asynchronously, starting the session if needed and returning immediately.',
+    response: 'none',
+    responseDescription: 'Prompt accepted',
+    notFound: true,
+  })
+  async promptAsync(
+    @CurrentInstance() instance: Instance,
+    @Param('sessionID', sessionIdPipe) sessionID: string,
+    @Body() body: PromptBodyDto,
+  ): Promise<void> {
+    // The outcome is stored and published (message error, `session.error`); nothing to await.
+    await this.prompts.prompt(instance, sessionID, body);
+  }
+
+  @Post('command')
+  @Endpoint({
+    operationId: 'session.command',
+    tag: 'session',
+    summary: 'Send command',
+    description: 'Send a new command to a session for execution by the AI assistant.',
+    response: MessageWithPartsDto,
+    responseDescription: 'Created message',
+    notFound: true,
+  })
+  async command(
+    @CurrentInstance() instance: Instance,
+    @Param('sessionID', sessionIdPipe) sessionID: string,
+    @Body() body: CommandBodyDto,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    await respondWhenAnswered(reply, await this.prompts.command(instance, sessionID, body));
+  }
+
+  @Post('shell')
+  @Endpoint({
+    operationId: 'session.shell',
+    tag: 'session',
+    summary: 'Run shell command',
+    description: "Execute a shell command within the session context and return the AI's response.",
+    response: MessageWithPartsDto,
+    responseDescription: 'Created message',
+    notFound: true,
+  })
+  shell(
+    @CurrentInstance() instance: Instance,
+    @Param('sessionID', sessionIdPipe) sessionID: string,
+    @Body() body: ShellBodyDto,
+  ): Promise<MessageWithParts> {
+    return this.prompts.shell(instance, sessionID, body);
+  }
+
+  @Post('init')
+  @Endpoint({
+    operationId: 'session.init',
+    tag: 'session',
+    summary: 'Initialize session',
+    description:
+      'Analyze the current application and create an AGENTS.md file with project-specific agent configurations.',
+    response: 'boolean',
+    responseDescription: '200',
+    notFound: true,
+  })
+  async init(
+    @CurrentInstance() instance: Instance,
+    @Param('sessionID', sessionIdPipe) sessionID: string,
+    @Body() body: InitBodyDto,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const accepted = await this.prompts.init(instance, sessionID, body);
+    await respondWhenAnswered(reply, {
+      user: accepted.user,
+      answer: accepted.answer?.then(() => true),
+    });
+  }
+}
+
+/**
+ * Sends the status line and headers at once and the JSON body when the turn ends, so a long turn
+ * does not trip a client's header timeout. Everything that can fail with a 4xx has been checked
+ * before this point; the turn itself stores its failures on the message instead of throwing.
+ */
+async function respondWhenAnswered(
+  reply: FastifyReply,
+  accepted: Pick<AcceptedPrompt, 'user'> & { answer?: Promise<unknown> },
+): Promise<void> {
+  reply.hijack();
+  const headers = { ...reply.getHeaders(), 'content-type': 'application/json; charset=utf-8' };
+  reply.raw.writeHead(200, headers as Record<string, string>);
+  reply.raw.flushHeaders();
+  const body = accepted.answer ? await accepted.answer : accepted.user;
+  reply.raw.end(JSON.stringify(body));
+}

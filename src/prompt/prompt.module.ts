@@ -1,0 +1,36 @@
+import { Module } from '@nestjs/common';
+import { AgentModule } from '../agent/agent.module';
+import { CommandModule } from '../command/command.module';
+import { ConfigModule } from '../config/config.module';
+import { PermissionModule } from '../permission/permission.module';
+import { ProviderModule } from '../provider/provider.module';
+import { SessionModule } from '../session/session.module';
+import { SUBAGENT_RUNNER } from '../tool/tool-registry.service';
+import { ToolModule } from '../tool/tool.module';
+import { PromptController } from './prompt.controller';
+import { PromptService } from './prompt.service';
+import { SessionLoopService } from './session-loop.service';
+import { SystemPromptService } from './system-prompt.service';
+import { TitleService } from './title.service';
+
+/** The agent loop and the routes that feed it (prompt, prompt_async, command, shell, init). */
+@Module({
+  imports: [
+    SessionModule,
+    ProviderModule,
+    AgentModule,
+    ConfigModule,
+    CommandModule,
+    PermissionModule,
+    ToolModule,
+  ],
+  controllers: [PromptController],
+  providers: [
+    PromptService,
+    SessionLoopService,
+    SystemPromptService,
+    TitleService,
+    { provide: SUBAGENT_RUNNER, useExisting: PromptService },
+  ],
+})
+export class PromptModule {}

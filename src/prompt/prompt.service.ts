@@ -1,0 +1,326 @@
+import { Injectable } from '@nestjs/common';
+import { BadRequestError, NamedError } from '../core/errors/named-error';
+import { IdGenerator } from '../core/id';
+import type { Instance } from '../core/instance/instance';
+import { AgentService } from '../agent/agent.service';
+import { CommandService } from '../command/command.service';
+import { ProviderService } from '../provider/provider.service';
+import type { AssistantMessage, UserMessage } from '../session/dto/message.dto';
+import type { MessageWithParts } from '../session/dto/message-with-parts.dto';
+import type { Part, TextPart, ToolPart } from '../session/dto/part.dto';
+import { MessageService } from '../session/message.service';
+import { SessionRunRegistry } from '../session/session-run.registry';
+import { SessionStatusService } from '../session/session-status.service';
+import { SessionBusyError } from '../session/session.errors';
+import { SessionService } from '../session/session.service';
+import { runShell } from '../tool/tools/bash.tool';
+import type { SubagentRunner, SubtaskRequest } from '../tool/tools/task.tool';
+import type { ToolContext } from '../tool/tool.types';
+import type { CommandBodyDto, InitBodyDto } from './dto/command.dto';
+import type { PartInput, PromptBodyDto } from './dto/prompt-input.dto';
+import type { ShellBodyDto } from './dto/shell.dto';
+import { toStoredParts } from './prompt-parts';
+import { SessionLoopService, type TurnResult } from './session-loop.service';
+import { TitleService } from './title.service';
+
+const SHELL_TIMEOUT_MS = 10 * 60_000;
+
+export interface AcceptedPrompt {
+  user: MessageWithParts;
+  /** The turn's answer; absent for `noReply` prompts. */
+  answer?: Promise<TurnResult>;
+}
+
+interface PromptRequest {
+  messageID?: string;
+  agent?: string;
+  model?: { providerID: string; modelID: string };
+  system?: string;
+  tools?: Record<string, boolean>;
+  noReply?: boolean;
+  parts: PartInput[];
+}
+
+/**
+ * The ways work enters a session: prompts (answered now or in the background), slash commands,
+ * and shell commands run for the user. Every check that can fail (session, agent, model, parts)
+ * runs before anything is stored, so a rejected request leaves no trace.
+ */
+@Injectable()
+export class PromptService implements SubagentRunner {
+  constructor(
+    private readonly sessions: SessionService,
+    private readonly messages: MessageService,
+    private readonly loop: SessionLoopService,
+    private readonly providers: ProviderService,
+    private readonly agents: AgentService,
+    private readonly commands: CommandService,
+    private readonly titles: TitleService,
+    private readonly status: SessionStatusService,
+    private readonly runs: SessionRunRegistry,
+    private readonly ids: IdGenerator,
+  ) {}
+
+  prompt(instance: Instance, sessionID: string, body: PromptBodyDto): Promise<AcceptedPrompt> {
+    return this.accept(instance, sessionID, body);
+  }
+
+  /** Runs a configured slash command: its template, with the arguments, becomes the prompt. */
+  async command(
+    instance: Instance,
+    sessionID: string,
+    body: CommandBodyDto,
+  ): Promise<AcceptedPrompt> {
+    const command = await this.commands.get(instance, body.command);
+    const text = this.commands.render(command, body.arguments);
+    return this.accept(instance, sessionID, {
+      messageID: body.messageID,
+      agent: body.agent ?? command.agent,
+      model: parseModelRef(body.model ?? command.model),
+      parts: [{ type: 'text', text }, ...(body.parts ?? [])],
+    });
+  }
+
+  /** `/init`: asks the model to study the project and write its AGENTS.md. */
+  async init(instance: Instance, sessionID: string, body: InitBodyDto): Promise<AcceptedPrompt> {
+    const command = await this.commands.get(instance, 'init');
+    return this.accept(instance, sessionID, {
+      messageID: body.messageID,
+      model: { providerID: body.providerID, modelID: body.modelID },
+      parts: [{ type: 'text', text: this.commands.render(command, '') }],
+    });
+  }
+
+  /**
+   * Runs a command for the user in the project directory, without the model, and records it as
+   * a user message and an assistant message holding a `bash` tool part.
+   */
+  async shell(
+    instance: Instance,
+    sessionID: string,
+    body: ShellBodyDto,
+  ): Promise<MessageWithParts> {
+    this.sessions.get(sessionID);
+    const agent = await this.resolveAgent(instance, body.agent);
+    const model = await this.resolveModel(instance, body.model, agent.model);
+    if (this.loop.isBusy(sessionID) || this.runs.isRunning(sessionID))
+      throw new SessionBusyError(sessionID);
+    const signal = this.runs.begin(sessionID, instance.signal);
+    this.status.set(instance, sessionID, { type: 'busy' });
+    try {
+      const user: UserMessage = {
+        id: body.messageID ?? this.ids.ascending('message'),
+        sessionID,
+        role: 'user',
+        time: { created: Date.now() },
+        agent: agent.name,
+        model,
+      };
+      this.messages.saveMessage(instance, user);
+      this.messages.savePart(instance, {
+        id: this.ids.ascending('part'),
+        sessionID,
+        messageID: user.id,
+        type: 'text',
+        text: 'The following tool was executed by the user',
+        synthetic: true,
+      });
+      const assistant: AssistantMessage = {
+        id: this.ids.ascending('message'),
+        sessionID,
+        role: 'assistant',
+        time: { created: Date.now() },
+        parentID: user.id,
+        modelID: model.modelID,
+        providerID: model.providerID,
+        mode: agent.name,
+        agent: agent.name,
+        path: { cwd: instance.directory, root: instance.worktree },
+        cost: 0,
+        tokens: { input: 0, output: 0, reasoning: 0, cache: { read: 0, write: 0 } },
+      };
+      this.messages.saveMessage(instance, assistant);
+      const start = Date.now();
+      const input = { command: body.command };
+      const base = { id: this.ids.ascending('part'), sessionID, messageID: assistant.id };
+      const callID = this.ids.ascending('tool');
+      this.messages.savePart(instance, {
+        ...base,
+        type: 'tool',
+        callID,
+        tool: 'bash',
+        state: { status: 'running', input, time: { start } },
+      } satisfies ToolPart);
+      const run = await runShell(
+        body.command,
+        instance.directory,
+        SHELL_TIMEOUT_MS,
+        signal,
+        () => undefined,
+      );
+      const end = Date.now();
+      const part: ToolPart = run.aborted
+        ? {
+            ...base,
+            type: 'tool',
+            callID,
+            tool: 'bash',
+            state: {
+              status: 'error',
+              input,
+              error: 'Tool execution aborted',
+              metadata: { interrupted: true },
+              time: { start, end },
+            },
+          }
+        : {
+            ...base,
+            type: 'tool',
+            callID,
+            tool: 'bash',
+            state: {
+              status: 'completed',
+              input,
+              output: run.output,
+              title: body.command,
+              metadata: { output: run.output, exit: run.exitCode, description: body.command },
+              time: { start, end },
+            },
+          };
+      this.messages.savePart(instance, part);
+      const done: AssistantMessage = {
+        ...assistant,
+        time: { created: assistant.time.created, completed: end },
+        ...(run.aborted && {
+          error: { name: 'MessageAbortedError', data: { message: 'Aborted' } },
+        }),
+      };
+      this.messages.saveMessage(instance, done);
+      return this.messages.getMessage(sessionID, assistant.id);
+    } finally {
+      this.runs.end(sessionID, signal);
+      this.status.set(instance, sessionID, { type: 'idle' });
+      this.sessions.touch(instance, sessionID);
+    }
+  }
+
+  /** The `task` tool: a child session of the caller's, answered by the named subagent. */
+  async runSubtask(
+    context: ToolContext,
+    request: SubtaskRequest,
+  ): Promise<{ sessionID: string; text: string }> {
+    const { instance } = context;
+    const child = this.sessions.create(instance, {
+      parentID: context.sessionID,
+      title: `${request.description} (@${request.agent} subagent)`,
+    });
+    const accepted = await this.accept(instance, child.id, {
+      agent: request.agent,
+      parts: [{ type: 'text', text: request.prompt }],
+    });
+    const stop = () => this.runs.abort(child.id);
+    context.abort.addEventListener('abort', stop, { once: true });
+    try {
+      const result = await accepted.answer!;
+      if (result.info.error) {
+        const detail =
+          'message' in result.info.error.data
+            ? result.info.error.data.message
+            : result.info.error.name;
+        throw new Error(`The ${request.agent} subagent failed: ${detail}`);
+      }
+      const text = result.parts
+        .filter((part): part is TextPart => part.type === 'text' && !part.synthetic)
+        .map((part) => part.text)
+        .join('\n');
+      return { sessionID: child.id, text };
+    } finally {
+      context.abort.removeEventListener('abort', stop);
+    }
+  }
+
+  private async accept(
+    instance: Instance,
+    sessionID: string,
+    request: PromptRequest,
+  ): Promise<AcceptedPrompt> {
+    const session = this.sessions.get(sessionID);
+    const agent = await this.resolveAgent(
+      instance,
+      request.agent ?? session.agent ?? (await this.agents.defaultAgent(instance)).name,
+    );
+    const model = await this.resolveModel(instance, request.model, agent.model);
+    const user: UserMessage = {
+      id: request.messageID ?? this.ids.ascending('message'),
+      sessionID,
+      role: 'user',
+      time: { created: Date.now() },
+      agent: agent.name,
+      model,
+      ...(request.system && { system: request.system }),
+      ...(request.tools && { tools: request.tools }),
+    };
+    const parts = await toStoredParts(
+      instance,
+      { sessionID, messageID: user.id, newPartID: () => this.ids.ascending('part') },
+      request.parts,
+      agent.permission,
+    );
+    const isFirstPrompt =
+      this.sessions.isDefaultTitle(session.title) && !this.hasUserMessages(sessionID);
+    this.sessions.update(instance, sessionID, {
+      agent: agent.name,
+      model: { id: model.modelID, providerID: model.providerID },
+    });
+    this.messages.saveMessage(instance, user);
+    for (const part of parts) this.messages.savePart(instance, part);
+    if (isFirstPrompt && !session.parentID)
+      this.titles.generateInBackground(instance, user, promptText(parts));
+    const stored = { info: user, parts };
+    if (request.noReply) return { user: stored };
+    return { user: stored, answer: this.loop.answer(instance, user) };
+  }
+
+  private hasUserMessages(sessionID: string): boolean {
+    return this.messages
+      .listMessages(sessionID, { limit: 2 })
+      .some((message) => message.info.role === 'user');
+  }
+
+  private async resolveAgent(instance: Instance, name: string) {
+    try {
+      return await this.agents.get(instance, name);
+    } catch (error) {
+      if (error instanceof NamedError && error.status === 404) {
+        throw new BadRequestError(`Unknown agent: ${name}`, 'Body', 'agent');
+      }
+      throw error;
+    }
+  }
+
+  /** The prompt's model, else the agent's, else the configured default; checked to exist (400). */
+  private async resolveModel(
+    instance: Instance,
+    requested: { providerID: string; modelID: string } | undefined,
+    agentModel: { providerID: string; modelID: string } | undefined,
+  ): Promise<{ providerID: string; modelID: string }> {
+    const ref = requested ?? agentModel ?? (await this.providers.defaultModel(instance));
+    await this.providers.getModel(instance, ref.providerID, ref.modelID);
+    return { providerID: ref.providerID, modelID: ref.modelID };
+  }
+}
+
+function parseModelRef(
+  model: string | undefined,
+): { providerID: string; modelID: string } | undefined {
+  if (!model) return undefined;
+  const slash = model.indexOf('/');
+  return { providerID: model.slice(0, slash), modelID: model.slice(slash + 1) };
+}
+
+function promptText(parts: Part[]): string {
+  return parts
+    .filter((part): part is TextPart => part.type === 'text')
+    .map((part) => part.text)
+    .join('\n');
+}

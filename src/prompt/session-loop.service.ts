@@ -1,0 +1,554 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { stepCountIs, streamText, type LanguageModel, type ToolSet } from 'ai';
+import { BusService } from '../core/bus/bus.service';
+import { IdGenerator } from '../core/id';
+import type { Instance } from '../core/instance/instance';
+import { AgentService } from '../agent/agent.service';
+import { PermissionService } from '../permission/permission.service';
+import type { PermissionRule } from '../permission/permission-rules';
+import { ProviderService } from '../provider/provider.service';
+import type { AssistantMessage, UserMessage } from '../session/dto/message.dto';
+import type { MessageWithParts } from '../session/dto/message-with-parts.dto';
+import { MessageService } from '../session/message.service';
+import { SessionRunRegistry } from '../session/session-run.registry';
+import { SessionStatusService } from '../session/session-status.service';
+import { SessionService } from '../session/session.service';
+import { ToolRegistryService } from '../tool/tool-registry.service';
+import { type ToolContext, type ToolDefinition } from '../tool/tool.types';
+import {
+  ABORTED_ERROR,
+  isAbortError,
+  isTransientError,
+  retryDelayMs,
+  toMessageError,
+  type MessageError,
+} from './llm-errors';
+import { toModelMessages } from './model-messages';
+import { StepRecorder, type StepUsage } from './step-recorder';
+import { SystemPromptService } from './system-prompt.service';
+
+/** Attempts of one model step before its error is stored. */
+export const MAX_STEP_ATTEMPTS = 4;
+/** Longest wait between attempts, whatever `retry-after` says. */
+const MAX_RETRY_DELAY_MS = 30_000;
+/** Steps of one turn when the agent sets no limit. */
+const DEFAULT_MAX_STEPS = 100;
+/** Identical consecutive tool calls that make a doom loop. */
+const DOOM_LOOP_THRESHOLD = 3;
+
+export interface TurnResult {
+  info: AssistantMessage;
+  parts: MessageWithParts['parts'];
+}
+
+interface QueuedTurn {
+  instance: Instance;
+  user: UserMessage;
+  settle(result: TurnResult): void;
+}
+
+interface SessionQueue {
+  turns: QueuedTurn[];
+  running: boolean;
+}
+
+/** Everything one turn needs, resolved once before its first step. */
+interface TurnSetup {
+  instance: Instance;
+  user: UserMessage;
+  agentName: string;
+  language: LanguageModel;
+  cost: { input: number; output: number; cacheRead: number; cacheWrite: number };
+  system: string[];
+  rules: PermissionRule[];
+  tools: ToolDefinition[];
+  maxSteps: number;
+  temperature?: number;
+  topP?: number;
+  signal: AbortSignal;
+}
+
+/**
+ * The agent loop. Prompts of a session are answered one at a time, in the order they arrived:
+ * each turn runs model steps (one assistant message each) while the model asks for tools, storing
+ * every part as it streams. Status goes busy when a session starts working and idle once its
+ * queue is empty; an abort stops the running turn and answers the queued ones as aborted.
+ */
+@Injectable()
+export class SessionLoopService {
+  private readonly logger = new Logger(SessionLoopService.name);
+  private readonly queues = new Map<string, SessionQueue>();
+
+  constructor(
+    private readonly sessions: SessionService,
+    private readonly messages: MessageService,
+    private readonly status: SessionStatusService,
+    private readonly runs: SessionRunRegistry,
+    private readonly providers: ProviderService,
+    private readonly agents: AgentService,
+    private readonly toolRegistry: ToolRegistryService,
+    private readonly permissions: PermissionService,
+    private readonly systemPrompts: SystemPromptService,
+    private readonly ids: IdGenerator,
+    private readonly bus: BusService,
+  ) {}
+
+  /**
+   * Queues an answer to a stored user message; resolves with the last assistant message of its
+   * turn (failures included: they are stored on the message, never thrown).
+   */
+  answer(instance: Instance, user: UserMessage): Promise<TurnResult> {
+    return new Promise<TurnResult>((settle) => {
+      const queue = this.queues.get(user.sessionID) ?? { turns: [], running: false };
+      this.queues.set(user.sessionID, queue);
+      queue.turns.push({ instance, user, settle });
+      if (!queue.running) void this.drain(user.sessionID, queue);
+    });
+  }
+
+  isBusy(sessionID: string): boolean {
+    return this.queues.get(sessionID)?.running ?? false;
+  }
+
+  private async drain(sessionID: string, queue: SessionQueue): Promise<void> {
+    queue.running = true;
+    const first = queue.turns[0];
+    this.status.set(first.instance, sessionID, { type: 'busy' });
+    try {
+      for (let turn = queue.turns.shift(); turn; turn = queue.turns.shift()) {
+        const signal = this.runs.begin(sessionID, turn.instance.signal);
+        try {
+          const result = await this.runTurn(turn, signal);
+          turn.settle(result);
+          if (signal.aborted) {
+            // An abort ends the whole queue: prompts that waited behind the turn are not started.
+            for (const waiting of queue.turns.splice(0))
+              waiting.settle(this.abortedWithoutRun(waiting));
+          }
+        } finally {
+          this.runs.end(sessionID, signal);
+        }
+      }
+    } finally {
+      queue.running = false;
+      this.queues.delete(sessionID);
+      this.status.set(first.instance, sessionID, { type: 'idle' });
+      this.touchSession(first.instance, sessionID);
+    }
+  }
+
+  private async runTurn(turn: QueuedTurn, signal: AbortSignal): Promise<TurnResult> {
+    const { instance, user } = turn;
+    let setup: TurnSetup;
+    try {
+      setup = await this.prepare(instance, user, signal);
+    } catch (error) {
+      return this.failBeforeFirstStep(instance, user, error);
+    }
+    let last: TurnResult | undefined;
+    for (let step = 1; step <= setup.maxSteps; step++) {
+      const recorder = this.startAssistantMessage(setup);
+      const outcome = await this.runStepWithRetries(setup, recorder);
+      recorder.message.time.completed = Date.now();
+      if (outcome.error) {
+        recorder.message.error = outcome.error;
+        this.publishError(instance, user.sessionID, outcome.error);
+      }
+      recorder.saveMessage();
+      last = { info: recorder.message, parts: recorder.parts() };
+      if (outcome.error || outcome.finish !== 'tool-calls' || signal.aborted) break;
+    }
+    return last!;
+  }
+
+  private async prepare(
+    instance: Instance,
+    user: UserMessage,
+    signal: AbortSignal,
+  ): Promise<TurnSetup> {
+    const agent = await this.agents.get(instance, user.agent);
+    const resolved = await this.providers.getModel(
+      instance,
+      user.model.providerID,
+      user.model.modelID,
+    );
+    const tools = await this.toolRegistry.toolsFor(instance, agent, user.tools);
+    const system = await this.systemPrompts.build(instance, {
+      agentPrompt: agent.prompt,
+      model: `${user.model.providerID}/${user.model.modelID}`,
+      extra: user.system,
+    });
+    const cost = resolved.model.cost;
+    return {
+      instance,
+      user,
+      agentName: agent.name,
+      language: resolved.language,
+      cost: {
+        input: cost.input,
+        output: cost.output,
+        cacheRead: cost.cache.read,
+        cacheWrite: cost.cache.write,
+      },
+      system,
+      rules: agent.permission,
+      tools,
+      maxSteps: agent.steps ?? DEFAULT_MAX_STEPS,
+      ...(agent.temperature !== undefined && { temperature: agent.temperature }),
+      ...(agent.topP !== undefined && { topP: agent.topP }),
+      signal,
+    };
+  }
+
+  private startAssistantMessage(setup: TurnSetup): StepRecorder {
+    const { instance, user } = setup;
+    const message: AssistantMessage = {
+      id: this.ids.ascending('message'),
+      sessionID: user.sessionID,
+      role: 'assistant',
+      time: { created: Date.now() },
+      parentID: user.id,
+      modelID: user.model.modelID,
+      providerID: user.model.providerID,
+      mode: setup.agentName,
+      agent: setup.agentName,
+      path: { cwd: instance.directory, root: instance.worktree },
+      cost: 0,
+      tokens: { input: 0, output: 0, reasoning: 0, cache: { read: 0, write: 0 } },
+    };
+    const recorder = new StepRecorder(instance, message, this.messages, this.ids);
+    recorder.saveMessage();
+    return recorder;
+  }
+
+  /**
+   * One model step, tried again on transient failures (rate limits, 5xx, dropped connections)
+   * with the server's `retry-after` or a backoff, as long as the attempt's parts can be undone.
+   */
+  private async runStepWithRetries(
+    setup: TurnSetup,
+    recorder: StepRecorder,
+  ): Promise<{ finish?: string; error?: MessageError }> {
+    const { instance, user, signal } = setup;
+    for (let attempt = 1; ; attempt++) {
+      recorder.beginAttempt();
+      try {
+        const finish = await this.streamStep(setup, recorder);
+        return { finish };
+      } catch (error) {
+        recorder.closeOpenStreams();
+        if (signal.aborted || isAbortError(error)) {
+          recorder.interruptOpenTools('Tool execution aborted');
+          return { error: ABORTED_ERROR };
+        }
+        const messageError = toMessageError(error, user.model.providerID);
+        if (!isTransientError(error) || attempt >= MAX_STEP_ATTEMPTS) {
+          recorder.interruptOpenTools('Tool execution was interrupted by an error');
+          this.logger.warn(`model step failed for ${user.sessionID}: ${messageError.name}`);
+          return { error: messageError };
+        }
+        recorder.discardAttempt();
+        const delay = retryDelayMs(error, attempt, MAX_RETRY_DELAY_MS);
+        const message =
+          'message' in messageError.data ? messageError.data.message : messageError.name;
+        this.status.set(instance, user.sessionID, {
+          type: 'retry',
+          attempt,
+          message,
+          next: Date.now() + delay,
+        });
+        const waited = await sleep(delay, signal);
+        if (!waited) return { error: ABORTED_ERROR };
+        this.status.set(instance, user.sessionID, { type: 'busy' });
+      }
+    }
+  }
+
+  /** Streams one model call into the recorder; returns the finish reason. Throws on failure. */
+  private async streamStep(setup: TurnSetup, recorder: StepRecorder): Promise<string> {
+    const history = this.historyFor(setup.user);
+    const messages = toModelMessages(history);
+    const result = streamText({
+      model: setup.language,
+      system: setup.system.join('\n\n'),
+      messages,
+      tools: this.aiTools(setup, recorder, history),
+      stopWhen: stepCountIs(1),
+      maxRetries: 0,
+      abortSignal: setup.signal,
+      ...(setup.temperature !== undefined && { temperature: setup.temperature }),
+      ...(setup.topP !== undefined && { topP: setup.topP }),
+      // Errors are handled from the stream below; without this the SDK also prints them.
+      onError: () => undefined,
+    });
+    let finish = 'unknown';
+    for await (const part of result.fullStream) {
+      switch (part.type) {
+        case 'start-step':
+          recorder.stepStart();
+          break;
+        case 'text-start':
+          recorder.streamStart('text', part.id);
+          break;
+        case 'text-delta':
+          recorder.streamDelta('text', part.id, part.text);
+          break;
+        case 'text-end':
+          recorder.streamEnd('text', part.id);
+          break;
+        case 'reasoning-start':
+          recorder.streamStart('reasoning', part.id, part.providerMetadata);
+          break;
+        case 'reasoning-delta':
+          recorder.streamDelta('reasoning', part.id, part.text);
+          break;
+        case 'reasoning-end':
+          recorder.streamEnd('reasoning', part.id, part.providerMetadata);
+          break;
+        case 'tool-input-start':
+          recorder.toolPending(part.id, part.toolName);
+          break;
+        case 'tool-error':
+          recorder.toolFailed(
+            part.toolCallId,
+            part.toolName,
+            errorText(part.error),
+            asInput(part.input),
+          );
+          break;
+        case 'finish-step':
+          finish = part.finishReason;
+          this.recordUsage(setup, recorder, finish, usageOf(part.usage));
+          break;
+        case 'error':
+          throw part.error;
+        case 'abort':
+          throw Object.assign(new Error('Aborted'), { name: 'AbortError' });
+        default:
+          break;
+      }
+    }
+    return finish;
+  }
+
+  /** The built-in tools as AI SDK tools whose execution is recorded in the tool part. */
+  private aiTools(setup: TurnSetup, recorder: StepRecorder, history: MessageWithParts[]): ToolSet {
+    const tools: ToolSet = {};
+    for (const definition of setup.tools) {
+      tools[definition.id] = {
+        description: definition.description,
+        inputSchema: definition.parameters,
+        execute: (input: Record<string, unknown>, options: { toolCallId: string }) =>
+          this.executeTool(setup, recorder, history, definition, input, options.toolCallId),
+      };
+    }
+    return tools;
+  }
+
+  private async executeTool(
+    setup: TurnSetup,
+    recorder: StepRecorder,
+    history: MessageWithParts[],
+    definition: ToolDefinition,
+    input: Record<string, unknown>,
+    callID: string,
+  ): Promise<string> {
+    const { instance, user } = setup;
+    recorder.toolRunning(callID, definition.id, input);
+    const context: ToolContext = {
+      instance,
+      sessionID: user.sessionID,
+      messageID: recorder.message.id,
+      callID,
+      agent: setup.agentName,
+      abort: setup.signal,
+      ask: (request) =>
+        this.permissions.ask(
+          {
+            instance,
+            sessionID: user.sessionID,
+            messageID: recorder.message.id,
+            callID,
+            rules: setup.rules,
+            signal: setup.signal,
+          },
+          request,
+        ),
+      progress: (update) => recorder.toolProgress(callID, update),
+    };
+    try {
+      if (isDoomLoop(history, recorder, definition.id, input)) {
+        await context.ask({
+          permission: 'doom_loop',
+          patterns: [definition.id],
+          always: [definition.id],
+          metadata: { tool: definition.id, input },
+        });
+      }
+      const result = await definition.execute(input, context);
+      recorder.toolCompleted(callID, result);
+      this.toolRegistry.afterExecution(instance, definition.id, result);
+      return result.output;
+    } catch (error) {
+      const aborted = setup.signal.aborted;
+      recorder.toolFailed(
+        callID,
+        definition.id,
+        aborted ? 'Tool execution aborted' : errorText(error),
+        input,
+        aborted ? { interrupted: true } : undefined,
+      );
+      throw error;
+    }
+  }
+
+  /** The conversation up to this turn's prompt: later prompts wait for their own turn. */
+  private historyFor(user: UserMessage): MessageWithParts[] {
+    const all = this.messages.conversation(user.sessionID);
+    const answeredIDs = new Set<string>();
+    return all.filter(({ info }) => {
+      if (info.role === 'user') {
+        if (info.id > user.id) return false;
+        answeredIDs.add(info.id);
+        return true;
+      }
+      return answeredIDs.has(info.parentID);
+    });
+  }
+
+  private recordUsage(
+    setup: TurnSetup,
+    recorder: StepRecorder,
+    finish: string,
+    usage: StepUsage,
+  ): void {
+    const cost = this.costOf(setup, usage);
+    recorder.stepFinish(finish, usage, cost);
+    this.sessions.addUsage(setup.instance, setup.user.sessionID, {
+      cost,
+      tokens: {
+        input: usage.input,
+        output: usage.output,
+        reasoning: usage.reasoning,
+        cache: { read: usage.cacheRead, write: usage.cacheWrite },
+      },
+    });
+  }
+
+  private costOf(setup: TurnSetup, usage: StepUsage): number {
+    const { cost } = setup;
+    const total =
+      usage.input * cost.input +
+      (usage.output + usage.reasoning) * cost.output +
+      usage.cacheRead * cost.cacheRead +
+      usage.cacheWrite * cost.cacheWrite;
+    return total / 1_000_000;
+  }
+
+  /** A turn that could not start (agent or model gone since the prompt was accepted). */
+  private failBeforeFirstStep(instance: Instance, user: UserMessage, error: unknown): TurnResult {
+    const messageError = toMessageError(error, user.model.providerID);
+    const message: AssistantMessage = {
+      id: this.ids.ascending('message'),
+      sessionID: user.sessionID,
+      role: 'assistant',
+      time: { created: Date.now(), completed: Date.now() },
+      parentID: user.id,
+      modelID: user.model.modelID,
+      providerID: user.model.providerID,
+      mode: user.agent,
+      agent: user.agent,
+      path: { cwd: instance.directory, root: instance.worktree },
+      cost: 0,
+      tokens: { input: 0, output: 0, reasoning: 0, cache: { read: 0, write: 0 } },
+      error: messageError,
+    };
+    this.messages.saveMessage(instance, message);
+    this.publishError(instance, user.sessionID, messageError);
+    return { info: message, parts: [] };
+  }
+
+  private abortedWithoutRun(turn: QueuedTurn): TurnResult {
+    return this.failBeforeFirstStep(
+      turn.instance,
+      turn.user,
+      Object.assign(new Error('Aborted'), { name: 'AbortError' }),
+    );
+  }
+
+  /** Failures are never silent: every stored message error is also a `session.error` event. */
+  private publishError(instance: Instance, sessionID: string, error: MessageError): void {
+    this.bus.publish(instance, 'session.error', { sessionID, error });
+  }
+
+  private touchSession(instance: Instance, sessionID: string): void {
+    try {
+      this.sessions.touch(instance, sessionID);
+    } catch {
+      // The session was deleted while its turn ran.
+    }
+  }
+}
+
+function usageOf(usage: {
+  inputTokens?: number;
+  outputTokens?: number;
+  inputTokenDetails?: {
+    noCacheTokens?: number;
+    cacheReadTokens?: number;
+    cacheWriteTokens?: number;
+  };
+  outputTokenDetails?: { textTokens?: number; reasoningTokens?: number };
+}): StepUsage {
+  const cacheRead = usage.inputTokenDetails?.cacheReadTokens ?? 0;
+  const cacheWrite = usage.inputTokenDetails?.cacheWriteTokens ?? 0;
+  const reasoning = usage.outputTokenDetails?.reasoningTokens ?? 0;
+  const input =
+    usage.inputTokenDetails?.noCacheTokens ??
+    Math.max(0, (usage.inputTokens ?? 0) - cacheRead - cacheWrite);
+  const output =
+    usage.outputTokenDetails?.textTokens ?? Math.max(0, (usage.outputTokens ?? 0) - reasoning);
+  return { input, output, reasoning, cacheRead, cacheWrite };
+}
+
+/** The model called the same tool with the same input several times in a row. */
+function isDoomLoop(
+  history: MessageWithParts[],
+  recorder: StepRecorder,
+  tool: string,
+  input: Record<string, unknown>,
+): boolean {
+  const signature = JSON.stringify([tool, input]);
+  const calls = [...history.flatMap((message) => message.parts), ...recorder.parts()]
+    .filter((part) => part.type === 'tool' && part.state.status !== 'pending')
+    .map((part) => (part.type === 'tool' ? JSON.stringify([part.tool, part.state.input]) : ''));
+  // The current call is already recorded as running: it and the ones before it must all match.
+  const recent = calls.slice(-DOOM_LOOP_THRESHOLD);
+  return recent.length === DOOM_LOOP_THRESHOLD && recent.every((call) => call === signature);
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function asInput(input: unknown): Record<string, unknown> | undefined {
+  return typeof input === 'object' && input !== null
+    ? (input as Record<string, unknown>)
+    : undefined;
+}
+
+/** Waits `ms`, or less when `signal` aborts; true when the full time passed. */
+function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve(false);
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

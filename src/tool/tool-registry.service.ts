@@ -1,0 +1,142 @@
+import { Injectable } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { z } from 'zod';
+import { BusService } from '../core/bus/bus.service';
+import type { Instance } from '../core/instance/instance';
+import { AgentService } from '../agent/agent.service';
+import { evaluate, type PermissionRule } from '../permission/permission-rules';
+import { TodoService } from '../session/todo.service';
+import { FileReadTracker } from './file-access';
+import { bashTool } from './tools/bash.tool';
+import { createEditTool } from './tools/edit.tool';
+import { globTool } from './tools/glob.tool';
+import { grepTool } from './tools/grep.tool';
+import { listTool } from './tools/list.tool';
+import { createReadTool } from './tools/read.tool';
+import { createTaskTool, type SubagentRunner } from './tools/task.tool';
+import { createTodoTools } from './tools/todo.tool';
+import { webfetchTool } from './tools/webfetch.tool';
+import { createWriteTool } from './tools/write.tool';
+import type { ToolDefinition, ToolResult } from './tool.types';
+import './tool.events';
+
+/** Provided by the agent loop: runs the `task` tool's subagent sessions. */
+export const SUBAGENT_RUNNER = Symbol('SubagentRunner');
+
+/** The permission that gates each tool, where it is not the tool's own id. */
+const PERMISSION_OF_TOOL: Record<string, string> = { write: 'edit', todoread: 'todowrite' };
+
+export interface ToolListItem {
+  id: string;
+  description: string;
+  parameters: unknown;
+}
+
+/** An agent as far as tool selection is concerned. */
+export interface ToolAgent {
+  mode: string;
+  permission?: PermissionRule[];
+}
+
+/**
+ * The built-in tools and which of them a turn may use. Tools that keep state (the read tracker
+ * behind read-before-edit) are created once for the server; the `task` tool is built per turn,
+ * since it lists the subagents of the instance.
+ */
+@Injectable()
+export class ToolRegistryService {
+  private readonly tracker = new FileReadTracker();
+  private readonly fixedTools: ToolDefinition[];
+
+  constructor(
+    private readonly bus: BusService,
+    private readonly todos: TodoService,
+    private readonly agents: AgentService,
+    private readonly moduleRef: ModuleRef,
+  ) {
+    const deps = { tracker: this.tracker };
+    this.fixedTools = [
+      bashTool,
+      createReadTool(deps),
+      globTool,
+      grepTool,
+      listTool,
+      createEditTool(deps),
+      createWriteTool(deps),
+      webfetchTool,
+      ...createTodoTools(this.todos),
+    ] as ToolDefinition[];
+  }
+
+  /** Every tool id, in the order the model sees them. */
+  ids(): string[] {
+    return [...this.fixedTools.map((tool) => tool.id), 'task'];
+  }
+
+  async all(instance: Instance): Promise<ToolDefinition[]> {
+    return [...this.fixedTools, await this.taskTool(instance)];
+  }
+
+  /** Tools with their JSON schemas, as `GET /experimental/tool` lists them. */
+  async describe(instance: Instance): Promise<ToolListItem[]> {
+    const tools = await this.all(instance);
+    return tools.map((tool) => ({
+      id: tool.id,
+      description: tool.description,
+      parameters: z.toJSONSchema(tool.parameters, { io: 'input' }),
+    }));
+  }
+
+  /**
+   * The tools of a turn: those the agent's rules do not deny outright, minus those the prompt
+   * switched off (`tools: { bash: false }`). Subagents do not get `task`, so they cannot recurse.
+   */
+  async toolsFor(
+    instance: Instance,
+    agent: ToolAgent,
+    switches: Record<string, boolean> = {},
+  ): Promise<ToolDefinition[]> {
+    const tools = agent.mode === 'subagent' ? this.fixedTools : await this.all(instance);
+    const rules = agent.permission ?? [];
+    return tools.filter((tool) => {
+      if (switches[tool.id] === false) return false;
+      const permission = PERMISSION_OF_TOOL[tool.id] ?? tool.id;
+      const scoped = rules.filter(
+        (rule) => rule.permission === permission || rule.permission === '*',
+      );
+      const allowsSome = scoped.some((rule) => rule.action !== 'deny' && rule.pattern !== '*');
+      return allowsSome || evaluate(rules, permission, '*') !== 'deny';
+    });
+  }
+
+  /** Side effects of a finished tool that other areas care about. */
+  afterExecution(instance: Instance, toolID: string, result: ToolResult): void {
+    const file = result.metadata.filepath;
+    if ((toolID === 'write' || toolID === 'edit') && typeof file === 'string') {
+      this.bus.publish(instance, 'file.edited', { file });
+    }
+  }
+
+  /** Forgets what a session read (it was deleted). */
+  forgetSession(sessionID: string): void {
+    this.tracker.forgetSession(sessionID);
+  }
+
+  private async taskTool(instance: Instance): Promise<ToolDefinition> {
+    const agents = await this.agents.list(instance);
+    const subagents = agents
+      .filter((agent) => agent.mode !== 'primary' && !agent.hidden)
+      .map((agent) => ({
+        name: agent.name,
+        ...(agent.description && { description: agent.description }),
+      }));
+    // Resolved lazily: the runner is the agent loop, which itself depends on this registry.
+    const runner: SubagentRunner = {
+      runSubtask: (context, request) =>
+        this.moduleRef
+          .get<SubagentRunner>(SUBAGENT_RUNNER, { strict: false })
+          .runSubtask(context, request),
+    };
+    return createTaskTool(runner, subagents);
+  }
+}

@@ -1,0 +1,62 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
+import { IsNotEmpty, IsString } from 'class-validator';
+import { Endpoint, InstanceQueryDto } from '../core/http/endpoint.decorator';
+import { CurrentInstance } from '../core/http/instance-context';
+import type { Instance } from '../core/instance/instance';
+import { ToolRegistryService, type ToolListItem } from './tool-registry.service';
+
+export class ToolListQueryDto extends InstanceQueryDto {
+  @ApiProperty()
+  @IsString()
+  @IsNotEmpty()
+  provider: string;
+
+  @ApiProperty()
+  @IsString()
+  @IsNotEmpty()
+  model: string;
+}
+
+@Controller('experimental/tool')
+export class ToolController {
+  constructor(private readonly tools: ToolRegistryService) {}
+
+  @Get('ids')
+  @Endpoint({
+    operationId: 'tool.ids',
+    tag: 'experimental',
+    summary: 'List tool IDs',
+    description:
+      'Get a list of all available tool IDs, including both built-in tools and dynamically registered tools.',
+    response: { type: 'array', items: { type: 'string' } },
+    responseDescription: 'Tool IDs',
+  })
+  ids(): string[] {
+    return this.tools.ids();
+  }
+
+  @Get()
+  @Endpoint({
+    operationId: 'tool.list',
+    tag: 'experimental',
+    summary: 'List tools',
+    description:
+      'Get a list of available tools with their JSON schema parameters for a specific provider and model combination.',
+    response: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { id: { type: 'string' }, description: { type: 'string' }, parameters: {} },
+        required: ['id', 'description', 'parameters'],
+      },
+    },
+    responseDescription: 'Tools',
+  })
+  list(
+    @CurrentInstance() instance: Instance,
+    @Query() _query: ToolListQueryDto,
+  ): Promise<ToolListItem[]> {
+    return this.tools.describe(instance);
+  }
+}
