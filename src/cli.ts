@@ -130,18 +130,19 @@ function handleShutdownSignals(
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    // Logs are written asynchronously: exit only once the last lines are out.
+    const exit = () => logger.flush(() => process.exit(0));
     setTimeout(() => {
       logger.warn('shutdown took too long; exiting');
-      logger.flush();
-      process.exit(0);
+      exit();
     }, SHUTDOWN_GRACE_MS).unref();
     void Promise.allSettled([mdns?.unpublish(), close()]).then((results) => {
       for (const result of results) {
         if (result.status === 'rejected')
           logger.error({ err: String(result.reason) }, 'shutdown step failed');
       }
-      logger.flush();
-      process.exit(0);
+      logger.info('stopped');
+      exit();
     });
   };
   process.on('SIGTERM', stop);

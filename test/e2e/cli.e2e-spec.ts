@@ -133,9 +133,13 @@ describe('CLI: opencode', () => {
     const { code, signal, ms } = await stop(server);
     expect({ code, signal }).toEqual({ code: 0, signal: null });
     expect(ms).toBeLessThan(5000);
-    // Logs are structured JSON lines.
-    for (const line of server.stderr().split('\n').filter(Boolean))
-      expect(() => JSON.parse(line) as unknown).not.toThrow();
+    // Logs are structured JSON lines, flushed to the last one before the process exits.
+    const lines = server
+      .stderr()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { msg?: string });
+    expect(lines.at(-1)?.msg).toBe('stopped');
   });
 
   it.each(['SIGTERM', 'SIGINT'] as const)(
