@@ -17,7 +17,9 @@ if (!result.valid) {
 try {
   validator.resolveRefs();
 } catch (error) {
-  process.stderr.write(`unresolvable $ref: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `unresolvable $ref: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 }
 process.stdout.write(`valid ${validator.version}\n`);

@@ -45,7 +45,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const response = exception.getResponse();
     const message =
       typeof response === 'object' && response !== null && 'message' in response
-        ? flattenMessage((response).message)
+        ? flattenMessage(response.message)
         : exception.message;
     if (status === 400) return { status, body: new BadRequestError(message).toJSON() };
     return { status, body: { name: exception.name, data: { message } } };
