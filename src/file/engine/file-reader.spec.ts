@@ -1,7 +1,8 @@
-import { symlinkSync } from 'node:fs';
+import { symlinkSync, utimesSync } from 'node:fs';
 import * as path from 'node:path';
 import { FileNotFoundError, FileTooLargeError, PathOutsideProjectError } from './errors';
 import { FileReader, isBinaryContent, mimeTypeOf } from './file-reader';
+import * as gitModule from './git';
 import { ProjectJail } from './project-jail';
 import { git, gitRepo, removeDir, tempDir, writeTree } from './spec-fixtures';
 
@@ -204,5 +205,76 @@ describe('content helpers', () => {
     expect(mimeTypeOf('x.pdf')).toBe('application/pdf');
     expect(mimeTypeOf('x.unknown')).toBe('application/octet-stream');
     expect(mimeTypeOf('Makefile')).toBe('application/octet-stream');
+  });
+});
+
+describe('FileReader: patches remembered between reads', () => {
+  let root: string;
+  let reader: FileReader;
+  const past = new Date(Date.now() - 60_000);
+
+  /** A write whose mtime says "a minute ago" (its ctime still says now). */
+  const writeOld = (rel: string, content: string) => {
+    writeTree(root, { [rel]: content });
+    utimesSync(path.join(root, rel), past, past);
+  };
+  /** Files written so far look older than the racy window from now on. */
+  const later = () => {
+    const now = Date.now();
+    jest.spyOn(Date, 'now').mockReturnValue(now + 10_000);
+  };
+
+  beforeEach(() => {
+    root = gitRepo({ 'a.txt': 'one\ntwo\n', 'b.txt': 'same\n' });
+    reader = new FileReader(new ProjectJail(root));
+  });
+
+  afterEach(() => {
+    jest.restoreAllMocks();
+    removeDir(root);
+  });
+
+  it('runs git again only when the file or HEAD changed', async () => {
+    writeOld('a.txt', 'one\nTWO\n');
+    later();
+    const first = await reader.read('a.txt');
+    expect(first.patch?.hunks[0].lines).toEqual([' one', '-two', '+TWO']);
+
+    const calls = jest.spyOn(gitModule, 'runGit');
+    await expect(reader.read('a.txt')).resolves.toEqual(first);
+    await expect(reader.read('b.txt')).resolves.toEqual({ type: 'text', content: 'same\n' });
+    await expect(reader.read('b.txt')).resolves.toEqual({ type: 'text', content: 'same\n' });
+    expect(calls.mock.calls.map(([, args]) => args[0])).toEqual(['diff']);
+
+    // Same size, same mtime: only the ctime tells, and it does.
+    writeOld('a.txt', 'one\nTwO\n');
+    later();
+    expect((await reader.read('a.txt')).patch?.hunks[0].lines).toEqual([' one', '-two', '+TwO']);
+
+    git(root, 'commit', '-qam', 'second');
+    await expect(reader.read('a.txt')).resolves.toEqual({ type: 'text', content: 'one\nTwO\n' });
+    git(root, 'reset', '-q', '--soft', 'HEAD~1');
+    expect((await reader.read('a.txt')).diff).toContain('+TwO');
+  });
+
+  it('does not remember the patch of a file changed a moment ago', async () => {
+    writeTree(root, { 'a.txt': 'one\nTWO\n' });
+    await reader.read('a.txt');
+    const calls = jest.spyOn(gitModule, 'runGit');
+    await reader.read('a.txt');
+    expect(calls.mock.calls.map(([, args]) => args[0])).toEqual(['diff']);
+  });
+
+  it('follows a branch switch and a detached HEAD', async () => {
+    later(); // Everything below may be remembered: only HEAD's stat data can tell the change.
+    git(root, 'checkout', '-q', '-b', 'other');
+    writeOld('a.txt', 'changed\n');
+    git(root, 'commit', '-qam', 'on other');
+    await expect(reader.read('a.txt')).resolves.not.toHaveProperty('patch');
+    git(root, 'checkout', '-q', 'main');
+    writeOld('a.txt', 'changed\n');
+    expect((await reader.read('a.txt')).patch).toBeDefined();
+    git(root, 'checkout', '-qf', '--detach', 'other');
+    await expect(reader.read('a.txt')).resolves.not.toHaveProperty('patch');
   });
 });

@@ -1,8 +1,10 @@
 import { isUtf8 } from 'node:buffer';
-import { readFile, stat } from 'node:fs/promises';
+import { constants, type Stats } from 'node:fs';
+import { open } from 'node:fs/promises';
 import * as path from 'node:path';
 import { FileNotFoundError, FileTooLargeError } from './errors';
-import { repoInfo, runGit } from './git';
+import { runGit } from './git';
+import { GitHead } from './git-head';
 import type { ProjectJail } from './project-jail';
 import { formatPatch, parseUnifiedDiff, type StructuredPatch } from './unified-diff';
 
@@ -22,6 +24,14 @@ export interface FileReaderOptions {
 }
 
 export const DEFAULT_MAX_READ_BYTES = 20 * 1024 * 1024;
+
+// Patches remembered (per file, the latest only), so re-reading an unchanged file runs no git.
+const DIFF_CACHE_SIZE = 1024;
+/**
+ * A file whose stat data changed this recently may change again within the same timestamp tick
+ * without its stat data changing (git's "racily clean" problem): its patch is not remembered.
+ */
+const RACY_WINDOW_MS = 1000;
 
 const IMAGE_TYPES: Record<string, string> = {
   png: 'image/png',
@@ -90,21 +100,22 @@ export function isBinaryContent(buf: Buffer): boolean {
  */
 export class FileReader {
   private readonly maxBytes: number;
+  private readonly head: GitHead;
+  /** By real path: the patch against HEAD for one version of the file and one HEAD. */
+  private readonly patches = new Map<string, { key: string; patch?: StructuredPatch }>();
 
   constructor(
     private readonly jail: ProjectJail,
     options: FileReaderOptions = {},
   ) {
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_READ_BYTES;
+    this.head = new GitHead(jail.root);
   }
 
   async read(userPath: string): Promise<FileContent> {
     const resolved = await this.jail.resolve(userPath);
     if (!resolved.exists) throw new FileNotFoundError(userPath);
-    const info = await stat(resolved.real);
-    if (!info.isFile()) throw new FileNotFoundError(userPath, 'Not a file');
-    if (info.size > this.maxBytes) throw new FileTooLargeError(userPath, info.size, this.maxBytes);
-    const buf = await readFile(resolved.real);
+    const { info, buf } = await this.readRegularFile(resolved.real, userPath);
 
     const ext = extensionOf(resolved.real);
     if (IMAGE_TYPES[ext]) {
@@ -127,12 +138,66 @@ export class FileReader {
       };
     }
     const content = buf.toString('utf8');
-    const realRoot = await this.jail.realRoot();
-    const relative = path.relative(realRoot, resolved.real).split(path.sep).join('/');
-    const patch = await diffAgainstHead(realRoot, relative, content);
+    const patch = await this.patchOf(resolved.real, info, content);
     return patch
       ? { type: 'text', content, patch, diff: formatPatch(patch) }
       : { type: 'text', content };
+  }
+
+  /**
+   * Stat and content through one descriptor, so what is checked is what is read. Non-blocking,
+   * so a FIFO is refused instead of hanging a thread-pool thread on its open.
+   */
+  private async readRegularFile(
+    real: string,
+    userPath: string,
+  ): Promise<{ info: Stats; buf: Buffer }> {
+    const handle = await open(real, constants.O_RDONLY | constants.O_NONBLOCK);
+    try {
+      const info = await handle.stat();
+      if (!info.isFile()) throw new FileNotFoundError(userPath, 'Not a file');
+      if (info.size > this.maxBytes) {
+        throw new FileTooLargeError(userPath, info.size, this.maxBytes);
+      }
+      const buf = Buffer.allocUnsafe(info.size);
+      let length = 0;
+      while (length < buf.length) {
+        const { bytesRead } = await handle.read(buf, length, buf.length - length, length);
+        if (bytesRead === 0) break; // Truncated since the stat.
+        length += bytesRead;
+      }
+      return { info, buf: length === buf.length ? buf : buf.subarray(0, length) };
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /**
+   * The patch against HEAD, from git the first time and remembered while neither the file's stat
+   * data nor HEAD change.
+   */
+  private async patchOf(
+    real: string,
+    info: Stats,
+    content: string,
+  ): Promise<StructuredPatch | undefined> {
+    const head = await this.head.state();
+    if (!head) return undefined;
+    const key = `${head.stamp}|${info.ino}:${info.size}:${info.mtimeMs}:${info.ctimeMs}`;
+    const known = this.patches.get(real);
+    if (known?.key === key) return known.patch;
+    const startedAt = Date.now();
+    const realRoot = await this.jail.realRoot();
+    const relative = path.relative(realRoot, real).split(path.sep).join('/');
+    const patch = await diffAgainstHead(realRoot, relative, content, head.base);
+    this.patches.delete(real);
+    if (startedAt - Math.max(info.mtimeMs, info.ctimeMs) > RACY_WINDOW_MS) {
+      this.patches.set(real, { key, patch });
+      if (this.patches.size > DIFF_CACHE_SIZE) {
+        this.patches.delete(this.patches.keys().next().value as string);
+      }
+    }
+    return patch;
   }
 }
 
@@ -145,9 +210,8 @@ async function diffAgainstHead(
   root: string,
   relative: string,
   content: string,
+  base: string,
 ): Promise<StructuredPatch | undefined> {
-  const repo = await repoInfo(root);
-  if (!repo) return undefined;
   // An unchanged run is never longer than the new file, so this context keeps one whole hunk.
   const context = Math.max(3, content.split('\n').length);
   const out = await runGit(root, [
@@ -157,7 +221,7 @@ async function diffAgainstHead(
     '--no-textconv',
     '--no-renames',
     `--unified=${context}`,
-    repo.base,
+    base,
     '--',
     relative,
   ]);

@@ -1,4 +1,4 @@
-import { unlinkSync, writeFileSync } from 'node:fs';
+import { symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { countLines, GitStatus } from './git-status';
 import { git, gitRepo, removeDir, tempDir, writeTree } from './spec-fixtures';
@@ -119,5 +119,15 @@ describe('countLines', () => {
     writeFileSync(bin, Buffer.concat([Buffer.from('a\nb\n'), Buffer.from([0])]));
     await expect(countLines(bin)).resolves.toBe(0);
     await expect(countLines(path.join(dir, 'missing'))).resolves.toBe(0);
+  });
+
+  it('never follows a symlink: it is one line, as git stores it', async () => {
+    const target = path.join(dir, 'target.txt');
+    writeFileSync(target, 'a\nb\nc\n');
+    symlinkSync(target, path.join(dir, 'link'));
+    symlinkSync(dir, path.join(dir, 'dirlink'));
+    await expect(countLines(path.join(dir, 'link'))).resolves.toBe(1);
+    await expect(countLines(path.join(dir, 'dirlink'))).resolves.toBe(1);
+    await expect(countLines(dir)).resolves.toBe(0);
   });
 });

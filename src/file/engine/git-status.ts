@@ -1,4 +1,5 @@
-import { createReadStream } from 'node:fs';
+import { constants, createReadStream } from 'node:fs';
+import { lstat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { repoInfo, runGit } from './git';
 
@@ -111,13 +112,22 @@ function toCount(field: string): number {
   return field === '-' ? 0 : Number(field);
 }
 
-/** Lines as git counts them (a last line without newline counts); 0 for a binary file. */
+/**
+ * Lines as git counts them (a last line without newline counts); 0 for a binary file. A symlink
+ * is never followed (its target may be outside the project): git stores the link's target path
+ * as a one-line blob, so it counts 1.
+ */
 export async function countLines(file: string): Promise<number> {
   let lines = 0;
   let seen = 0;
   let last = -1;
   try {
-    for await (const chunk of createReadStream(file)) {
+    const info = await lstat(file);
+    if (info.isSymbolicLink()) return 1;
+    if (!info.isFile()) return 0;
+    // O_NOFOLLOW: a file swapped for a link since the lstat is not read either.
+    const flags = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0);
+    for await (const chunk of createReadStream(file, { flags })) {
       const buf = chunk as Buffer;
       if (seen < BINARY_PROBE && buf.subarray(0, BINARY_PROBE - seen).includes(0)) return 0;
       seen += buf.length;
