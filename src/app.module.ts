@@ -7,6 +7,8 @@ import { CommandModule } from './command/command.module';
 import { ConfigModule } from './config/config.module';
 import { CoreModule } from './core/core.module';
 import { EventModule } from './event/event.module';
+import { FileModule } from './file/file.module';
+import { FindModule } from './find/find.module';
 import { GlobalModule } from './global/global.module';
 import { InstanceModule } from './instance/instance.module';
 import { LogModule } from './log/log.module';
@@ -40,6 +42,8 @@ export class AppModule {
         PermissionModule,
         ToolModule,
         PromptModule,
+        FileModule,
+        FindModule,
       ],
     };
   }

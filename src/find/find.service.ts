@@ -1,0 +1,81 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Instance } from '../core/instance/instance';
+import type { ProjectFiles } from '../file/engine/project-files';
+import { ProjectFilesRegistry } from '../file/project-files.registry';
+import { compilePattern } from './engine/grep';
+import { TextSearch } from './engine/text-search';
+import type { FindFilesQueryDto } from './dto/find-query.dto';
+import type { SymbolDto } from './dto/symbol.dto';
+import type { TextMatchDto } from './dto/text-match.dto';
+import { toNamedFindError } from './find.errors';
+import { FIND_OPTIONS, type FindOptions } from './find.options';
+import { SymbolIndex } from './symbol-index';
+
+const TEXT_SEARCH = Symbol('text-search');
+const SYMBOL_INDEX = Symbol('symbol-index');
+
+/**
+ * `/find*` over the instance's file index (ignore-aware, kept current by the watcher): text
+ * search in a worker thread, fuzzy path search, and a symbol search from source declarations.
+ */
+@Injectable()
+export class FindService {
+  constructor(
+    private readonly projects: ProjectFilesRegistry,
+    @Inject(FIND_OPTIONS) private readonly options: FindOptions,
+  ) {}
+
+  /**
+   * Lines matching the regex, in path order, capped (see the engine's defaults). A pattern that
+   * does not compile is a 400 naming the problem; a search past its time budget a 503.
+   */
+  async text(instance: Instance, pattern: string): Promise<TextMatchDto[]> {
+    try {
+      compilePattern(pattern); // Refused before the index is even started.
+      const files = await this.projects.started(instance);
+      const search = this.textSearch(instance, files);
+      try {
+        return await search.search(pattern);
+      } finally {
+        // Created for a request that raced the instance's disposal: nobody else would stop it.
+        if (instance.disposed) await search.close();
+      }
+    } catch (error) {
+      throw toNamedFindError(error);
+    }
+  }
+
+  /** Fuzzy path search, best first; directories end in `/`. */
+  async files(instance: Instance, query: FindFilesQueryDto): Promise<string[]> {
+    const files = await this.projects.started(instance);
+    return files.index.search(query.query, {
+      type: query.type,
+      dirs: query.dirs !== 'false',
+      limit: query.limit,
+    });
+  }
+
+  /** Declarations whose names fuzzily match, best first (see `SymbolIndex`). */
+  async symbols(instance: Instance, query: string): Promise<SymbolDto[]> {
+    const files = await this.projects.started(instance);
+    const symbols = instance.getOrCreate(
+      SYMBOL_INDEX,
+      () =>
+        new SymbolIndex({
+          root: files.root,
+          listFiles: () => files.index.listFiles(),
+          subscribe: (listener) => files.watcher.subscribe(listener),
+        }),
+      (index) => index.close(),
+    );
+    return symbols.search(query);
+  }
+
+  private textSearch(instance: Instance, files: ProjectFiles): TextSearch {
+    return instance.getOrCreate(
+      TEXT_SEARCH,
+      () => new TextSearch(files.index, { timeoutMs: this.options.textTimeoutMs }),
+      (search) => search.close(),
+    );
+  }
+}
