@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { SwaggerModule } from '@nestjs/swagger';
+import { OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
@@ -74,11 +74,15 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
 
 /**
  * `GET /doc` answers the OpenAPI JSON (what generators fetch); a browser asking for HTML is sent
- * to Swagger UI, whose assets are served locally from `swagger-ui-dist`.
+ * to Swagger UI, whose assets are served locally from `swagger-ui-dist`. The document is built on
+ * first use, not at start-up: scanning every route takes tens of milliseconds and megabytes that
+ * a server nobody asks for its API description never needs.
  */
 function mountDocs(app: NestFastifyApplication, fastify: FastifyInstance, version: string): void {
-  const document = buildOpenApiDocument(app, version);
-  SwaggerModule.setup(DOC_UI_PATH.slice(1), app, document, {
+  let document: OpenAPIObject | undefined;
+  let json: string | undefined;
+  const getDocument = () => (document ??= buildOpenApiDocument(app, version));
+  SwaggerModule.setup(DOC_UI_PATH.slice(1), app, getDocument, {
     jsonDocumentUrl: `${DOC_PATH.slice(1)}/openapi.json`,
     swaggerOptions: { validatorUrl: null },
     customSiteTitle: 'opencode server API',
@@ -86,6 +90,7 @@ function mountDocs(app: NestFastifyApplication, fastify: FastifyInstance, versio
   fastify.get(DOC_PATH, (request, reply) => {
     const accept = request.headers.accept ?? '';
     if (accept.includes('text/html')) return reply.redirect(`${DOC_UI_PATH}/`, 302);
-    return reply.header('content-type', 'application/json').send(document);
+    json ??= JSON.stringify(getDocument());
+    return reply.header('content-type', 'application/json; charset=utf-8').send(json);
   });
 }
