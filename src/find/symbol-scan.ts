@@ -28,90 +28,98 @@ interface DeclarationRule {
   kind: SymbolKind | ((match: RegExpExecArray) => SymbolKind);
 }
 
-const JS_ID = String.raw`[A-Za-z_$][\w$]*`;
+// Identifiers as the languages define them (Unicode letters included); rules use the 'u' flag.
+const ID = String.raw`[\p{ID_Start}_][\p{ID_Continue}]*`;
+const JS_ID = String.raw`[\p{ID_Start}_$][\p{ID_Continue}$\u200c\u200d]*`;
 const JS_EXPORT = String.raw`(?:export\s+(?:default\s+)?)?(?:declare\s+)?`;
 
 const JS_RULES: DeclarationRule[] = [
   {
-    pattern: new RegExp(String.raw`^\s*${JS_EXPORT}(?:abstract\s+)?class\s+(?<name>${JS_ID})`, 'd'),
+    pattern: new RegExp(
+      String.raw`^\s*${JS_EXPORT}(?:abstract\s+)?class\s+(?<name>${JS_ID})`,
+      'du',
+    ),
     kind: SymbolKind.Class,
   },
   {
     pattern: new RegExp(
       String.raw`^\s*${JS_EXPORT}(?:async\s+)?function\s*\*?\s*(?<name>${JS_ID})`,
-      'd',
+      'du',
     ),
     kind: SymbolKind.Function,
   },
   {
-    pattern: new RegExp(String.raw`^\s*${JS_EXPORT}interface\s+(?<name>${JS_ID})`, 'd'),
+    pattern: new RegExp(String.raw`^\s*${JS_EXPORT}interface\s+(?<name>${JS_ID})`, 'du'),
     kind: SymbolKind.Interface,
   },
   {
-    pattern: new RegExp(String.raw`^\s*${JS_EXPORT}(?:const\s+)?enum\s+(?<name>${JS_ID})`, 'd'),
+    pattern: new RegExp(String.raw`^\s*${JS_EXPORT}(?:const\s+)?enum\s+(?<name>${JS_ID})`, 'du'),
     kind: SymbolKind.Enum,
   },
   // Module-level bindings only (no indentation): locals inside functions are not symbols.
   {
-    pattern: new RegExp(String.raw`^${JS_EXPORT}(?<decl>const|let|var)\s+(?<name>${JS_ID})`, 'd'),
+    pattern: new RegExp(String.raw`^${JS_EXPORT}(?<decl>const|let|var)\s+(?<name>${JS_ID})`, 'du'),
     kind: (m) => (m.groups?.decl === 'const' ? SymbolKind.Constant : SymbolKind.Variable),
   },
 ];
 
 const PY_RULES: DeclarationRule[] = [
-  { pattern: /^\s*class\s+(?<name>[A-Za-z_]\w*)/d, kind: SymbolKind.Class },
+  { pattern: new RegExp(String.raw`^\s*class\s+(?<name>${ID})`, 'du'), kind: SymbolKind.Class },
   {
     // An indented def is (almost always) a method of the class around it.
-    pattern: /^(?<indent>\s*)(?:async\s+)?def\s+(?<name>[A-Za-z_]\w*)/d,
+    pattern: new RegExp(String.raw`^(?<indent>\s*)(?:async\s+)?def\s+(?<name>${ID})`, 'du'),
     kind: (m) => (m.groups?.indent ? SymbolKind.Method : SymbolKind.Function),
   },
   // Module-level UPPER_CASE assignments: Python's constants by convention.
-  { pattern: /^(?<name>[A-Z][A-Z0-9_]*)\s*(?::[^=]*)?=(?!=)/d, kind: SymbolKind.Constant },
+  {
+    pattern: new RegExp(String.raw`^(?<name>[A-Z][A-Z0-9_]*)\s*(?::[^=]*)?=(?!=)`, 'du'),
+    kind: SymbolKind.Constant,
+  },
 ];
 
 const GO_RULES: DeclarationRule[] = [
   {
-    pattern: /^func\s+(?<receiver>\([^)]*\)\s*)?(?<name>[A-Za-z_]\w*)/d,
+    pattern: new RegExp(String.raw`^func\s+(?<receiver>\([^)]*\)\s*)?(?<name>${ID})`, 'du'),
     kind: (m) => (m.groups?.receiver ? SymbolKind.Method : SymbolKind.Function),
   },
-  { pattern: /^type\s+(?<name>[A-Za-z_]\w*)(?:\[[^\]]*\])?\s+struct\b/d, kind: SymbolKind.Struct },
   {
-    pattern: /^type\s+(?<name>[A-Za-z_]\w*)(?:\[[^\]]*\])?\s+interface\b/d,
+    pattern: new RegExp(String.raw`^type\s+(?<name>${ID})(?:\[[^\]]*\])?\s+struct\b`, 'du'),
+    kind: SymbolKind.Struct,
+  },
+  {
+    pattern: new RegExp(String.raw`^type\s+(?<name>${ID})(?:\[[^\]]*\])?\s+interface\b`, 'du'),
     kind: SymbolKind.Interface,
   },
-  { pattern: /^const\s+(?<name>[A-Za-z_]\w*)/d, kind: SymbolKind.Constant },
-  { pattern: /^var\s+(?<name>[A-Za-z_]\w*)/d, kind: SymbolKind.Variable },
+  { pattern: new RegExp(String.raw`^const\s+(?<name>${ID})`, 'du'), kind: SymbolKind.Constant },
+  { pattern: new RegExp(String.raw`^var\s+(?<name>${ID})`, 'du'), kind: SymbolKind.Variable },
 ];
 
 const RUST_VIS = String.raw`(?:pub(?:\([^)]*\))?\s+)?`;
 const RUST_RULES: DeclarationRule[] = [
   {
     pattern: new RegExp(
-      String.raw`^(?<indent>\s*)${RUST_VIS}(?:default\s+)?(?:const\s+)?(?:async\s+)?(?:unsafe\s+)?(?:extern\s+"[^"]*"\s+)?fn\s+(?<name>[A-Za-z_]\w*)`,
-      'd',
+      String.raw`^(?<indent>\s*)${RUST_VIS}(?:default\s+)?(?:const\s+)?(?:async\s+)?(?:unsafe\s+)?(?:extern\s+"[^"]*"\s+)?fn\s+(?<name>${ID})`,
+      'du',
     ),
     // Indented functions live in `impl` / `trait` blocks.
     kind: (m) => (m.groups?.indent ? SymbolKind.Method : SymbolKind.Function),
   },
   {
-    pattern: new RegExp(String.raw`^\s*${RUST_VIS}struct\s+(?<name>[A-Za-z_]\w*)`, 'd'),
+    pattern: new RegExp(String.raw`^\s*${RUST_VIS}struct\s+(?<name>${ID})`, 'du'),
     kind: SymbolKind.Struct,
   },
   {
-    pattern: new RegExp(String.raw`^\s*${RUST_VIS}enum\s+(?<name>[A-Za-z_]\w*)`, 'd'),
+    pattern: new RegExp(String.raw`^\s*${RUST_VIS}enum\s+(?<name>${ID})`, 'du'),
     kind: SymbolKind.Enum,
   },
   {
-    pattern: new RegExp(
-      String.raw`^\s*${RUST_VIS}(?:unsafe\s+)?trait\s+(?<name>[A-Za-z_]\w*)`,
-      'd',
-    ),
+    pattern: new RegExp(String.raw`^\s*${RUST_VIS}(?:unsafe\s+)?trait\s+(?<name>${ID})`, 'du'),
     kind: SymbolKind.Interface,
   },
   {
     pattern: new RegExp(
-      String.raw`^${RUST_VIS}(?:const|static(?:\s+mut)?)\s+(?<name>[A-Za-z_]\w*)\s*:`,
-      'd',
+      String.raw`^${RUST_VIS}(?:const|static(?:\s+mut)?)\s+(?<name>${ID})\s*:`,
+      'du',
     ),
     kind: SymbolKind.Constant,
   },

@@ -269,15 +269,15 @@ describe('files: GET /file, /file/content, /file/status', () => {
 
   describe('bad and missing parameters', () => {
     it.each([
-      ['/file', {}, 'path'],
-      ['/file/content', {}, 'path'],
-      ['/file/content', { path: '' }, 'path'],
-      ['/file/content', { path: 'x'.repeat(1001) }, 'path'],
-      ['/file', { path: 'x'.repeat(1001) }, 'path'],
-      ['/file/content', { path: 'a\0b' }, 'path'],
-      ['/file/content', { path: ['a', 'b'] }, 'path'],
-      ['/file/content', { path: 'a', extra: '1' }, 'extra'],
-    ])('%s with %j is a 400 naming %s', async (route, query, field) => {
+      ['/file', 'no path', {}, 'path'],
+      ['/file/content', 'no path', {}, 'path'],
+      ['/file/content', 'an empty path', { path: '' }, 'path'],
+      ['/file/content', 'a 1,001-character path', { path: 'x'.repeat(1001) }, 'path'],
+      ['/file', 'a 1,001-character path', { path: 'x'.repeat(1001) }, 'path'],
+      ['/file/content', 'a NUL byte', { path: 'a\0b' }, 'path'],
+      ['/file/content', 'two paths', { path: ['a', 'b'] }, 'path'],
+      ['/file/content', 'an unknown parameter', { path: 'a', extra: '1' }, 'extra'],
+    ])('%s with %s is a 400 naming %s', async (route, _, query, field) => {
       const res = await t.http.get(route).query(query).expect(400);
       expect(res.body).toEqual({
         name: 'BadRequest',
