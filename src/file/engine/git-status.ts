@@ -1,5 +1,5 @@
-import { constants, createReadStream } from 'node:fs';
-import { lstat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { lstat, open } from 'node:fs/promises';
 import * as path from 'node:path';
 import { repoInfo, runGit } from './git';
 
@@ -125,9 +125,10 @@ export async function countLines(file: string): Promise<number> {
     const info = await lstat(file);
     if (info.isSymbolicLink()) return 1;
     if (!info.isFile()) return 0;
-    // O_NOFOLLOW: a file swapped for a link since the lstat is not read either.
-    const flags = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0);
-    for await (const chunk of createReadStream(file, { flags })) {
+    // O_NOFOLLOW: a file swapped for a link since the lstat is not read either. The stream
+    // closes the descriptor when it ends or is left early.
+    const handle = await open(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+    for await (const chunk of handle.createReadStream()) {
       const buf = chunk as Buffer;
       if (seen < BINARY_PROBE && buf.subarray(0, BINARY_PROBE - seen).includes(0)) return 0;
       seen += buf.length;
