@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, Param, Query, Res } from '@nestjs/common';
+import { Controller, Delete, Get, Header, Param, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { Endpoint } from '../core/http/endpoint.decorator';
 import { CurrentInstance } from '../core/http/instance-context';
@@ -9,6 +9,7 @@ import {
   MessageParamsDto,
   SessionParamsDto,
 } from './dto/session-request.dto';
+import { JSON_CONTENT_TYPE, type JsonText } from './json-text';
 import { MessageService } from './message.service';
 import { announceNextPage } from './paging';
 
@@ -27,14 +28,15 @@ export class MessageController {
     responseDescription: 'List of messages',
     notFound: true,
   })
+  @Header('content-type', JSON_CONTENT_TYPE)
   list(
     @Param() params: SessionParamsDto,
     @Query() query: ListMessagesQueryDto,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): MessageWithPartsDto[] {
-    const page = this.messages.page(params.sessionID, query);
+  ): JsonText<MessageWithPartsDto[]> {
+    const page = this.messages.pageJson(params.sessionID, query);
     if (page.nextBefore) announceNextPage(reply, 'before', page.nextBefore);
-    return page.items;
+    return page.json;
   }
 
   @Get(':messageID')

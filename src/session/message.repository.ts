@@ -4,6 +4,7 @@ import { DatabaseService } from '../core/storage/database.service';
 import type { MessageInfo } from './dto/message.dto';
 import type { MessageWithParts } from './dto/message-with-parts.dto';
 import type { Part } from './dto/part.dto';
+import { parseJson, type JsonText } from './json-text';
 
 /** Outcome of storing a message or part. */
 export type SaveResult =
@@ -20,11 +21,27 @@ export interface MessagePageQuery {
   before?: string;
 }
 
+/** A stored message with its parts (ordered by id), as the JSON texts that were stored. */
+export interface MessageRecord {
+  id: string;
+  info: JsonText<MessageInfo>;
+  parts: JsonText<Part>[];
+}
+
 export interface MessagePage {
   /** Oldest first. */
-  items: MessageWithParts[];
-  /** Whether older messages than the first item exist. */
+  records: MessageRecord[];
+  /** Whether older messages than the first record exist. */
   more: boolean;
+}
+
+export function parseRecord(record: MessageRecord): MessageWithParts {
+  return { info: parseJson(record.info), parts: record.parts.map((part) => parseJson(part)) };
+}
+
+/** `{ info, parts }` as JSON text, without parsing what was stored. */
+export function recordJson(record: MessageRecord): JsonText<MessageWithParts> {
+  return `{"info":${record.info},"parts":[${record.parts.join(',')}]}`;
 }
 
 /**
@@ -35,7 +52,7 @@ export interface MessagePage {
 export abstract class MessageRepository {
   abstract saveMessage(info: MessageInfo): SaveResult;
   abstract savePart(part: Part): SaveResult;
-  abstract getMessage(sessionID: string, messageID: string): MessageWithParts | undefined;
+  abstract getMessage(sessionID: string, messageID: string): MessageRecord | undefined;
   abstract getPart(sessionID: string, partID: string): Part | undefined;
   abstract page(sessionID: string, query: MessagePageQuery): MessagePage;
   /** Deletes the message and its parts; false when it is not a message of the session. */
@@ -129,11 +146,11 @@ export class SqliteMessageRepository extends MessageRepository {
     );
   }
 
-  getMessage(sessionID: string, messageID: string): MessageWithParts | undefined {
+  getMessage(sessionID: string, messageID: string): MessageRecord | undefined {
     const row = this.statements.getMessage.get(sessionID, messageID);
     if (!row) return undefined;
     const parts = this.statements.partsOfMessage.all(sessionID, messageID);
-    return { info: JSON.parse(row.data) as MessageInfo, parts: parts.map(parsePart) };
+    return { id: row.id, info: row.data, parts: parts.map((part) => part.data) };
   }
 
   getPart(sessionID: string, partID: string): Part | undefined {
@@ -150,7 +167,7 @@ export class SqliteMessageRepository extends MessageRepository {
       const parts = before
         ? this.partsOf(sessionID, messages)
         : this.statements.allParts.all(sessionID);
-      return { items: join(messages, parts), more: false };
+      return { records: join(messages, parts), more: false };
     }
     const newest = before
       ? this.statements.newestMessagesBefore.all(sessionID, before, limit)
@@ -158,7 +175,7 @@ export class SqliteMessageRepository extends MessageRepository {
     const messages = newest.reverse();
     const oldest = messages[0];
     const more = oldest ? this.statements.hasOlder.get(sessionID, oldest.id) !== undefined : false;
-    return { items: join(messages, this.partsOf(sessionID, messages)), more };
+    return { records: join(messages, this.partsOf(sessionID, messages)), more };
   }
 
   deleteMessage(sessionID: string, messageID: string): boolean {
@@ -179,21 +196,18 @@ export class SqliteMessageRepository extends MessageRepository {
 }
 
 /** Pairs messages (oldest first) with their parts (ordered by message, then part id). */
-function join(messages: MessageRow[], parts: PartRow[]): MessageWithParts[] {
-  const byMessage = new Map<string, Part[]>();
+function join(messages: MessageRow[], parts: PartRow[]): MessageRecord[] {
+  const byMessage = new Map<string, string[]>();
   for (const row of parts) {
     let list = byMessage.get(row.message_id);
     if (!list) byMessage.set(row.message_id, (list = []));
-    list.push(parsePart(row));
+    list.push(row.data);
   }
   return messages.map((row) => ({
-    info: JSON.parse(row.data) as MessageInfo,
+    id: row.id,
+    info: row.data,
     parts: byMessage.get(row.id) ?? [],
   }));
-}
-
-function parsePart(row: { data: string }): Part {
-  return JSON.parse(row.data) as Part;
 }
 
 /** Runs an upsert, telling a missing owner (foreign key) and a moved id (no change) apart. */

@@ -6,7 +6,14 @@ import type { MessageInfo } from './dto/message.dto';
 import type { MessageWithParts } from './dto/message-with-parts.dto';
 import type { Part } from './dto/part.dto';
 import type { MessagePartDeltaEvent } from './message.events';
-import { MessageRepository, type MessagePage, type SaveResult } from './message.repository';
+import { jsonArray, type JsonText } from './json-text';
+import {
+  MessageRepository,
+  parseRecord,
+  recordJson,
+  type MessagePage,
+  type SaveResult,
+} from './message.repository';
 import { SessionRunRegistry } from './session-run.registry';
 import { MessageNotFoundError, SessionBusyError, SessionNotFoundError } from './session.errors';
 import { SessionRepository } from './session.repository';
@@ -22,6 +29,11 @@ export interface MessageListOptions {
 export interface MessagePageResult {
   items: MessageWithParts[];
   /** Present when older messages exist: pass it as `before` for the previous page. */
+  nextBefore?: string;
+}
+
+export interface MessageJsonPage {
+  json: JsonText<MessageWithParts[]>;
   nextBefore?: string;
 }
 
@@ -112,22 +124,24 @@ export class MessageService {
 
   /** A page of messages, oldest first, with the cursor of the previous page. */
   page(sessionID: string, options: MessageListOptions = {}): MessagePageResult {
-    const page: MessagePage = this.db.transaction(() => {
-      this.assertSession(sessionID);
-      return this.messages.page(sessionID, options);
-    });
-    const oldest = page.items[0];
-    return { items: page.items, ...(page.more && oldest && { nextBefore: oldest.info.id }) };
+    const page = this.readPage(sessionID, options);
+    return { items: page.records.map(parseRecord), ...this.nextBefore(page) };
+  }
+
+  /** As `page`, with the messages as JSON text (what `GET /session/:id/message` sends). */
+  pageJson(sessionID: string, options: MessageListOptions = {}): MessageJsonPage {
+    const page = this.readPage(sessionID, options);
+    return { json: jsonArray(page.records.map(recordJson)), ...this.nextBefore(page) };
   }
 
   /** One message with its parts; 404 when the session or message is unknown. */
   getMessage(sessionID: string, messageID: string): MessageWithParts {
-    const message = this.db.transaction(() => {
+    const record = this.db.transaction(() => {
       this.assertSession(sessionID);
       return this.messages.getMessage(sessionID, messageID);
     });
-    if (!message) throw new MessageNotFoundError(sessionID, messageID);
-    return message;
+    if (!record) throw new MessageNotFoundError(sessionID, messageID);
+    return parseRecord(record);
   }
 
   /** One part, or undefined. */
@@ -141,6 +155,19 @@ export class MessageService {
    */
   conversation(sessionID: string): MessageWithParts[] {
     return this.listMessages(sessionID);
+  }
+
+  /** One consistent read (a transaction) of the messages and their parts. */
+  private readPage(sessionID: string, options: MessageListOptions): MessagePage {
+    return this.db.transaction(() => {
+      this.assertSession(sessionID);
+      return this.messages.page(sessionID, options);
+    });
+  }
+
+  private nextBefore(page: MessagePage): { nextBefore?: string } {
+    const oldest = page.records[0];
+    return page.more && oldest ? { nextBefore: oldest.id } : {};
   }
 
   private assertSession(sessionID: string): void {

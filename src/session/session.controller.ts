@@ -1,4 +1,15 @@
-import { Body, Controller, Delete, Get, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Header,
+  Param,
+  Patch,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
 import { ApiExtraModels, ApiQuery, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Endpoint } from '../core/http/endpoint.decorator';
@@ -21,6 +32,7 @@ import {
 } from './dto/session-status.dto';
 import { SessionDto } from './dto/session.dto';
 import { TodoDto } from './dto/todo.dto';
+import { JSON_CONTENT_TYPE, type JsonText } from './json-text';
 import { announceNextPage } from './paging';
 import { SessionService } from './session.service';
 import { TodoService } from './todo.service';
@@ -43,14 +55,15 @@ export class SessionController {
     responseDescription: 'List of sessions',
   })
   @ApiQuery(ROOTS_QUERY)
+  @Header('content-type', JSON_CONTENT_TYPE)
   list(
     @CurrentInstance() instance: Instance,
     @Query() query: ListSessionsQueryDto,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): SessionDto[] {
-    const page = this.sessions.list(instance, query);
+  ): JsonText<SessionDto[]> {
+    const page = this.sessions.listJson(instance, query);
     if (page.nextCursor) announceNextPage(reply, 'cursor', page.nextCursor);
-    return page.sessions;
+    return page.json;
   }
 
   @Post()

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Statement } from 'better-sqlite3';
 import { DatabaseService } from '../core/storage/database.service';
 import type { Session } from './dto/session.dto';
+import type { JsonText } from './json-text';
 
 /** Filters of a session listing; every one is optional but the project. */
 export interface SessionListFilter {
@@ -27,6 +28,11 @@ export interface SessionPosition {
   id: string;
 }
 
+/** A listed session: its position and its JSON as stored. */
+export interface StoredSession extends SessionPosition {
+  json: JsonText<Session>;
+}
+
 /**
  * Storage of sessions. Services depend on this abstract class only, so another engine can be
  * provided without touching them. Every method is atomic on its own; services group several in
@@ -39,7 +45,7 @@ export abstract class SessionRepository {
   abstract get(id: string): Session | undefined;
   abstract exists(id: string): boolean;
   /** Most recently updated first (ties: newest id first); at most `limit`. */
-  abstract list(filter: SessionListFilter): Session[];
+  abstract list(filter: SessionListFilter): StoredSession[];
   /** Direct children, oldest first. */
   abstract children(parentID: string): Session[];
   /** Every session below `id` (children, their children...), deepest first. */
@@ -61,7 +67,7 @@ export class SqliteSessionRepository extends SessionRepository {
     delete: Statement<[string]>;
   };
   /** List statements by SQL text: one per combination of filters, prepared once. */
-  private readonly listStatements = new Map<string, Statement<unknown[], { data: string }>>();
+  private readonly listStatements = new Map<string, Statement<unknown[], StoredSession>>();
 
   constructor(private readonly db: DatabaseService) {
     super();
@@ -113,7 +119,7 @@ export class SqliteSessionRepository extends SessionRepository {
     return this.statements.exists.get(id) !== undefined;
   }
 
-  list(filter: SessionListFilter): Session[] {
+  list(filter: SessionListFilter): StoredSession[] {
     const where = ['project_id = ?'];
     const params: unknown[] = [filter.projectID];
     if (filter.path !== undefined) {
@@ -143,11 +149,9 @@ export class SqliteSessionRepository extends SessionRepository {
       params.push(filter.after.updated, filter.after.updated, filter.after.id);
     }
     params.push(filter.limit);
-    const text = `SELECT data FROM session WHERE ${where.join(' AND ')}
-      ORDER BY time_updated DESC, id LIMIT ?`;
-    return this.listStatement(text)
-      .all(...params)
-      .map((row) => parse(row.data));
+    const text = `SELECT id, time_updated AS updated, data AS json FROM session
+      WHERE ${where.join(' AND ')} ORDER BY time_updated DESC, id LIMIT ?`;
+    return this.listStatement(text).all(...params);
   }
 
   children(parentID: string): Session[] {
@@ -162,10 +166,10 @@ export class SqliteSessionRepository extends SessionRepository {
     return this.statements.delete.run(id).changes > 0;
   }
 
-  private listStatement(text: string): Statement<unknown[], { data: string }> {
+  private listStatement(text: string): Statement<unknown[], StoredSession> {
     let statement = this.listStatements.get(text);
     if (!statement) {
-      statement = this.db.connection.prepare<unknown[], { data: string }>(text);
+      statement = this.db.connection.prepare<unknown[], StoredSession>(text);
       this.listStatements.set(text, statement);
     }
     return statement;

@@ -18,13 +18,14 @@ import type {
   SessionTokens,
 } from './dto/session.dto';
 import type { SessionStatus } from './dto/session-status.dto';
-import { MessageRepository } from './message.repository';
+import { MessageRepository, parseRecord } from './message.repository';
 import './message.events';
 import { SessionRunRegistry } from './session-run.registry';
 import { SessionStatusService } from './session-status.service';
 import { MessageNotFoundError, SessionNotFoundError } from './session.errors';
 import './session.events';
-import { SessionRepository, type SessionPosition } from './session.repository';
+import { jsonArray, parseJson, type JsonText } from './json-text';
+import { SessionRepository, type SessionPosition, type StoredSession } from './session.repository';
 import { createSlug } from './slug';
 
 const ROOT_TITLE_PREFIX = 'New session - ';
@@ -86,6 +87,11 @@ export interface ListSessionsInput {
 export interface SessionPage {
   sessions: Session[];
   /** Present when more sessions follow: pass it back as `cursor`. */
+  nextCursor?: string;
+}
+
+export interface SessionJsonPage {
+  json: JsonText<Session[]>;
   nextCursor?: string;
 }
 
@@ -175,29 +181,14 @@ export class SessionService {
    * (default 100, as the reference; `nextCursor` reaches the rest).
    */
   list(instance: Instance, input: ListSessionsInput = {}): SessionPage {
-    const limit = input.limit ?? DEFAULT_SESSION_PAGE;
-    const after = input.cursor === undefined ? undefined : decodeCursor(input.cursor);
-    const rows = this.sessions.list({
-      projectID: instance.projectID,
-      // `scope=project` widens the listing to the whole project; a `path` replaces the directory
-      // filter, which then only applies to sessions stored without a path (as the reference).
-      directory:
-        input.directory && (input.scope !== 'project' || input.path !== undefined)
-          ? instance.directory
-          : undefined,
-      path: input.path || undefined,
-      roots: input.roots,
-      updatedSince: input.start,
-      search: input.search,
-      after,
-      limit: limit + 1,
-    });
-    const sessions = rows.slice(0, limit);
-    const last = sessions[sessions.length - 1];
-    return {
-      sessions,
-      ...(rows.length > limit && last && { nextCursor: encodeCursor(last) }),
-    };
+    const { rows, nextCursor } = this.listRows(instance, input);
+    return { sessions: rows.map((row) => parseJson(row.json)), ...(nextCursor && { nextCursor }) };
+  }
+
+  /** As `list`, with the page as JSON text (what `GET /session` sends). */
+  listJson(instance: Instance, input: ListSessionsInput = {}): SessionJsonPage {
+    const { rows, nextCursor } = this.listRows(instance, input);
+    return { json: jsonArray(rows.map((row) => row.json)), ...(nextCursor && { nextCursor }) };
   }
 
   /** Direct children of the session, oldest first. */
@@ -235,7 +226,7 @@ export class SessionService {
   fork(instance: Instance, sessionID: string, messageID?: string): Session {
     const { session, copies } = this.db.transaction(() => {
       const original = this.get(sessionID);
-      const source = this.messages.page(sessionID, {}).items;
+      const source = this.messages.page(sessionID, {}).records.map(parseRecord);
       let end = source.length;
       if (messageID !== undefined) {
         end = source.findIndex((message) => message.info.id === messageID) + 1;
@@ -283,6 +274,31 @@ export class SessionService {
   /** Non-idle statuses of the instance's project, by session id. */
   statusOf(instance: Instance): Record<string, SessionStatus> {
     return this.statuses.list(instance);
+  }
+
+  private listRows(
+    instance: Instance,
+    input: ListSessionsInput,
+  ): { rows: StoredSession[]; nextCursor?: string } {
+    const limit = input.limit ?? DEFAULT_SESSION_PAGE;
+    const rows = this.sessions.list({
+      projectID: instance.projectID,
+      // `scope=project` widens the listing to the whole project; a `path` replaces the directory
+      // filter, which then only applies to sessions stored without a path (as the reference).
+      directory:
+        input.directory && (input.scope !== 'project' || input.path !== undefined)
+          ? instance.directory
+          : undefined,
+      path: input.path || undefined,
+      roots: input.roots,
+      updatedSince: input.start,
+      search: input.search,
+      after: input.cursor === undefined ? undefined : decodeCursor(input.cursor),
+      limit: limit + 1,
+    });
+    if (rows.length <= limit) return { rows };
+    const page = rows.slice(0, limit);
+    return { rows: page, nextCursor: encodeCursor(page[page.length - 1]) };
   }
 
   private modify(
@@ -402,8 +418,8 @@ function setOrClear<T extends object, K extends keyof T>(
 }
 
 /** The list position of a session, opaque to clients. */
-function encodeCursor(session: Session): string {
-  const position: SessionPosition = { updated: session.time.updated, id: session.id };
+function encodeCursor({ updated, id }: SessionPosition): string {
+  const position: SessionPosition = { updated, id };
   return Buffer.from(JSON.stringify(position)).toString('base64url');
 }
 
