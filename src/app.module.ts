@@ -12,6 +12,7 @@ import { FindModule } from './find/find.module';
 import { GlobalModule } from './global/global.module';
 import { InstanceModule } from './instance/instance.module';
 import { LogModule } from './log/log.module';
+import { McpModule } from './mcp/mcp.module';
 import { PermissionModule } from './permission/permission.module';
 import { ProjectModule } from './project/project.module';
 import { PromptModule } from './prompt/prompt.module';
@@ -44,6 +45,7 @@ export class AppModule {
         PromptModule,
         FileModule,
         FindModule,
+        McpModule,
       ],
     };
   }
