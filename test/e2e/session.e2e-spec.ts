@@ -1,11 +1,13 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { BusService } from '../../src/core/bus/bus.service';
 import { InstanceService } from '../../src/core/instance/instance.service';
 import { MIGRATIONS } from '../../src/core/storage/migrations';
 import type { Session } from '../../src/session/dto/session.dto';
 import { SessionRunRegistry } from '../../src/session/session-run.registry';
 import { SessionStatusService } from '../../src/session/session-status.service';
+import { SessionService } from '../../src/session/session.service';
 import { TodoService } from '../../src/session/todo.service';
 import { gitRepo, tempDir, writeFiles } from '../support/fixtures';
 import { SessionFactory } from '../support/session-factory';
@@ -502,6 +504,59 @@ describe('sessions', () => {
       statuses.set(instance, session.id, { type: 'idle' });
       expect(eventsOf('session.idle', session.id)).toHaveLength(1);
     });
+  });
+});
+
+describe('SessionService (what the agent loop calls)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('adds usage, touches, sets titles and clears fields, each published', async () => {
+    const sessions = t.app.get(SessionService);
+    const instance = await t.app.get(InstanceService).resolve(t.directory);
+    const published: Session[] = [];
+    const subscription = t.app.get(BusService).events$.subscribe((envelope) => {
+      if (envelope.payload.type === 'session.updated') {
+        published.push((envelope.payload.properties as { info: Session }).info);
+      }
+    });
+    const session = sessions.create(instance);
+    expect(sessions.isDefaultTitle(session.title)).toBe(true);
+    const usage = { input: 10, output: 5, reasoning: 1, cache: { read: 2, write: 3 } };
+    sessions.addUsage(instance, session.id, { cost: 0.25, tokens: usage });
+    const twice = sessions.addUsage(instance, session.id, { cost: 0.5, tokens: usage });
+    expect(twice).toMatchObject({
+      cost: 0.75,
+      tokens: { input: 20, output: 10, reasoning: 2, cache: { read: 4, write: 6 } },
+    });
+    const shared = sessions.update(instance, session.id, {
+      share: { url: 'https://example.com/s/1' },
+      summary: { additions: 1, deletions: 2, files: 1 },
+      time: { compacting: 5 },
+    });
+    expect(shared).toMatchObject({ share: { url: 'https://example.com/s/1' } });
+    const cleared = sessions.update(instance, session.id, {
+      share: null,
+      time: { compacting: null },
+    });
+    expect(cleared.share).toBeUndefined();
+    expect(cleared.time.compacting).toBeUndefined();
+    expect(cleared.summary).toEqual({ additions: 1, deletions: 2, files: 1 });
+    const titled = sessions.setTitle(instance, session.id, 'Named by the model');
+    expect(sessions.isDefaultTitle(titled.title)).toBe(false);
+    const touched = sessions.touch(instance, session.id);
+    expect(touched.time.updated).toBeGreaterThanOrEqual(titled.time.updated);
+    subscription.unsubscribe();
+    expect(published).toHaveLength(6);
+    expect(sessions.get(session.id)).toEqual(touched);
+    expect(() => sessions.touch(instance, 'ses_ffffffffffff0000000000000')).toThrow(
+      'Session not found',
+    );
+    const page = sessions.list(instance, { limit: 1 });
+    expect(page.sessions.map((item) => item.id)).toEqual([session.id]);
   });
 });
 
