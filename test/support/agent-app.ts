@@ -3,12 +3,54 @@ import {
   type FakeModelServer,
   type RecordedRequest,
 } from './fake-model-server';
+import { connectSse, frameType, type SseClient, type SseFrame } from './sse-client';
 import { startTestApp, type TestApp, type TestAppOptions } from './test-app';
+
+/*
+ * Event and message payloads are read loosely here: the tests assert them field by field against
+ * the reference shapes, which a typed client would hide.
+ */
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+/** A bus event as `/event` sends it. */
+export interface BusEvent {
+  id: string;
+  type: string;
+  properties: Record<string, any>;
+}
+
+/** A message as `GET /session/:id/message` and the prompt routes return it. */
+export interface StoredMessage {
+  info: Record<string, any> & { id: string; role: 'user' | 'assistant'; sessionID: string };
+  parts: Array<Record<string, any> & { id: string; type: string }>;
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */
 
 export interface AgentTestApp extends TestApp {
   model: FakeModelServer;
+  /** A client of `/event`, connected (its `server.connected` received) before the app is returned. */
+  sse: SseClient;
   /** Creates a session and returns its id. */
   createSession(title?: string): Promise<string>;
+  /** Every event of `sessionID` received so far, in order. */
+  sessionEvents(sessionID: string): BusEvent[];
+  /**
+   * The first event of `type` for `sessionID` (received already or coming) that matches, among
+   * the events from index `from` of {@link sessionEvents} on.
+   */
+  waitForEvent(
+    type: string,
+    sessionID: string,
+    options?: { match?: (event: BusEvent) => boolean; from?: number; timeoutMs?: number },
+  ): Promise<BusEvent>;
+  /** Resolves once `sessionID` has published `session.idle` `count` times in all. */
+  waitForIdle(sessionID: string, count?: number): Promise<void>;
+  /** `POST /session/:id/message` with a text prompt (or a whole body); expects 200. */
+  prompt(sessionID: string, body: string | Record<string, unknown>): Promise<StoredMessage>;
+  /** `POST /session/:id/prompt_async`; expects 204. */
+  promptAsync(sessionID: string, body: string | Record<string, unknown>): Promise<void>;
+  /** `GET /session/:id/message`. */
+  messages(sessionID: string): Promise<StoredMessage[]>;
 }
 
 /**
@@ -39,9 +81,33 @@ export async function startAgentTestApp(
     ...options,
     env: { OPENCODE_CONFIG_CONTENT: JSON.stringify(config), ...options.env },
   });
+  const sse = connectSse(`${app.url}/event`);
+  await sse.waitFor((frame) => frameType(frame) === 'server.connected');
+
+  const sessionEvents = (sessionID: string): BusEvent[] =>
+    sse.frames.map((frame) => frame.data as BusEvent).filter((e) => sessionOf(e) === sessionID);
+
+  const waitForEvent: AgentTestApp['waitForEvent'] = async (type, sessionID, options = {}) => {
+    const from = options.from ?? 0;
+    const matches = (event: BusEvent) =>
+      event.type === type &&
+      sessionOf(event) === sessionID &&
+      (options.match?.(event) ?? true) &&
+      sessionEvents(sessionID).indexOf(event) >= from;
+    const frame = await sse.waitFor(
+      (candidate: SseFrame) => matches(candidate.data as BusEvent),
+      options.timeoutMs ?? 5000,
+    );
+    return frame.data as BusEvent;
+  };
+
+  const asBody = (body: string | Record<string, unknown>) =>
+    typeof body === 'string' ? { parts: [{ type: 'text', text: body }] } : body;
+
   return {
     ...app,
     model,
+    sse,
     async createSession(title?: string) {
       const response = await app.http
         .post('/session')
@@ -49,11 +115,50 @@ export async function startAgentTestApp(
         .expect(200);
       return (response.body as { id: string }).id;
     },
+    sessionEvents,
+    waitForEvent,
+    async waitForIdle(sessionID, count = 1) {
+      const idles = () =>
+        sessionEvents(sessionID).filter((event) => event.type === 'session.idle').length;
+      if (idles() >= count) return;
+      await sse.waitFor(
+        (frame) =>
+          frameType(frame) === 'session.idle' &&
+          sessionOf(frame.data as BusEvent) === sessionID &&
+          idles() >= count,
+        10_000,
+      );
+    },
+    async prompt(sessionID, body) {
+      const response = await app.http
+        .post(`/session/${sessionID}/message`)
+        .send(asBody(body))
+        .expect(200);
+      return response.body as StoredMessage;
+    },
+    async promptAsync(sessionID, body) {
+      await app.http.post(`/session/${sessionID}/prompt_async`).send(asBody(body)).expect(204);
+    },
+    async messages(sessionID) {
+      const response = await app.http.get(`/session/${sessionID}/message`).expect(200);
+      return response.body as StoredMessage[];
+    },
     async close() {
+      sse.close();
       await app.close();
       await model.close();
     },
   };
+}
+
+/** The session an event belongs to, wherever its payload keeps the id. */
+export function sessionOf(event: BusEvent): string | undefined {
+  const properties = event.properties ?? {};
+  return (
+    (properties.sessionID as string | undefined) ??
+    (properties.info?.sessionID as string | undefined) ??
+    (properties.part?.sessionID as string | undefined)
+  );
 }
 
 export function isTitleRequest(request: RecordedRequest): boolean {
@@ -68,4 +173,34 @@ export function isTitleRequest(request: RecordedRequest): boolean {
 /** The requests of the turn itself (title generation left out). */
 export function turnRequests(model: FakeModelServer): RecordedRequest[] {
   return model.requests.filter((request) => !isTitleRequest(request));
+}
+
+/** The messages a model request carried, as the OpenAI-compatible body has them. */
+export function requestMessages(
+  request: RecordedRequest,
+): Array<{ role: string; content: unknown; tool_call_id?: string }> {
+  return request.body.messages as Array<{ role: string; content: unknown; tool_call_id?: string }>;
+}
+
+/** A compact label of an event for order assertions: `message.part.updated:tool:running`. */
+export function eventLabel(event: BusEvent): string {
+  const { properties } = event;
+  switch (event.type) {
+    case 'message.updated': {
+      const info = properties.info;
+      if (info.role === 'user') return 'message.updated:user';
+      const finish = info.finish ? `:${info.finish}` : '';
+      return `message.updated:assistant${finish}${info.time?.completed ? ':completed' : ''}`;
+    }
+    case 'message.part.updated': {
+      const part = properties.part;
+      return part.type === 'tool'
+        ? `message.part.updated:tool:${part.state.status}`
+        : `message.part.updated:${part.type}`;
+    }
+    case 'session.status':
+      return `session.status:${properties.status.type}`;
+    default:
+      return event.type;
+  }
 }

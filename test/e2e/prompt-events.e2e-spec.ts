@@ -1,0 +1,197 @@
+import {
+  eventLabel,
+  startAgentTestApp,
+  turnRequests,
+  type AgentTestApp,
+  type BusEvent,
+} from '../support/agent-app';
+
+/**
+ * The events of a turn, in the order the original server publishes them (see
+ * `../shared/reference/recorded/prompt1.event.jsonl`), and what the turn stores.
+ */
+describe('agent loop: events and stored parts of a turn', () => {
+  let t: AgentTestApp;
+
+  beforeAll(async () => {
+    t = await startAgentTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('publishes a read-then-answer turn in the original order', async () => {
+    const sessionID = await t.createSession();
+    t.model.enqueue(
+      {
+        toolCalls: [{ name: 'read', arguments: { filePath: 'README.md' } }],
+        usage: { prompt_tokens: 100, completion_tokens: 10 },
+      },
+      {
+        reasoning: ['Short ', 'file.'],
+        text: ['The ', 'README ', 'is a heading.'],
+        usage: { prompt_tokens: 200, completion_tokens: 30, reasoning_tokens: 4 },
+      },
+    );
+    const answer = await t.prompt(sessionID, 'Read the README and summarise it');
+    await t.waitForIdle(sessionID);
+
+    const events = t.sessionEvents(sessionID);
+    const labels = events.map(eventLabel);
+    // The session is updated (agent and model chosen, usage added, title, touched) at several
+    // points; the other events follow the original exactly.
+    expect(labels.filter((label) => label !== 'session.updated')).toEqual([
+      'session.created',
+      'message.updated:user',
+      'message.part.updated:text',
+      'session.status:busy',
+      'message.updated:assistant',
+      'message.part.updated:step-start',
+      'message.part.updated:tool:pending',
+      'message.part.updated:tool:running',
+      'message.part.updated:tool:completed',
+      'message.part.updated:step-finish',
+      'message.updated:assistant:tool-calls',
+      'message.updated:assistant:tool-calls:completed',
+      'message.updated:assistant',
+      'message.part.updated:step-start',
+      'message.part.updated:reasoning',
+      'message.part.delta',
+      'message.part.delta',
+      'message.part.updated:reasoning',
+      'message.part.updated:text',
+      'message.part.delta',
+      'message.part.delta',
+      'message.part.delta',
+      'message.part.updated:text',
+      'message.part.updated:step-finish',
+      'message.updated:assistant:stop',
+      'message.updated:assistant:stop:completed',
+      'session.status:idle',
+      'session.idle',
+    ]);
+    expect(labels[1]).toBe('session.updated');
+    expect(labels.at(-1)).toBe('session.updated');
+    expect(labels.filter((label) => label === 'session.idle')).toHaveLength(1);
+
+    // Deltas carry exactly the reference's fields and name the part they grow.
+    const deltas = events.filter((event) => event.type === 'message.part.delta');
+    const textPart = answer.parts.find((part) => part.type === 'text')!;
+    const reasoningPart = answer.parts.find((part) => part.type === 'reasoning')!;
+    expect(deltas.map((event) => event.properties)).toEqual([
+      ...['Short ', 'file.'].map((delta) => ({
+        sessionID,
+        messageID: answer.info.id,
+        partID: reasoningPart.id,
+        field: 'text',
+        delta,
+      })),
+      ...['The ', 'README ', 'is a heading.'].map((delta) => ({
+        sessionID,
+        messageID: answer.info.id,
+        partID: textPart.id,
+        field: 'text',
+        delta,
+      })),
+    ]);
+    const partUpdate = events.find((event) => event.type === 'message.part.updated')!;
+    expect(Object.keys(partUpdate.properties).sort()).toEqual(['part', 'sessionID', 'time']);
+
+    // The HTTP answer is the last assistant message, as stored.
+    expect(answer.info).toMatchObject({
+      role: 'assistant',
+      finish: 'stop',
+      providerID: 'fake',
+      modelID: 'fake-model',
+      mode: 'build',
+      agent: 'build',
+      path: { cwd: t.directory, root: t.directory },
+    });
+    expect(answer.parts.map((part) => part.type)).toEqual([
+      'step-start',
+      'reasoning',
+      'text',
+      'step-finish',
+    ]);
+    expect(textPart.text).toBe('The README is a heading.');
+    expect(reasoningPart.text).toBe('Short file.');
+    expect(textPart.time.end).toBeGreaterThanOrEqual(textPart.time.start);
+
+    const stored = await t.messages(sessionID);
+    expect(stored.map((message) => message.info.role)).toEqual(['user', 'assistant', 'assistant']);
+    expect(stored[2]).toEqual(answer);
+    const [user, first] = stored;
+    expect(first.info.parentID).toBe(user.info.id);
+    expect(stored[2].info.parentID).toBe(user.info.id);
+    const tool = first.parts.find((part) => part.type === 'tool')!;
+    expect(tool).toMatchObject({
+      tool: 'read',
+      callID: expect.any(String),
+      state: {
+        status: 'completed',
+        input: { filePath: 'README.md' },
+        title: expect.any(String),
+        metadata: expect.any(Object),
+        time: { start: expect.any(Number), end: expect.any(Number) },
+      },
+    });
+    expect(tool.state.output).toContain('# test');
+
+    // The second request carried the tool call and its result.
+    const requests = turnRequests(t.model).slice(-2);
+    const history = requests[1].body.messages as Array<{ role: string }>;
+    expect(history.map((message) => message.role)).toEqual(['system', 'user', 'assistant', 'tool']);
+  });
+
+  it('prices each step from the catalog and adds tokens and cost up on the session', async () => {
+    const sessionID = await t.createSession('usage');
+    t.model.enqueue(
+      {
+        toolCalls: [{ name: 'todoread', arguments: {} }],
+        usage: { prompt_tokens: 1000, completion_tokens: 100 },
+      },
+      { text: 'one', usage: { prompt_tokens: 2000, completion_tokens: 200, reasoning_tokens: 50 } },
+      {
+        text: 'two',
+        usage: { prompt_tokens: 3000, completion_tokens: 300, cached_tokens: 1000 },
+      },
+    );
+    const first = await t.prompt(sessionID, 'first');
+    const finish = first.parts.find((part) => part.type === 'step-finish')!;
+    expect(finish.reason).toBe('stop');
+    expect(finish.tokens).toEqual({
+      total: 2200,
+      input: 2000,
+      output: 150,
+      reasoning: 50,
+      cache: { read: 0, write: 0 },
+    });
+    // $1 per million input tokens, $2 per million output (and reasoning) tokens.
+    expect(finish.cost).toBeCloseTo((2000 * 1 + 200 * 2) / 1e6, 10);
+    expect(first.info.cost).toBeCloseTo(finish.cost, 10);
+    await t.prompt(sessionID, 'second');
+    await t.waitForIdle(sessionID, 2);
+
+    const session = (await t.http.get(`/session/${sessionID}`).expect(200)).body;
+    expect(session.tokens).toEqual({
+      input: 1000 + 2000 + 2000,
+      output: 100 + 150 + 300,
+      reasoning: 50,
+      cache: { read: 1000, write: 0 },
+    });
+    const expected = (1000 + 100 * 2 + 2000 + 200 * 2 + 2000 + 300 * 2) / 1e6;
+    expect(session.cost).toBeCloseTo(expected, 10);
+    const updates = t
+      .sessionEvents(sessionID)
+      .filter((event: BusEvent) => event.type === 'session.updated');
+    expect(updates.at(-1)!.properties.info.cost).toBeCloseTo(expected, 10);
+  });
+
+  it('keeps a default-titled prompt on the build agent and remembers agent and model on the session', async () => {
+    const sessionID = await t.createSession();
+    await t.prompt(sessionID, 'hello');
+    const session = (await t.http.get(`/session/${sessionID}`).expect(200)).body;
+    expect(session).toMatchObject({
+      agent: 'build',
+      model: { id: 'fake-model', providerID: 'fake' },
+    });
+  });
+});
