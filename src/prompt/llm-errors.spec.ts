@@ -45,4 +45,19 @@ describe('llm errors', () => {
       'MessageAbortedError',
     );
   });
+
+  it('keeps the message of an error a provider sent inside the stream', () => {
+    const overloaded = { message: 'model overloaded', type: 'overloaded_error' };
+    expect(toMessageError(overloaded, 'fake')).toEqual({
+      name: 'APIError',
+      data: { message: 'model overloaded', isRetryable: true },
+    });
+    expect(isTransientError(overloaded)).toBe(true);
+    const invalid = { error: { message: 'bad tool schema', type: 'invalid_request_error' } };
+    expect(toMessageError(invalid, 'fake')).toEqual({
+      name: 'APIError',
+      data: { message: 'bad tool schema', isRetryable: false },
+    });
+    expect(isTransientError(invalid)).toBe(false);
+  });
 });

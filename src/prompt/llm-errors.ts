@@ -54,7 +54,45 @@ export function isTransientError(error: unknown): boolean {
     if (status === 429 || (status !== undefined && status >= 500)) return true;
     if (error.isRetryable) return true;
   }
+  if (isTransientProviderError(error)) return true;
   return hasTransientCause(error, 0);
+}
+
+/** Error kinds a provider reports inside a stream (as `{ message, type, code }`) that pass. */
+const TRANSIENT_PROVIDER_ERROR_KINDS = new Set([
+  'server_error',
+  'overloaded_error',
+  'api_error',
+  'rate_limit_exceeded',
+  'rate_limit_error',
+]);
+
+function isTransientProviderError(error: unknown): boolean {
+  const data = providerErrorData(error);
+  return (
+    data !== undefined &&
+    [data.type, data.code].some(
+      (kind) => typeof kind === 'string' && TRANSIENT_PROVIDER_ERROR_KINDS.has(kind),
+    )
+  );
+}
+
+/**
+ * An error a provider sent inside an otherwise successful stream: the SDK passes the provider's
+ * JSON on as is (`{ message, type, code }`, sometimes wrapped in `{ error }`), not an `Error`.
+ */
+function providerErrorData(
+  error: unknown,
+): { message: string; type?: unknown; code?: unknown } | undefined {
+  if (typeof error !== 'object' || error === null || error instanceof Error) return undefined;
+  const candidate = 'error' in error ? error.error : error;
+  if (typeof candidate !== 'object' || candidate === null) return undefined;
+  const { message, type, code } = candidate as {
+    message?: unknown;
+    type?: unknown;
+    code?: unknown;
+  };
+  return typeof message === 'string' ? { message, type, code } : undefined;
 }
 
 function hasTransientCause(error: unknown, depth: number): boolean {
@@ -103,6 +141,13 @@ export function toMessageError(error: unknown, providerID: string): MessageError
           responseBody: error.responseBody.slice(0, 2_000),
         }),
       },
+    };
+  }
+  const streamed = providerErrorData(error);
+  if (streamed) {
+    return {
+      name: 'APIError',
+      data: { message: streamed.message, isRetryable: isTransientProviderError(error) },
     };
   }
   const message = error instanceof Error ? error.message : String(error);

@@ -402,18 +402,23 @@ export class SessionLoopService {
     }
   }
 
-  /** The conversation up to this turn's prompt: later prompts wait for their own turn. */
+  /**
+   * The conversation up to this turn's prompt, each prompt followed by its answers: later
+   * prompts wait for their own turn. Prompts queued while the session was busy were stored
+   * before the answers to earlier ones, so storage order is not conversation order.
+   */
   private historyFor(user: UserMessage): MessageWithParts[] {
     const all = this.messages.conversation(user.sessionID);
-    const answeredIDs = new Set<string>();
-    return all.filter(({ info }) => {
-      if (info.role === 'user') {
-        if (info.id > user.id) return false;
-        answeredIDs.add(info.id);
-        return true;
-      }
-      return answeredIDs.has(info.parentID);
-    });
+    const answers = new Map<string, MessageWithParts[]>();
+    for (const message of all) {
+      if (message.info.role !== 'assistant') continue;
+      const list = answers.get(message.info.parentID) ?? [];
+      list.push(message);
+      answers.set(message.info.parentID, list);
+    }
+    return all
+      .filter(({ info }) => info.role === 'user' && info.id <= user.id)
+      .flatMap((prompt) => [prompt, ...(answers.get(prompt.info.id) ?? [])]);
   }
 
   private recordUsage(

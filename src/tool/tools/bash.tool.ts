@@ -129,11 +129,14 @@ export function runShell(
     child.on('error', (error) => {
       output += `\n${error.message}`;
     });
+    child.on('exit', () => {
+      // The shell may exit while its background children live on, holding the output pipes
+      // open (and so the call, until they end): stop the group as soon as the shell is done.
+      if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
+    });
     child.on('close', (exitCode, exitSignal) => {
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
-      // The shell may exit while its background children live on: stop the group regardless.
-      if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
       resolve({ output, exitCode, signal: exitSignal, timedOut, aborted });
     });
   });
