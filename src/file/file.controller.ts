@@ -1,4 +1,4 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Query, UseInterceptors } from '@nestjs/common';
 import { ApiResponse } from '@nestjs/swagger';
 import { Endpoint } from '../core/http/endpoint.decorator';
 import { CurrentInstance } from '../core/http/instance-context';
@@ -8,6 +8,7 @@ import { FileNodeDto } from './dto/file-node.dto';
 import { FileListQueryDto, FileReadQueryDto } from './dto/file-query.dto';
 import { FileStatusDto } from './dto/file-status.dto';
 import { FileService } from './file.service';
+import { MemoizedJsonInterceptor } from './memoized-json.interceptor';
 
 @Controller('file')
 export class FileController {
@@ -43,6 +44,7 @@ export class FileController {
     forbidden: true,
   })
   @ApiResponse({ status: 413, description: 'FileTooLargeError: the file is over the read limit' })
+  @UseInterceptors(MemoizedJsonInterceptor)
   read(
     @CurrentInstance() instance: Instance,
     @Query() query: FileReadQueryDto,

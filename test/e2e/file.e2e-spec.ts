@@ -190,6 +190,23 @@ describe('files: GET /file, /file/content, /file/status', () => {
         .expect(200, { type: 'text', content: 'export const a = 1;\n' });
     });
 
+    it('answers JSON, and a file rewritten since the last read with its new content', async () => {
+      const first = await t.http.get('/file/content').query({ path: 'src/index.ts' }).expect(200);
+      expect(first.headers['content-type']).toBe('application/json; charset=utf-8');
+      writeFileSync(join(project, 'scratch.txt'), 'first\n');
+      await t.http
+        .get('/file/content')
+        .query({ path: 'scratch.txt' })
+        .expect(200, { type: 'text', content: 'first\n' });
+      writeFileSync(join(project, 'scratch.txt'), 'again\n'); // Same size, at once.
+      await t.http
+        .get('/file/content')
+        .query({ path: 'scratch.txt' })
+        .expect(200, { type: 'text', content: 'again\n' });
+      rmSync(join(project, 'scratch.txt'));
+      await t.http.get('/file/content').query({ path: 'scratch.txt' }).expect(404);
+    });
+
     it('accepts an absolute path inside the project', async () => {
       await t.http
         .get('/file/content')

@@ -257,6 +257,17 @@ describe('FileReader: patches remembered between reads', () => {
     expect((await reader.read('a.txt')).diff).toContain('+TwO');
   });
 
+  it('answers an unchanged file with the same frozen object, without reading it again', async () => {
+    later();
+    const first = await reader.read('b.txt');
+    expect(Object.isFrozen(first)).toBe(true);
+    await expect(reader.read('b.txt')).resolves.toBe(first);
+    writeTree(root, { 'b.txt': 'other\n' });
+    const second = await reader.read('b.txt');
+    expect(second).toMatchObject({ type: 'text', content: 'other\n', diff: expect.any(String) });
+    expect(second).not.toBe(first);
+  });
+
   it('does not remember the patch of a file changed a moment ago', async () => {
     writeTree(root, { 'a.txt': 'one\nTWO\n' });
     await reader.read('a.txt');

@@ -1,10 +1,10 @@
 import { isUtf8 } from 'node:buffer';
 import { constants, type Stats } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { FileNotFoundError, FileTooLargeError } from './errors';
 import { runGit } from './git';
-import { GitHead } from './git-head';
+import { GitHead, type HeadState } from './git-head';
 import type { ProjectJail } from './project-jail';
 import { formatPatch, parseUnifiedDiff, type StructuredPatch } from './unified-diff';
 
@@ -25,11 +25,13 @@ export interface FileReaderOptions {
 
 export const DEFAULT_MAX_READ_BYTES = 20 * 1024 * 1024;
 
-// Patches remembered (per file, the latest only), so re-reading an unchanged file runs no git.
-const DIFF_CACHE_SIZE = 1024;
+// Remembered answers: files up to 1 MB, 32 MB and 2,048 files in all, least recently used out.
+const MAX_CACHED_FILE_BYTES = 1024 * 1024;
+const MAX_CACHED_BYTES = 32 * 1024 * 1024;
+const MAX_CACHED_FILES = 2048;
 /**
  * A file whose stat data changed this recently may change again within the same timestamp tick
- * without its stat data changing (git's "racily clean" problem): its patch is not remembered.
+ * without its stat data changing (git's "racily clean" problem): its answer is not remembered.
  */
 const RACY_WINDOW_MS = 1000;
 
@@ -97,12 +99,17 @@ export function isBinaryContent(buf: Buffer): boolean {
  * Reads one project file for `GET /file/content`: text exactly as stored (the reference trims
  * it; we keep the trailing newline), anything else base64 with its MIME type, and for a text
  * file that differs from HEAD the full-context patch and its text, as the reference sends them.
+ *
+ * Answers are remembered per file while its stat data and HEAD stay the same (see `GitHead`), so
+ * re-reading an unchanged file costs a realpath and a stat: no read, no decoding, no git. The
+ * answers are frozen: callers share them.
  */
 export class FileReader {
   private readonly maxBytes: number;
   private readonly head: GitHead;
-  /** By real path: the patch against HEAD for one version of the file and one HEAD. */
-  private readonly patches = new Map<string, { key: string; patch?: StructuredPatch }>();
+  /** By real path, least recently used first. */
+  private readonly answers = new Map<string, { key: string; answer: FileContent; bytes: number }>();
+  private cachedBytes = 0;
 
   constructor(
     private readonly jail: ProjectJail,
@@ -115,9 +122,34 @@ export class FileReader {
   async read(userPath: string): Promise<FileContent> {
     const resolved = await this.jail.resolve(userPath);
     if (!resolved.exists) throw new FileNotFoundError(userPath);
-    const { info, buf } = await this.readRegularFile(resolved.real, userPath);
+    const [info, head] = await Promise.all([stat(resolved.real), this.head.state()]);
+    this.checkReadable(info, userPath);
+    const known = this.answers.get(resolved.real);
+    if (known && known.key === answerKey(info, head)) {
+      this.answers.delete(resolved.real); // Re-inserted as the most recent.
+      this.answers.set(resolved.real, known);
+      return known.answer;
+    }
+    const startedAt = Date.now();
+    const { info: readInfo, buf } = await this.readRegularFile(resolved.real, userPath);
+    const answer = deepFreeze(await this.answerFor(resolved.real, buf, head));
+    this.remember(
+      resolved.real,
+      answerKey(readInfo, head),
+      answer,
+      buf.length,
+      readInfo,
+      startedAt,
+    );
+    return answer;
+  }
 
-    const ext = extensionOf(resolved.real);
+  private async answerFor(
+    real: string,
+    buf: Buffer,
+    head: HeadState | undefined,
+  ): Promise<FileContent> {
+    const ext = extensionOf(real);
     if (IMAGE_TYPES[ext]) {
       // The reference answers images as type 'text' with base64 content, and its clients render
       // them from exactly that: kept for drop-in compatibility.
@@ -134,19 +166,27 @@ export class FileReader {
         type: 'binary',
         content: buf.toString('base64'),
         encoding: 'base64',
-        mimeType: mimeTypeOf(resolved.real),
+        mimeType: mimeTypeOf(real),
       };
     }
     const content = buf.toString('utf8');
-    const patch = await this.patchOf(resolved.real, info, content);
+    if (!head) return { type: 'text', content };
+    const realRoot = await this.jail.realRoot();
+    const relative = path.relative(realRoot, real).split(path.sep).join('/');
+    const patch = await diffAgainstHead(realRoot, relative, content, head.base);
     return patch
       ? { type: 'text', content, patch, diff: formatPatch(patch) }
       : { type: 'text', content };
   }
 
+  private checkReadable(info: Stats, userPath: string): void {
+    if (!info.isFile()) throw new FileNotFoundError(userPath, 'Not a file');
+    if (info.size > this.maxBytes) throw new FileTooLargeError(userPath, info.size, this.maxBytes);
+  }
+
   /**
    * Stat and content through one descriptor, so what is checked is what is read. Non-blocking,
-   * so a FIFO is refused instead of hanging a thread-pool thread on its open.
+   * so a FIFO swapped in since the stat is refused instead of hanging a thread-pool thread.
    */
   private async readRegularFile(
     real: string,
@@ -155,10 +195,7 @@ export class FileReader {
     const handle = await open(real, constants.O_RDONLY | constants.O_NONBLOCK);
     try {
       const info = await handle.stat();
-      if (!info.isFile()) throw new FileNotFoundError(userPath, 'Not a file');
-      if (info.size > this.maxBytes) {
-        throw new FileTooLargeError(userPath, info.size, this.maxBytes);
-      }
+      this.checkReadable(info, userPath);
       const buf = Buffer.allocUnsafe(info.size);
       let length = 0;
       while (length < buf.length) {
@@ -172,33 +209,42 @@ export class FileReader {
     }
   }
 
-  /**
-   * The patch against HEAD, from git the first time and remembered while neither the file's stat
-   * data nor HEAD change.
-   */
-  private async patchOf(
+  private remember(
     real: string,
+    key: string,
+    answer: FileContent,
+    bytes: number,
     info: Stats,
-    content: string,
-  ): Promise<StructuredPatch | undefined> {
-    const head = await this.head.state();
-    if (!head) return undefined;
-    const key = `${head.stamp}|${info.ino}:${info.size}:${info.mtimeMs}:${info.ctimeMs}`;
-    const known = this.patches.get(real);
-    if (known?.key === key) return known.patch;
-    const startedAt = Date.now();
-    const realRoot = await this.jail.realRoot();
-    const relative = path.relative(realRoot, real).split(path.sep).join('/');
-    const patch = await diffAgainstHead(realRoot, relative, content, head.base);
-    this.patches.delete(real);
-    if (startedAt - Math.max(info.mtimeMs, info.ctimeMs) > RACY_WINDOW_MS) {
-      this.patches.set(real, { key, patch });
-      if (this.patches.size > DIFF_CACHE_SIZE) {
-        this.patches.delete(this.patches.keys().next().value as string);
-      }
+    startedAt: number,
+  ): void {
+    const previous = this.answers.get(real);
+    if (previous) {
+      this.answers.delete(real);
+      this.cachedBytes -= previous.bytes;
     }
-    return patch;
+    const racy = startedAt - Math.max(info.mtimeMs, info.ctimeMs) <= RACY_WINDOW_MS;
+    if (racy || bytes > MAX_CACHED_FILE_BYTES) return;
+    this.answers.set(real, { key, answer, bytes });
+    this.cachedBytes += bytes;
+    for (const [oldest, entry] of this.answers) {
+      if (this.cachedBytes <= MAX_CACHED_BYTES && this.answers.size <= MAX_CACHED_FILES) break;
+      this.answers.delete(oldest);
+      this.cachedBytes -= entry.bytes;
+    }
   }
+}
+
+/** One version of a file (git's stat-data check) under one HEAD. */
+function answerKey(info: Stats, head: HeadState | undefined): string {
+  return `${head?.stamp ?? ''}|${info.ino}:${info.size}:${info.mtimeMs}:${info.ctimeMs}`;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 /**
