@@ -119,4 +119,18 @@ describe('agent loop: queued prompts', () => {
       'MessageAbortedError',
     ]);
   });
+
+  it('leaves no listener behind per turn (no MaxListenersExceededWarning after many turns)', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on('warning', onWarning);
+    try {
+      const sessionID = await t.createSession('many turns');
+      for (let index = 0; index < 15; index++) await t.prompt(sessionID, `turn ${index}`);
+      await t.http.post(`/session/${sessionID}/shell`).send({ agent: 'build', command: 'true' });
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).not.toContain('MaxListenersExceededWarning');
+  });
 });
