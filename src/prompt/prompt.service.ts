@@ -20,7 +20,7 @@ import type { CommandBodyDto, InitBodyDto } from './dto/command.dto';
 import type { PartInput, PromptBodyDto } from './dto/prompt-input.dto';
 import type { ShellBodyDto } from './dto/shell.dto';
 import { toStoredParts } from './prompt-parts';
-import { SessionLoopService, type TurnResult } from './session-loop.service';
+import { beginRun, SessionLoopService, type TurnResult } from './session-loop.service';
 import { TitleService } from './title.service';
 
 const SHELL_TIMEOUT_MS = 10 * 60_000;
@@ -105,7 +105,8 @@ export class PromptService implements SubagentRunner {
     const model = await this.resolveModel(instance, body.model, agent.model);
     if (this.loop.isBusy(sessionID) || this.runs.isRunning(sessionID))
       throw new SessionBusyError(sessionID);
-    const signal = this.runs.begin(sessionID, instance.signal);
+    const run = beginRun(this.runs, sessionID, instance);
+    const { signal } = run;
     this.status.set(instance, sessionID, { type: 'busy' });
     try {
       const user: UserMessage = {
@@ -198,7 +199,7 @@ export class PromptService implements SubagentRunner {
       this.messages.saveMessage(instance, done);
       return this.messages.getMessage(sessionID, assistant.id);
     } finally {
-      this.runs.end(sessionID, signal);
+      run.end();
       this.status.set(instance, sessionID, { type: 'idle' });
       this.sessions.touch(instance, sessionID);
     }

@@ -102,7 +102,12 @@ export class SessionLoopService {
       const queue = this.queues.get(user.sessionID) ?? { turns: [], running: false };
       this.queues.set(user.sessionID, queue);
       queue.turns.push({ instance, user, settle });
-      if (!queue.running) void this.drain(user.sessionID, queue);
+      if (!queue.running) {
+        this.drain(user.sessionID, queue).catch((error: unknown) =>
+          // Every turn is settled inside; this only guards the process against a bug there.
+          this.logger.error(`turn queue of ${user.sessionID} failed: ${errorText(error)}`),
+        );
+      }
     });
   }
 
@@ -116,17 +121,16 @@ export class SessionLoopService {
     this.status.set(first.instance, sessionID, { type: 'busy' });
     try {
       for (let turn = queue.turns.shift(); turn; turn = queue.turns.shift()) {
-        const signal = this.runs.begin(sessionID, turn.instance.signal);
+        const run = beginRun(this.runs, sessionID, turn.instance);
         try {
-          const result = await this.runTurn(turn, signal);
-          turn.settle(result);
-          if (signal.aborted) {
+          turn.settle(await this.runTurnSafely(turn, run.signal));
+          if (run.signal.aborted) {
             // An abort ends the whole queue: prompts that waited behind the turn are not started.
             for (const waiting of queue.turns.splice(0))
-              waiting.settle(this.abortedWithoutRun(waiting));
+              waiting.settle(this.unanswered(waiting.instance, waiting.user, abortError()));
           }
         } finally {
-          this.runs.end(sessionID, signal);
+          run.end();
         }
       }
     } finally {
@@ -137,13 +141,28 @@ export class SessionLoopService {
     }
   }
 
+  /**
+   * Runs a turn; whatever goes wrong (the session deleted under it, storage failing), the
+   * caller gets an answer carrying the error instead of waiting forever.
+   */
+  private async runTurnSafely(turn: QueuedTurn, signal: AbortSignal): Promise<TurnResult> {
+    try {
+      return await this.runTurn(turn, signal);
+    } catch (error) {
+      if (!signal.aborted) {
+        this.logger.error(`turn of ${turn.user.sessionID} failed: ${errorText(error)}`);
+      }
+      return this.unanswered(turn.instance, turn.user, signal.aborted ? abortError() : error);
+    }
+  }
+
   private async runTurn(turn: QueuedTurn, signal: AbortSignal): Promise<TurnResult> {
     const { instance, user } = turn;
     let setup: TurnSetup;
     try {
       setup = await this.prepare(instance, user, signal);
     } catch (error) {
-      return this.failBeforeFirstStep(instance, user, error);
+      return this.unanswered(instance, user, error);
     }
     let last: TurnResult | undefined;
     for (let step = 1; step <= setup.maxSteps; step++) {
@@ -323,7 +342,7 @@ export class SessionLoopService {
         case 'error':
           throw part.error;
         case 'abort':
-          throw Object.assign(new Error('Aborted'), { name: 'AbortError' });
+          throw abortError();
         default:
           break;
       }
@@ -450,8 +469,12 @@ export class SessionLoopService {
     return total / 1_000_000;
   }
 
-  /** A turn that could not start (agent or model gone since the prompt was accepted). */
-  private failBeforeFirstStep(instance: Instance, user: UserMessage, error: unknown): TurnResult {
+  /**
+   * An answer that holds only an error: the turn could not start (agent or model gone since the
+   * prompt was accepted), waited behind an aborted turn, or broke. It is stored and published
+   * when the session still exists; otherwise the caller gets it unstored.
+   */
+  private unanswered(instance: Instance, user: UserMessage, error: unknown): TurnResult {
     const messageError = toMessageError(error, user.model.providerID);
     const message: AssistantMessage = {
       id: this.ids.ascending('message'),
@@ -468,17 +491,13 @@ export class SessionLoopService {
       tokens: { input: 0, output: 0, reasoning: 0, cache: { read: 0, write: 0 } },
       error: messageError,
     };
-    this.messages.saveMessage(instance, message);
+    try {
+      this.messages.saveMessage(instance, message);
+    } catch {
+      // The session was deleted: there is nothing to store the answer in.
+    }
     this.publishError(instance, user.sessionID, messageError);
     return { info: message, parts: [] };
-  }
-
-  private abortedWithoutRun(turn: QueuedTurn): TurnResult {
-    return this.failBeforeFirstStep(
-      turn.instance,
-      turn.user,
-      Object.assign(new Error('Aborted'), { name: 'AbortError' }),
-    );
   }
 
   /** Failures are never silent: every stored message error is also a `session.error` event. */
@@ -530,6 +549,33 @@ function isDoomLoop(
   // The current call is already recorded as running: it and the ones before it must all match.
   const recent = calls.slice(-DOOM_LOOP_THRESHOLD);
   return recent.length === DOOM_LOOP_THRESHOLD && recent.every((call) => call === signature);
+}
+
+/**
+ * Starts the session's run in the registry, aborted too when the instance is disposed. The link
+ * to the instance's signal is removed when the run ends: the instance lives on, and a listener
+ * per turn would pile up on it.
+ */
+export function beginRun(
+  runs: SessionRunRegistry,
+  sessionID: string,
+  instance: Instance,
+): { signal: AbortSignal; end(): void } {
+  const signal = runs.begin(sessionID);
+  const onDispose = () => runs.abort(sessionID, instance.signal.reason);
+  if (instance.signal.aborted) onDispose();
+  else instance.signal.addEventListener('abort', onDispose, { once: true });
+  return {
+    signal,
+    end: () => {
+      instance.signal.removeEventListener('abort', onDispose);
+      runs.end(sessionID, signal);
+    },
+  };
+}
+
+function abortError(): Error {
+  return Object.assign(new Error('Aborted'), { name: 'AbortError' });
 }
 
 function errorText(error: unknown): string {
