@@ -67,6 +67,8 @@ export class McpConnection {
   private readonly lifetime = new AbortController();
   private readonly secrets: string[];
   private stderrTail = '';
+  /** Failed attempts still shutting down. */
+  private readonly cleanup: Promise<void>[] = [];
 
   constructor(private readonly options: McpConnectionOptions) {
     this.secrets = secretsOf(options.config);
@@ -93,7 +95,7 @@ export class McpConnection {
       // The reference drops a server it cannot list: its tools are gone until it reconnects.
       if (this.client === client) this.client = undefined;
       this.fail(error);
-      void this.closeClient(client);
+      this.cleanup.push(this.closeClient(client));
       throw error;
     });
     return this.toolList;
@@ -124,7 +126,8 @@ export class McpConnection {
     const client = this.client;
     this.client = undefined;
     this.toolList = undefined;
-    if (client) await this.closeClient(client);
+    if (client) this.cleanup.push(this.closeClient(client));
+    await Promise.all(this.cleanup);
   }
 
   /** `text` without any configured secret (environment values, header values, client secret). */
@@ -229,8 +232,12 @@ export class McpConnection {
       );
       if (this.closed) throw new Error('The connection was closed');
     } catch (error) {
-      await this.closeClient(client);
-      await transport.close().catch(() => undefined);
+      // Not awaited: a server that ignores the end of its input gets seconds to exit before it is
+      // killed, and the status need not wait for that. `close()` does.
+      this.cleanup.push(
+        this.closeClient(client),
+        transport.close().catch(() => undefined),
+      );
       throw error;
     } finally {
       this.connecting = undefined;
@@ -364,6 +371,8 @@ function definedOnly(environment: Readonly<Record<string, string | undefined>>) 
   return out;
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+/** Not `instanceof Error`: errors of Node's own modules may come from another realm (jest). */
+export function messageOf(error: unknown): string {
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === 'string' ? message : String(error);
 }

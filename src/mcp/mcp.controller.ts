@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Post } from '@nestjs/common';
-import { ApiBody, ApiExtraModels, getSchemaPath } from '@nestjs/swagger';
+import { ApiExtraModels, getSchemaPath } from '@nestjs/swagger';
 import { Endpoint } from '../core/http/endpoint.decorator';
 import { CurrentInstance } from '../core/http/instance-context';
 import type { Instance } from '../core/instance/instance';
@@ -45,7 +45,6 @@ export class McpController {
     response: statusMap('MCP server added successfully'),
     responseDescription: 'MCP server added successfully',
   })
-  @ApiBody({ type: AddMcpDto })
   add(@CurrentInstance() instance: Instance, @Body() body: AddMcpDto): Promise<McpStatusMap> {
     return this.mcp.add(instance, body.name, body.config);
   }

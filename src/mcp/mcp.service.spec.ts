@@ -133,6 +133,22 @@ describe('McpService', () => {
     expect(await waitForExit(pid)).toBe(true);
   });
 
+  it('reports a server that dies as failed and offers none of its tools', async () => {
+    config = { mcp: { fake: localServer('crash') } };
+    await expect(service.status(instance)).resolves.toEqual({ fake: { status: 'connected' } });
+    process.kill(await readPid(join(pids, 'crash')), 'SIGKILL');
+    const deadline = Date.now() + 5000;
+    let status = await service.status(instance);
+    while (status.fake.status === 'connected' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      status = await service.status(instance);
+    }
+    expect(status).toEqual({
+      fake: { status: 'failed', error: 'The MCP server closed the connection' },
+    });
+    await expect(service.tools(instance)).resolves.toEqual([]);
+  });
+
   it('starts nothing for an instance that is already disposed', async () => {
     config = { mcp: { fake: localServer('disposed') } };
     await instance.dispose(logger);

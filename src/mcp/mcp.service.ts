@@ -6,7 +6,7 @@ import { AppEnvironment } from '../core/config/app-environment';
 import type { Instance } from '../core/instance/instance';
 import type { ToolDefinition } from '../tool/tool.types';
 import type { McpStatusMap } from './dto/mcp-status.dto';
-import { McpConnection, type McpServerConfig } from './mcp-connection';
+import { McpConnection, messageOf, type McpServerConfig } from './mcp-connection';
 import { mcpToolDefinition } from './mcp-tools';
 import './mcp.events';
 
@@ -61,9 +61,8 @@ export class McpService {
             ),
           );
         } catch (error) {
-          const message = error instanceof Error ? error.message : String(error);
           this.logger.warn(
-            `listing the tools of MCP server ${connection.name} failed: ${connection.redact(message)}`,
+            `listing the tools of MCP server ${connection.name} failed: ${connection.redact(messageOf(error))}`,
           );
           return [];
         }
@@ -159,9 +158,10 @@ class McpServers {
 
   async statuses(): Promise<McpStatusMap> {
     await Promise.all([...this.entries.values()].map((entry) => entry.connection.ready));
-    const statuses: McpStatusMap = {};
-    for (const [name, { connection }] of this.entries) statuses[name] = connection.status;
-    return statuses;
+    // Own properties whatever the name (`__proto__` included), unlike assignments.
+    return Object.fromEntries(
+      [...this.entries].map(([name, { connection }]) => [name, connection.status]),
+    );
   }
 
   async connected(): Promise<McpConnection[]> {

@@ -1,4 +1,5 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
@@ -52,6 +53,11 @@ export interface FakeRemoteMcpOptions {
    * not offer dynamic client registration.
    */
   unauthorized?: { registration: boolean };
+  /**
+   * Speak only the older HTTP+SSE transport: `GET /mcp` opens the event stream, messages are
+   * POSTed to `/messages`, and a POST to `/mcp` is refused with 405.
+   */
+  sseOnly?: boolean;
 }
 
 export interface FakeRemoteMcp {
@@ -70,6 +76,7 @@ export async function startFakeRemoteMcp(
   options: FakeRemoteMcpOptions = {},
 ): Promise<FakeRemoteMcp> {
   const requests: IncomingHttpHeaders[] = [];
+  const sseSessions = new Map<string, SSEServerTransport>();
   let origin = '';
   const http = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
@@ -89,6 +96,14 @@ export async function startFakeRemoteMcp(
         ...(options.unauthorized?.registration && { registration_endpoint: `${origin}/register` }),
       });
     }
+    if (options.sseOnly && path === '/messages') {
+      const session = sseSessions.get(
+        new URL(req.url ?? '/', 'http://x').searchParams.get('sessionId') ?? '',
+      );
+      if (!session) return sendJson(res, 404, { error: 'unknown session' });
+      void session.handlePostMessage(req, res);
+      return;
+    }
     if (path !== '/mcp') return sendJson(res, 404, { error: 'not found' });
     requests.push(req.headers);
     if (options.unauthorized) {
@@ -97,6 +112,18 @@ export async function startFakeRemoteMcp(
         `Bearer resource_metadata="${origin}/.well-known/oauth-protected-resource"`,
       );
       return sendJson(res, 401, { error: 'unauthorized' });
+    }
+    if (options.sseOnly) {
+      if (req.method !== 'GET') return sendJson(res, 405, { error: 'method not allowed' });
+      const server = buildRemoteServer();
+      const transport = new SSEServerTransport('/messages', res);
+      sseSessions.set(transport.sessionId, transport);
+      res.on('close', () => {
+        sseSessions.delete(transport.sessionId);
+        void server.close();
+      });
+      void server.connect(transport);
+      return;
     }
     // Stateless servers have no stream to offer on GET.
     if (req.method !== 'POST') return sendJson(res, 405, { error: 'method not allowed' });

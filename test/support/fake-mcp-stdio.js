@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-/* eslint-disable */
 // A tiny MCP server over stdio for the e2e tests, in plain CommonJS so `node` runs it directly.
 //
 // Tools: `echo` ({ text }) answers the text; `add` ({ a, b }) answers the sum. Behaviour the tests

@@ -179,7 +179,8 @@ export class McpRemoteConfigDto {
 
 export type McpServerConfig = McpLocalConfigDto | McpRemoteConfigDto;
 
-/** `POST /mcp`: a server to add to the instance at runtime. */
+/** `POST /mcp`: a server to add to the instance at runtime (inline in the reference). */
+@ApiSchema({ name: 'McpAddInput' })
 export class AddMcpDto {
   @ApiProperty({ description: 'Name of the server; replaces a server of the same name' })
   @IsString()
