@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { SqliteError, type Statement } from 'better-sqlite3';
+import type { Statement } from 'better-sqlite3';
 import { DatabaseService } from '../core/storage/database.service';
 import type { MessageInfo } from './dto/message.dto';
 import type { MessageWithParts } from './dto/message-with-parts.dto';
@@ -215,7 +215,9 @@ function guardForeignKey(write: () => { changes: number }): SaveResult {
   try {
     return write().changes > 0 ? 'saved' : 'id-conflict';
   } catch (error) {
-    if (error instanceof SqliteError && error.code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
+    // Matched by code, not `instanceof SqliteError`: the native addon keeps the error class of
+    // the first copy of better-sqlite3 loaded in the process (a test runner may load several).
+    if ((error as { code?: unknown } | null)?.code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
       return 'missing-owner';
     }
     throw error;
