@@ -9,9 +9,11 @@ import { CoreModule } from './core/core.module';
 import { EventModule } from './event/event.module';
 import { FileModule } from './file/file.module';
 import { FindModule } from './find/find.module';
+import { FormatterModule } from './formatter/formatter.module';
 import { GlobalModule } from './global/global.module';
 import { InstanceModule } from './instance/instance.module';
 import { LogModule } from './log/log.module';
+import { LspModule } from './lsp/lsp.module';
 import { McpModule } from './mcp/mcp.module';
 import { PermissionModule } from './permission/permission.module';
 import { ProjectModule } from './project/project.module';
@@ -45,6 +47,8 @@ export class AppModule {
         PromptModule,
         FileModule,
         FindModule,
+        LspModule,
+        FormatterModule,
         McpModule,
       ],
     };
