@@ -61,8 +61,6 @@ export class McpConnection {
   status: McpStatus = { status: 'failed', error: 'Not connected yet' };
   readonly ready: Promise<void>;
   private client: Client | undefined;
-  /** The client of the attempt in progress, so `close()` can end it before it finishes. */
-  private connecting: Client | undefined;
   private toolList: Promise<Tool[]> | undefined;
   private readonly lifetime = new AbortController();
   private readonly secrets: string[];
@@ -156,6 +154,8 @@ export class McpConnection {
     } catch (error) {
       this.status = { status: 'failed', error: this.describeFailure(error) };
     }
+    // Closed while connecting (replaced, or the instance went): nothing worth reporting.
+    if (this.closed) return;
     const status = this.status;
     if (status.status === 'connected') logger.log(`MCP server ${name} connected`);
     else if (status.status === 'failed' || status.status === 'needs_client_registration') {
@@ -223,7 +223,6 @@ export class McpConnection {
       this.toolList = undefined;
       this.options.onToolsChanged();
     });
-    this.connecting = client;
     try {
       await withDeadline(
         client.connect(transport, { timeout, signal: this.lifetime.signal }),
@@ -239,11 +238,9 @@ export class McpConnection {
         transport.close().catch(() => undefined),
       );
       throw error;
-    } finally {
-      this.connecting = undefined;
     }
     client.onerror = (error) =>
-      this.options.logger.debug(`MCP server ${this.name}: ${this.redact(error.message)}`);
+      this.options.logger.debug(`MCP server ${this.name}: ${this.redact(messageOf(error))}`);
     client.onclose = () => {
       if (this.closed || this.client !== client) return;
       this.client = undefined;
