@@ -10,8 +10,6 @@ import type { MessageWithParts } from '../session/dto/message-with-parts.dto';
 import type { Part, TextPart, ToolPart } from '../session/dto/part.dto';
 import { MessageService } from '../session/message.service';
 import { SessionRunRegistry } from '../session/session-run.registry';
-import { SessionStatusService } from '../session/session-status.service';
-import { SessionBusyError } from '../session/session.errors';
 import { SessionService } from '../session/session.service';
 import { runShell } from '../tool/tools/bash.tool';
 import type { SubagentRunner, SubtaskRequest } from '../tool/tools/task.tool';
@@ -20,7 +18,7 @@ import type { CommandBodyDto, InitBodyDto } from './dto/command.dto';
 import type { PartInput, PromptBodyDto } from './dto/prompt-input.dto';
 import type { ShellBodyDto } from './dto/shell.dto';
 import { toStoredParts } from './prompt-parts';
-import { beginRun, SessionLoopService, type TurnResult } from './session-loop.service';
+import { SessionLoopService, type TurnResult } from './session-loop.service';
 import { TitleService } from './title.service';
 
 const SHELL_TIMEOUT_MS = 10 * 60_000;
@@ -56,7 +54,6 @@ export class PromptService implements SubagentRunner {
     private readonly agents: AgentService,
     private readonly commands: CommandService,
     private readonly titles: TitleService,
-    private readonly status: SessionStatusService,
     private readonly runs: SessionRunRegistry,
     private readonly ids: IdGenerator,
   ) {}
@@ -103,12 +100,8 @@ export class PromptService implements SubagentRunner {
     this.sessions.get(sessionID);
     const agent = await this.resolveAgent(instance, body.agent);
     const model = await this.resolveModel(instance, body.model, agent.model);
-    if (this.loop.isBusy(sessionID) || this.runs.isRunning(sessionID))
-      throw new SessionBusyError(sessionID);
-    const run = beginRun(this.runs, sessionID, instance);
-    const { signal } = run;
-    this.status.set(instance, sessionID, { type: 'busy' });
-    try {
+    // Run as the session's turn: prompts sent meanwhile wait for it instead of racing it.
+    return this.loop.runExclusive(instance, sessionID, async (signal) => {
       const user: UserMessage = {
         id: body.messageID ?? this.ids.ascending('message'),
         sessionID,
@@ -198,11 +191,7 @@ export class PromptService implements SubagentRunner {
       };
       this.messages.saveMessage(instance, done);
       return this.messages.getMessage(sessionID, assistant.id);
-    } finally {
-      run.end();
-      this.status.set(instance, sessionID, { type: 'idle' });
-      this.sessions.touch(instance, sessionID);
-    }
+    });
   }
 
   /** The `task` tool: a child session of the caller's, answered by the named subagent. */

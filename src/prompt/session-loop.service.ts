@@ -11,6 +11,7 @@ import type { AssistantMessage, UserMessage } from '../session/dto/message.dto';
 import type { MessageWithParts } from '../session/dto/message-with-parts.dto';
 import { MessageService } from '../session/message.service';
 import { SessionRunRegistry } from '../session/session-run.registry';
+import { SessionBusyError } from '../session/session.errors';
 import { SessionStatusService } from '../session/session-status.service';
 import { SessionService } from '../session/session.service';
 import { ToolRegistryService } from '../tool/tool-registry.service';
@@ -47,8 +48,17 @@ interface QueuedTurn {
   settle(result: TurnResult): void;
 }
 
+/** What a session does next: a prompt's turn, or work run for the user (a shell command). */
+interface QueuedWork {
+  instance: Instance;
+  /** Does the work with the run's abort signal; settles its caller, never throws. */
+  run(signal: AbortSignal): Promise<void>;
+  /** Settles the caller without doing the work (an abort ended the queue before it). */
+  skip(error: unknown): void;
+}
+
 interface SessionQueue {
-  turns: QueuedTurn[];
+  work: QueuedWork[];
   running: boolean;
 }
 
@@ -99,15 +109,32 @@ export class SessionLoopService {
    */
   answer(instance: Instance, user: UserMessage): Promise<TurnResult> {
     return new Promise<TurnResult>((settle) => {
-      const queue = this.queues.get(user.sessionID) ?? { turns: [], running: false };
-      this.queues.set(user.sessionID, queue);
-      queue.turns.push({ instance, user, settle });
-      if (!queue.running) {
-        this.drain(user.sessionID, queue).catch((error: unknown) =>
-          // Every turn is settled inside; this only guards the process against a bug there.
-          this.logger.error(`turn queue of ${user.sessionID} failed: ${errorText(error)}`),
-        );
-      }
+      const turn: QueuedTurn = { instance, user, settle };
+      this.enqueue(user.sessionID, {
+        instance,
+        run: async (signal) => settle(await this.runTurnSafely(turn, signal)),
+        skip: (error) => settle(this.unanswered(instance, user, error)),
+      });
+    });
+  }
+
+  /**
+   * Runs `work` as the session's turn (a shell command run for the user): busy meanwhile,
+   * abortable like a turn, and prompts that arrive meanwhile wait for it. A busy session
+   * refuses it (`SessionBusyError`), as the reference does.
+   */
+  runExclusive<T>(
+    instance: Instance,
+    sessionID: string,
+    work: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    if (this.isBusy(sessionID)) throw new SessionBusyError(sessionID);
+    return new Promise<T>((resolve, reject) => {
+      this.enqueue(sessionID, {
+        instance,
+        run: (signal) => work(signal).then(resolve, reject),
+        skip: reject,
+      });
     });
   }
 
@@ -115,19 +142,35 @@ export class SessionLoopService {
     return this.queues.get(sessionID)?.running ?? false;
   }
 
+  private enqueue(sessionID: string, work: QueuedWork): void {
+    const queue = this.queues.get(sessionID) ?? { work: [], running: false };
+    this.queues.set(sessionID, queue);
+    queue.work.push(work);
+    if (queue.running) return;
+    this.drain(sessionID, queue).catch((error: unknown) =>
+      // Every caller is settled inside; this only guards the process against a bug there.
+      this.logger.error(`turn queue of ${sessionID} failed: ${errorText(error)}`),
+    );
+  }
+
   private async drain(sessionID: string, queue: SessionQueue): Promise<void> {
     queue.running = true;
-    const first = queue.turns[0];
-    this.status.set(first.instance, sessionID, { type: 'busy' });
+    const { instance } = queue.work[0];
+    this.status.set(instance, sessionID, { type: 'busy' });
     try {
-      for (let turn = queue.turns.shift(); turn; turn = queue.turns.shift()) {
-        const run = beginRun(this.runs, sessionID, turn.instance);
+      for (let work = queue.work.shift(); work; work = queue.work.shift()) {
+        let run: ReturnType<typeof beginRun>;
         try {
-          turn.settle(await this.runTurnSafely(turn, run.signal));
+          run = beginRun(this.runs, sessionID, work.instance);
+        } catch (error) {
+          work.skip(error);
+          continue;
+        }
+        try {
+          await work.run(run.signal);
           if (run.signal.aborted) {
             // An abort ends the whole queue: prompts that waited behind the turn are not started.
-            for (const waiting of queue.turns.splice(0))
-              waiting.settle(this.unanswered(waiting.instance, waiting.user, abortError()));
+            for (const waiting of queue.work.splice(0)) waiting.skip(abortError());
           }
         } finally {
           run.end();
@@ -136,8 +179,8 @@ export class SessionLoopService {
     } finally {
       queue.running = false;
       this.queues.delete(sessionID);
-      this.status.set(first.instance, sessionID, { type: 'idle' });
-      this.touchSession(first.instance, sessionID);
+      this.status.set(instance, sessionID, { type: 'idle' });
+      this.touchSession(instance, sessionID);
     }
   }
 
