@@ -4,6 +4,7 @@ import { IsNotEmpty, IsString } from 'class-validator';
 import { Endpoint, InstanceQueryDto } from '../core/http/endpoint.decorator';
 import { CurrentInstance } from '../core/http/instance-context';
 import type { Instance } from '../core/instance/instance';
+import { ToolIdsSchema, ToolListSchema } from './dto/tool-list.dto';
 import { ToolRegistryService, type ToolListItem } from './tool-registry.service';
 
 export class ToolListQueryDto extends InstanceQueryDto {
@@ -29,7 +30,7 @@ export class ToolController {
     summary: 'List tool IDs',
     description:
       'Get a list of all available tool IDs, including both built-in tools and dynamically registered tools.',
-    response: { type: 'array', items: { type: 'string' } },
+    response: ToolIdsSchema,
     responseDescription: 'Tool IDs',
   })
   ids(): string[] {
@@ -43,14 +44,7 @@ export class ToolController {
     summary: 'List tools',
     description:
       'Get a list of available tools with their JSON schema parameters for a specific provider and model combination.',
-    response: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: { id: { type: 'string' }, description: { type: 'string' }, parameters: {} },
-        required: ['id', 'description', 'parameters'],
-      },
-    },
+    response: ToolListSchema,
     responseDescription: 'Tools',
   })
   list(

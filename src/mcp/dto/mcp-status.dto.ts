@@ -1,5 +1,5 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
-import { ApiUnionSchema } from '../../session/dto/union-schema';
+import { ApiUnionSchema } from '../../core/http/named-schema';
 
 @ApiSchema({ name: 'MCPStatusConnected' })
 export class McpStatusConnectedDto {

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema, getSchemaPath } from '@nestjs/swagger';
 import { SnapshotFileDiffDto, TokenCacheDto } from './session.dto';
-import { ApiUnionSchema } from './union-schema';
+import { ApiUnionSchema } from '../../core/http/named-schema';
 
 // The message shapes of the reference (`UserMessage`, `AssistantMessage` and the errors an
 // assistant message can end with). The server writes them, so they document, not validate; they

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { ApiErrorDto, MessageTokensDto } from './message.dto';
-import { ApiUnionSchema } from './union-schema';
+import { ApiUnionSchema } from '../../core/http/named-schema';
 
 // The parts of a message, every type of the reference's `Part` union. The agent loop builds them
 // (they are its types too) and stores them unchanged; clients read them back.

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import { ApiUnionSchema } from './union-schema';
+import { ApiUnionSchema } from '../../core/http/named-schema';
 
 @ApiSchema({ name: 'SessionStatusIdle' })
 export class SessionStatusIdleDto {
