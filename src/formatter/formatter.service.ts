@@ -15,7 +15,7 @@ import {
 
 const FORMATTER_STATE = Symbol('formatter');
 /** A formatter that has not finished by then is killed (a hung tool must not hold the turn). */
-export const FORMAT_TIMEOUT_MS = 10_000;
+const FORMAT_TIMEOUT_MS = 10_000;
 /** How much of a failing formatter's stderr reaches the log. */
 const STDERR_LOG_LIMIT = 2000;
 

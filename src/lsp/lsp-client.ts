@@ -23,13 +23,13 @@ import type { LspLaunch } from './lsp-servers';
 import { extensionKey } from './lsp-servers';
 
 /** The reference waits this long for a server's `initialize` answer (big projects index first). */
-export const INITIALIZE_TIMEOUT_MS = 45_000;
+const INITIALIZE_TIMEOUT_MS = 45_000;
 /** How long a `shutdown` request, then the process's exit, may take before it is killed. */
 const SHUTDOWN_TIMEOUT_MS = 2_000;
 const REQUEST_TIMEOUT_MS = 5_000;
 /** Diagnostics often come in bursts (syntax, then semantic): wait this long for the last one. */
 const DIAGNOSTICS_DEBOUNCE_MS = 150;
-export const DIAGNOSTICS_TIMEOUT_MS = 5_000;
+const DIAGNOSTICS_TIMEOUT_MS = 5_000;
 const STDERR_LOG_LIMIT = 1000;
 
 /** A workspace symbol as the reference answers it: LSP `SymbolInformation` without container. */
@@ -259,7 +259,7 @@ export class LspClient {
           },
         }));
     } catch (error) {
-      this.logger.debug(`${this.serverID}: workspace/symbol failed: ${describe(error)}`);
+      this.logger.debug(`${this.serverID}: workspace/symbol failed: ${errorMessage(error)}`);
       return [];
     }
   }
@@ -285,7 +285,7 @@ export class LspClient {
         );
         await this.connection.sendNotification('exit');
       } catch (error) {
-        this.logger.debug(`${this.serverID}: no clean shutdown: ${describe(error)}`);
+        this.logger.debug(`${this.serverID}: no clean shutdown: ${errorMessage(error)}`);
       }
       const exited = await withTimeout(this.exited, SHUTDOWN_TIMEOUT_MS, 'exit').catch(
         () => undefined,
@@ -427,6 +427,6 @@ function killGroup(pid: number | undefined): void {
   }
 }
 
-export function describe(error: unknown): string {
+export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

@@ -2,7 +2,7 @@ import type { Logger } from '@nestjs/common';
 import { relative } from 'node:path';
 import type { Config } from '../config/config.schema';
 import type { LspStatusDto } from './dto/lsp-status.dto';
-import { describe, LspClient } from './lsp-client';
+import { errorMessage, LspClient } from './lsp-client';
 import {
   extensionKey,
   resolveServers,
@@ -79,7 +79,7 @@ export class LspWorkspace {
       if (this.closed) break;
       if (server.extensions.length && !server.extensions.includes(extension)) continue;
       const root = await server.root(file, this.options.context).catch((error) => {
-        this.options.logger.warn(`${server.id}: no root for ${file}: ${describe(error)}`);
+        this.options.logger.warn(`${server.id}: no root for ${file}: ${errorMessage(error)}`);
         return undefined;
       });
       if (!root) continue;
@@ -134,7 +134,7 @@ export class LspWorkspace {
   ): Promise<LspClient | undefined> {
     const { logger, context } = this.options;
     const launch = await server.launch(root, context).catch((error) => {
-      logger.warn(`${server.id}: cannot launch: ${describe(error)}`);
+      logger.warn(`${server.id}: cannot launch: ${errorMessage(error)}`);
       return undefined;
     });
     if (!launch) {
@@ -172,7 +172,7 @@ export class LspWorkspace {
       return client;
     } catch (error) {
       if (this.closed) return undefined;
-      logger.warn(`${server.id} failed to start in ${root}: ${describe(error)}`);
+      logger.warn(`${server.id} failed to start in ${root}: ${errorMessage(error)}`);
       this.record(key, server, root, undefined);
       return undefined;
     }

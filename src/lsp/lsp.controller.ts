@@ -18,7 +18,7 @@ export class LspController {
     response: [LspStatusDto],
     responseDescription: 'LSP server status',
   })
-  status(@CurrentInstance() instance: Instance): LspStatusDto[] {
+  status(@CurrentInstance() instance: Instance): Promise<LspStatusDto[]> {
     return this.lsp.status(instance);
   }
 }

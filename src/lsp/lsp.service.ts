@@ -7,7 +7,7 @@ import { AppEnvironment } from '../core/config/app-environment';
 import type { Instance } from '../core/instance/instance';
 import { isInside } from '../formatter/executable';
 import type { LspStatusDto } from './dto/lsp-status.dto';
-import { describe, type LspSymbol } from './lsp-client';
+import { errorMessage, type LspSymbol } from './lsp-client';
 import { LspWorkspace } from './lsp-workspace';
 import './lsp.events';
 
@@ -36,9 +36,14 @@ export class LspService {
     private readonly env: AppEnvironment,
   ) {}
 
-  /** The servers started so far for the instance, connected or failed. */
-  status(instance: Instance): LspStatusDto[] {
-    return this.workspace(instance).status();
+  /**
+   * The servers started so far for the instance, connected or failed. The config is applied
+   * first, so servers a config edit removed are gone from the list (and stopped).
+   */
+  async status(instance: Instance): Promise<LspStatusDto[]> {
+    const workspace = this.workspace(instance);
+    await this.configure(instance, workspace);
+    return workspace.status();
   }
 
   /**
@@ -52,7 +57,7 @@ export class LspService {
     if (!this.inProject(instance, path)) return;
     try {
       const workspace = this.workspace(instance);
-      workspace.configure(await this.config.get(instance));
+      await this.configure(instance, workspace);
       const clients = await workspace.clientsFor(path);
       await Promise.all(
         clients.map(async (client) => {
@@ -64,7 +69,7 @@ export class LspService {
         }),
       );
     } catch (error) {
-      this.logger.warn(`touching ${path} failed: ${describe(error)}`);
+      this.logger.warn(`touching ${path} failed: ${errorMessage(error)}`);
     }
   }
 
@@ -92,6 +97,18 @@ export class LspService {
     const clients = this.workspace(instance).connected();
     const results = await Promise.all(clients.map((client) => client.workspaceSymbols(query)));
     return results.flat();
+  }
+
+  /**
+   * Applies the instance's current config. A config that does not load (a syntax error being
+   * typed) keeps the servers as they are: the config routes report that error, not this area.
+   */
+  private async configure(instance: Instance, workspace: LspWorkspace): Promise<void> {
+    const config = await this.config.get(instance).catch((error) => {
+      this.logger.debug(`config not applied: ${errorMessage(error)}`);
+      return undefined;
+    });
+    if (config) workspace.configure(config);
   }
 
   private inProject(instance: Instance, path: string): boolean {

@@ -244,8 +244,11 @@ describe('LSP: servers per instance (GET /lsp, touchFile, diagnostics, symbols)'
     expect(await status(directory)).toEqual([
       { id: 'fake', name: 'fake', root: '', status: 'connected' },
     ]);
-    await t.http.post('/instance/dispose').query({ directory }).expect(200);
-    expect(alive(starts[1].pid)).toBe(false);
+
+    // Switched off: gone from the list, and stopped, without waiting for a touch.
+    await t.http.patch('/config').query({ directory }).send({ lsp: false }).expect(200);
+    expect(await status(directory)).toEqual([]);
+    await until(() => !alive(starts[1].pid), 3000);
   });
 
   it('starts nothing when lsp is omitted or false, and ignores files outside the project', async () => {
