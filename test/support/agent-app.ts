@@ -71,7 +71,10 @@ export async function startAgentTestApp(
         npm: '@ai-sdk/openai-compatible',
         name: 'Fake',
         options: { baseURL: model.url, apiKey: 'test-key' },
-        models: { 'fake-model': { name: 'Fake Model', cost: { input: 1, output: 2 } } },
+        models: {
+          'fake-model': { name: 'Fake Model', cost: { input: 1, output: 2 } },
+          'fake-small': { name: 'Fake Small', cost: { input: 0.1, output: 0.2 } },
+        },
       },
     },
     model: 'fake/fake-model',
