@@ -1,3 +1,4 @@
+import { request as httpRequest, type IncomingMessage } from 'node:http';
 import {
   eventLabel,
   startAgentTestApp,
@@ -193,5 +194,55 @@ describe('agent loop: events and stored parts of a turn', () => {
       agent: 'build',
       model: { id: 'fake-model', providerID: 'fake' },
     });
+  });
+
+  it('the sync route sends status and headers at once and the body when the turn ends', async () => {
+    const sessionID = await t.createSession('slow turn');
+    t.model.enqueue({ text: ['one ', 'two ', 'three ', 'four ', 'five'], delayMs: 80 });
+    const sent = Date.now();
+    const { response, headersAt, body, bodyAt } = await new Promise<{
+      response: IncomingMessage;
+      headersAt: number;
+      body: string;
+      bodyAt: number;
+    }>((resolve, reject) => {
+      const request = httpRequest(
+        `${t.url}/session/${sessionID}/message`,
+        { method: 'POST', headers: { 'content-type': 'application/json' } },
+        (response) => {
+          const headersAt = Date.now();
+          let body = '';
+          response.setEncoding('utf8');
+          response.on('data', (chunk: string) => (body += chunk));
+          response.on('end', () => resolve({ response, headersAt, body, bodyAt: Date.now() }));
+          response.on('error', reject);
+        },
+      );
+      request.on('error', reject);
+      request.end(JSON.stringify({ parts: [{ type: 'text', text: 'count slowly' }] }));
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toMatch(/^application\/json/);
+    // The model takes ~0.6 s (8 chunks, 80 ms apart); the headers come long before that.
+    expect(headersAt - sent).toBeLessThan(300);
+    expect(bodyAt - headersAt).toBeGreaterThan(300);
+    const answer = JSON.parse(body);
+    expect(answer.info.role).toBe('assistant');
+    expect(answer.parts.find((part: { type: string }) => part.type === 'text').text).toBe(
+      'one two three four five',
+    );
+  });
+
+  it('prompt_async answers 204 before the model has finished', async () => {
+    const sessionID = await t.createSession('async');
+    t.model.enqueue({ text: ['slow ', 'answer'], delayMs: 150 });
+    const sent = Date.now();
+    await t.promptAsync(sessionID, 'hi');
+    expect(Date.now() - sent).toBeLessThan(300);
+    const statusNow = await t.http.get('/session/status').expect(200);
+    expect(statusNow.body[sessionID]).toEqual({ type: 'busy' });
+    await t.waitForIdle(sessionID);
+    const stored = await t.messages(sessionID);
+    expect(stored[1].parts.find((part) => part.type === 'text')?.text).toBe('slow answer');
   });
 });
