@@ -8,6 +8,7 @@ import type { Instance } from '../core/instance/instance';
 import { isInside } from '../formatter/executable';
 import type { LspStatusDto } from './dto/lsp-status.dto';
 import { errorMessage, type LspSymbol } from './lsp-client';
+import { errorReport } from './lsp-diagnostics';
 import { LspWorkspace } from './lsp-workspace';
 import './lsp.events';
 
@@ -82,6 +83,15 @@ export class LspService {
       }
     }
     return result;
+  }
+
+  /**
+   * What the `write` / `edit` tools append to their output (as the reference) when the servers
+   * report errors in `file` (absolute): empty without errors. Touch the file first, waiting for
+   * diagnostics, so they describe the content just written.
+   */
+  errorReport(instance: Instance, file: string): string {
+    return errorReport(file, this.diagnostics(instance)[file] ?? []);
   }
 
   /** Whether a language server is running for the instance (so symbols can come from one). */

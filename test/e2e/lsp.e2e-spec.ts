@@ -121,6 +121,10 @@ describe('LSP: servers per instance (GET /lsp, touchFile, diagnostics, symbols)'
       }),
     ]);
 
+    expect(lsp.errorReport(instance, file)).toContain(
+      `<diagnostics file="${file}">\nERROR [3:1] broken thing\n</diagnostics>`,
+    );
+
     // Workspace symbols, in the reference's Symbol shape.
     const uri = pathToFileURL(file).href;
     expect(await lsp.workspaceSymbols(instance, 'alp')).toEqual([
@@ -303,5 +307,19 @@ describe('LSP: servers per instance (GET /lsp, touchFile, diagnostics, symbols)'
     });
     await lsp.touchFile(await instanceOf(off), 'src/index.ts');
     expect(await status(off)).toEqual([]);
+  });
+});
+
+describe('LSP: server shutdown', () => {
+  it('stops every language server when the server closes', async () => {
+    const t = await startTestApp();
+    const { directory, log } = fakeProject();
+    const instance = await t.app.get(InstanceService).resolve(directory);
+    await t.app.get(LspService).touchFile(instance, 'src/a.fake');
+    const start = readLog(log).find((e) => e.event === 'start')!;
+    expect(alive(start.pid)).toBe(true);
+    await t.close();
+    expect(alive(start.pid)).toBe(false);
+    expect(readLog(log).find((e) => e.event === 'exit')).toMatchObject({ clean: true });
   });
 });
