@@ -1,6 +1,7 @@
 import { BadRequestError, NamedError } from '../core/errors/named-error';
 import {
   InvalidPatternError,
+  SearchClosedError,
   SearchTimeoutError as EngineSearchTimeoutError,
 } from './engine/errors';
 
@@ -10,6 +11,15 @@ export class SearchTimeoutError extends NamedError<{ message: string; timeoutMs:
     super('SearchTimeoutError', 503, {
       message: `The search took longer than ${timeoutMs} ms and was stopped; try a simpler pattern`,
       timeoutMs,
+    });
+  }
+}
+
+/** The project's searches were closed (instance disposed, server stopping) while this one waited. */
+export class SearchCancelledError extends NamedError {
+  constructor() {
+    super('SearchCancelledError', 503, {
+      message: 'The search was cancelled because its project was closed; try again',
     });
   }
 }
@@ -26,5 +36,6 @@ export function toNamedFindError(error: unknown): unknown {
     );
   }
   if (error instanceof EngineSearchTimeoutError) return new SearchTimeoutError(error.timeoutMs);
+  if (error instanceof SearchClosedError) return new SearchCancelledError();
   return error;
 }

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import * as path from 'node:path';
 import type { Instance } from '../core/instance/instance';
 import type { ProjectFiles } from '../file/engine/project-files';
 import { ProjectFilesRegistry } from '../file/project-files.registry';
@@ -71,10 +72,21 @@ export class FindService {
     return symbols.search(query);
   }
 
+  /**
+   * The instance's text search. The watcher tells it which files changed, so it keeps file
+   * contents between searches; a change is seen once the watcher reports it (milliseconds).
+   */
   private textSearch(instance: Instance, files: ProjectFiles): TextSearch {
     return instance.getOrCreate(
       TEXT_SEARCH,
-      () => new TextSearch(files.index, { timeoutMs: this.options.textTimeoutMs }),
+      () =>
+        new TextSearch(files.index, {
+          timeoutMs: this.options.textTimeoutMs,
+          watch: (listener) =>
+            files.watcher.subscribe(({ file }) =>
+              listener(path.relative(files.root, file).split(path.sep).join('/')),
+            ),
+        }),
       (search) => search.close(),
     );
   }

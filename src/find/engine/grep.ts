@@ -26,6 +26,11 @@ export interface GrepJob {
   maxPerFile: number;
   /** Bigger files are skipped, as are binary ones (a NUL byte). */
   maxFileSize: number;
+  /**
+   * Files changed since the previous job (from the file watcher): their remembered contents are
+   * dropped first. `'all'` drops everything.
+   */
+  changed?: readonly string[] | 'all';
 }
 
 export interface GrepResult {
@@ -57,21 +62,85 @@ export function compilePattern(pattern: string): RegExp {
   }
 }
 
+/** A searchable file's text; `undefined` text for a file that is skipped (binary, too big). */
+interface Contents {
+  text?: string;
+  /** One byte per character: byte offsets are string offsets. */
+  ascii: boolean;
+  bytes: number;
+  /** The size limit it was judged against (a later job may allow bigger files). */
+  maxFileSize: number;
+}
+
+// Kept file texts, per worker (one project): at most this many characters, oldest out first.
+const MAX_KEPT_CHARS = 64 * 1024 * 1024;
+
+/**
+ * File contents kept between searches, so a search is regex work, not thousands of reads. Only
+ * used when every change is reported (`GrepJob.changed`, fed by the file watcher); an entry is
+ * dropped when its file is reported changed.
+ */
+export class ContentsCache {
+  private readonly kept = new Map<string, Contents>();
+  private chars = 0;
+
+  drop(changed: readonly string[] | 'all' | undefined): void {
+    if (changed === 'all') {
+      this.kept.clear();
+      this.chars = 0;
+      return;
+    }
+    for (const file of changed ?? []) this.forget(file);
+  }
+
+  contents(root: string, file: string, maxFileSize: number): Contents {
+    const known = this.kept.get(file);
+    if (known && (known.text !== undefined || known.maxFileSize >= maxFileSize)) return known;
+    if (known) this.forget(file);
+    const found = readContents(path.join(root, file), maxFileSize);
+    this.kept.set(file, found);
+    this.chars += found.text?.length ?? 0;
+    for (const [oldest] of this.kept) {
+      if (this.chars <= MAX_KEPT_CHARS) break;
+      this.forget(oldest);
+    }
+    return found;
+  }
+
+  private forget(file: string): void {
+    const known = this.kept.get(file);
+    if (!known) return;
+    this.chars -= known.text?.length ?? 0;
+    this.kept.delete(file);
+  }
+}
+
 /**
  * Searches the files in order, synchronously (it runs in a worker thread, where blocking costs
- * nothing and saves a thread-pool round trip per file), stopping at the limit.
+ * nothing and saves a thread-pool round trip per file), stopping at the limit. With a cache,
+ * file contents come from it.
  */
-export function grepFiles(job: GrepJob): GrepResult {
+export function grepFiles(job: GrepJob, cache?: ContentsCache): GrepResult {
   const regex = compilePattern(job.pattern);
+  cache?.drop(job.changed);
   const matches: TextMatch[] = [];
   for (const file of job.files) {
-    const buf = readSmallFile(path.join(job.root, file), job.maxFileSize);
-    if (!buf || buf.includes(0)) continue;
+    const found = cache
+      ? cache.contents(job.root, file, job.maxFileSize)
+      : readContents(path.join(job.root, file), job.maxFileSize);
+    if (found.text === undefined || found.bytes > job.maxFileSize) continue;
     const room = Math.min(job.maxPerFile, job.limit - matches.length);
-    matches.push(...grepText(file, buf, regex, room));
+    matches.push(...grepString(file, found.text, found.ascii, regex, room));
     if (matches.length >= job.limit) break;
   }
   return { matches };
+}
+
+function readContents(file: string, maxFileSize: number): Contents {
+  const buf = readSmallFile(file, maxFileSize);
+  if (!buf || buf.includes(0)) return { ascii: false, bytes: 0, maxFileSize };
+  const text = buf.toString('utf8');
+  return { text, ascii: text.length === buf.length, bytes: buf.length, maxFileSize };
 }
 
 function readSmallFile(file: string, maxSize: number): Buffer | undefined {
@@ -108,7 +177,16 @@ function readSmallFile(file: string, maxSize: number): Buffer | undefined {
  */
 export function grepText(file: string, buf: Buffer, regex: RegExp, maxLines: number): TextMatch[] {
   const text = buf.toString('utf8');
-  const ascii = text.length === buf.length;
+  return grepString(file, text, text.length === buf.length, regex, maxLines);
+}
+
+function grepString(
+  file: string,
+  text: string,
+  ascii: boolean,
+  regex: RegExp,
+  maxLines: number,
+): TextMatch[] {
   const byteLength = (s: string) => (ascii ? s.length : Buffer.byteLength(s));
   const scan = new RegExp(regex.source, regex.flags);
   const line = new RegExp(regex.source, regex.flags);

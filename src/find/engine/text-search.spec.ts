@@ -3,7 +3,7 @@ import { IgnoreRules } from '../../file/engine/ignore-rules';
 import { symlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { gitRepo, removeDir, tempDir, writeTree } from '../../file/engine/spec-fixtures';
-import { InvalidPatternError, SearchTimeoutError } from './errors';
+import { InvalidPatternError, SearchClosedError, SearchTimeoutError } from './errors';
 import { compilePattern, grepText } from './grep';
 import { TextSearch } from './text-search';
 
@@ -193,5 +193,85 @@ describe('TextSearch', () => {
     } finally {
       await slow.close();
     }
+  });
+});
+
+describe('TextSearch with a change feed', () => {
+  let root: string;
+  let search: TextSearch;
+  let report: (file: string) => void;
+  let index: FileIndex;
+
+  beforeEach(() => {
+    root = gitRepo({
+      'a.txt': 'alpha needle\n',
+      'b.txt': 'beta\n',
+      'big.txt': 'needle ' + 'x'.repeat(600),
+    });
+    index = new FileIndex(root, new IgnoreRules(root));
+    search = new TextSearch(index, {
+      timeoutMs: 3000,
+      watch: (listener) => {
+        report = listener;
+        return () => undefined;
+      },
+    });
+  });
+
+  afterEach(async () => {
+    await search.close();
+    removeDir(root);
+  });
+
+  const paths = async (pattern: string, maxFileSize?: number) =>
+    (await search.search(pattern, { maxFileSize })).map((m) => `${m.path.text}:${m.lines.text}`);
+
+  it('keeps contents between searches until a change is reported', async () => {
+    expect(await paths('needle', 100)).toEqual(['a.txt:alpha needle\n']);
+    writeTree(root, { 'a.txt': 'alpha changed\n', 'b.txt': 'beta needle\n' });
+    // Not reported yet: the kept contents answer.
+    expect(await paths('needle', 100)).toEqual(['a.txt:alpha needle\n']);
+    report('a.txt');
+    report('b.txt');
+    expect(await paths('needle', 100)).toEqual(['b.txt:beta needle\n']);
+  });
+
+  it('reads a skipped file again when a later search allows bigger files', async () => {
+    expect(await paths('needle', 100)).toEqual(['a.txt:alpha needle\n']);
+    expect(await paths('needle', 10_000)).toEqual([
+      'a.txt:alpha needle\n',
+      `big.txt:needle ${'x'.repeat(600)}`,
+    ]);
+    expect(await paths('needle', 100)).toEqual(['a.txt:alpha needle\n']);
+  });
+
+  it('forgets everything after more changes than it keeps track of', async () => {
+    await paths('needle', 100);
+    writeTree(root, { 'a.txt': 'alpha changed\n' });
+    for (let i = 0; i <= 10_000; i++) report(`other-${i}.txt`);
+    expect(await paths('needle', 100)).toEqual([]);
+  });
+
+  it('fails searches still waiting when it is closed', async () => {
+    const waiting = search.search('needle');
+    await search.close();
+    await expect(waiting).rejects.toBeInstanceOf(SearchClosedError);
+  });
+
+  it('runs identical searches queued together once, each caller with its own array', async () => {
+    const jobs = jest.spyOn(index, 'listFiles'); // Called once per job sent to the worker.
+    const [first, second, third, other] = await Promise.all([
+      search.search('needle'),
+      search.search('needle'),
+      search.search('needle'),
+      search.search('beta'),
+    ]);
+    expect(second).toEqual(first);
+    expect(third).toEqual(first);
+    expect(second).not.toBe(first);
+    expect(other.map((m) => m.path.text)).toEqual(['b.txt']);
+    // The worker starts on first use, so all three are still queued together: one job for
+    // "needle", one for "beta".
+    expect(jobs).toHaveBeenCalledTimes(2);
   });
 });
