@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { Instance } from '../core/instance/instance';
 import type { ProjectFiles } from '../file/engine/project-files';
 import { ProjectFilesRegistry } from '../file/project-files.registry';
+import { LspService } from '../lsp/lsp.service';
 import { compilePattern } from './engine/grep';
 import { TextSearch } from './engine/text-search';
 import type { FindFilesQueryDto } from './dto/find-query.dto';
@@ -10,7 +11,7 @@ import type { SymbolDto } from './dto/symbol.dto';
 import type { TextMatchDto } from './dto/text-match.dto';
 import { toNamedFindError } from './find.errors';
 import { FIND_OPTIONS, type FindOptions } from './find.options';
-import { SymbolIndex } from './symbol-index';
+import { SYMBOL_LIMIT, SymbolIndex } from './symbol-index';
 
 const TEXT_SEARCH = Symbol('text-search');
 const SYMBOL_INDEX = Symbol('symbol-index');
@@ -23,6 +24,7 @@ const SYMBOL_INDEX = Symbol('symbol-index');
 export class FindService {
   constructor(
     private readonly projects: ProjectFilesRegistry,
+    private readonly lsp: LspService,
     @Inject(FIND_OPTIONS) private readonly options: FindOptions,
   ) {}
 
@@ -56,8 +58,22 @@ export class FindService {
     });
   }
 
-  /** Declarations whose names fuzzily match, best first (see `SymbolIndex`). */
+  /**
+   * Workspace symbols: what the running language servers answer (as the reference), then the
+   * declarations `SymbolIndex` finds by scanning the sources, which covers languages no server
+   * runs for (and everything before one started); the same declaration is listed once.
+   */
   async symbols(instance: Instance, query: string): Promise<SymbolDto[]> {
+    const [fromServers, scanned] = await Promise.all([
+      this.lsp.hasClients(instance) ? this.lsp.workspaceSymbols(instance, query) : [],
+      this.scannedSymbols(instance, query),
+    ]);
+    const seen = new Set(fromServers.map(symbolKey));
+    const merged = [...fromServers, ...scanned.filter((symbol) => !seen.has(symbolKey(symbol)))];
+    return merged.slice(0, SYMBOL_LIMIT);
+  }
+
+  private async scannedSymbols(instance: Instance, query: string): Promise<SymbolDto[]> {
     const files = await this.projects.started(instance);
     const symbols = instance.getOrCreate(
       SYMBOL_INDEX,
@@ -90,4 +106,9 @@ export class FindService {
       (search) => search.close(),
     );
   }
+}
+
+/** A declaration's identity across sources: servers' ranges span it, the scan's its name. */
+function symbolKey(symbol: SymbolDto): string {
+  return `${symbol.location.uri}:${symbol.location.range.start.line}:${symbol.name}`;
 }

@@ -1,6 +1,8 @@
 import { rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { InstanceService } from '../../src/core/instance/instance.service';
+import { LspService } from '../../src/lsp/lsp.service';
 import { gitRepo, tempDir, writeFiles } from '../support/fixtures';
 import { connectSse, frameType, SseClient, SseFrame } from '../support/sse-client';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -351,6 +353,44 @@ describe('find: GET /find, /find/file, /find/symbol', () => {
         global.close();
       }
     });
+  });
+});
+
+describe('find: symbols from running language servers', () => {
+  const FAKE_SERVER = join(__dirname, '..', 'support', 'fake-lsp-server.js');
+  let t: TestApp;
+
+  beforeAll(async () => {
+    const project = gitRepo({
+      'opencode.json': JSON.stringify({
+        lsp: { fake: { command: ['node', FAKE_SERVER], extensions: ['.fake', '.ts'] } },
+      }),
+      'src/a.fake': 'function alphaFake\n',
+      'src/b.ts': 'function alphaTs() {}\n',
+      'src/c.py': 'def alpha_py():\n    pass\n',
+    });
+    t = await startTestApp({ directory: project });
+  });
+  afterAll(async () => {
+    await t.close();
+    rmSync(t.directory, { recursive: true, force: true });
+  });
+
+  it('answers what the servers know first, then scanned declarations, each once', async () => {
+    const instance = await t.app.get(InstanceService).resolve(t.directory);
+    const lsp = t.app.get(LspService);
+    await lsp.touchFile(instance, 'src/a.fake', { waitForDiagnostics: true });
+    await lsp.touchFile(instance, 'src/b.ts', { waitForDiagnostics: true });
+    const res = await t.http.get('/find/symbol').query({ query: 'alpha' }).expect(200);
+    const symbols = res.body as { name: string; location: { uri: string } }[];
+    const names = symbols.map((s) => s.name);
+    // alphaFake only a server can know (no scanner for .fake); alpha_py only the scan finds.
+    expect(names.slice(0, 2).sort()).toEqual(['alphaFake', 'alphaTs']);
+    expect(names).toContain('alpha_py');
+    expect(names.filter((n) => n === 'alphaTs')).toHaveLength(1);
+    expect(symbols.find((s) => s.name === 'alphaFake')?.location.uri).toBe(
+      pathToFileURL(join(t.directory, 'src/a.fake')).href,
+    );
   });
 });
 
