@@ -41,6 +41,11 @@ export class AppEnvironment {
    * redirect logins and their codes to another server.
    */
   readonly oauthTokenUrl: string | undefined;
+  /**
+   * `OPENCODE_SHARE_URL`: the base URL of the share service when config `enterprise.url` names
+   * none (tests point it at a fake server on 127.0.0.1).
+   */
+  readonly shareUrl: string | undefined;
   /** The raw environment, for features that look variables up by name (provider API keys). */
   readonly variables: Readonly<Record<string, string | undefined>>;
 
@@ -65,6 +70,7 @@ export class AppEnvironment {
     // Linux needs X11 or Wayland for a browser; macOS and Windows always have a desktop.
     this.hasDisplay = process.platform !== 'linux' || Boolean(env.DISPLAY || env.WAYLAND_DISPLAY);
     this.oauthTokenUrl = env.OPENCODE_OAUTH_TOKEN_URL || undefined;
+    this.shareUrl = env.OPENCODE_SHARE_URL || undefined;
     this.variables = { ...env };
   }
 }

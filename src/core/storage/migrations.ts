@@ -77,4 +77,22 @@ export const MIGRATIONS: readonly Migration[] = [
         ) WITHOUT ROWID;
       `),
   },
+  {
+    version: 3,
+    name: 'session shares',
+    // The share service's id and secret of each shared session: the secret authorises later
+    // syncs and the removal, so it stays here and is never part of a response. No foreign key:
+    // a deleted session's share must outlive it until the remote copy has been removed too.
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE session_share (
+          session_id TEXT PRIMARY KEY,
+          share_id TEXT NOT NULL,
+          secret TEXT NOT NULL,
+          url TEXT NOT NULL,
+          base_url TEXT NOT NULL,
+          time_created INTEGER NOT NULL
+        );
+      `),
+  },
 ];
