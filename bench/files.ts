@@ -206,6 +206,7 @@ function buildServer(): string {
 interface Server {
   url: string;
   child: ChildProcess;
+  home: string;
 }
 
 async function startServer(cli: string, project: string): Promise<Server> {
@@ -234,14 +235,15 @@ async function startServer(cli: string, project: string): Promise<Server> {
     });
     child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
   });
-  return { url, child };
+  return { url, child, home };
 }
 
-function stopServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
+async function stopServer(server: Server): Promise<void> {
+  await new Promise<void>((resolve) => {
     server.child.once('exit', () => resolve());
     server.child.kill('SIGTERM');
   });
+  rmSync(server.home, { recursive: true, force: true });
 }
 
 async function getJson(url: string): Promise<unknown> {
@@ -250,11 +252,15 @@ async function getJson(url: string): Promise<unknown> {
   return res.json();
 }
 
-/** CPU time (user + system) the process has used so far, in ms (Linux /proc). */
+/** CPU time (user + system) the process has used so far, in ms; NaN without Linux's /proc. */
 function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  // utime and stime are fields 14 and 15 of the line, in clock ticks (100 per second).
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    // utime and stime are fields 14 and 15 of the line, in clock ticks (100 per second).
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return NaN;
+  }
 }
 
 interface Scenario {
