@@ -88,6 +88,11 @@ interface TurnSetup {
 export class SessionLoopService {
   private readonly logger = new Logger(SessionLoopService.name);
   private readonly queues = new Map<string, SessionQueue>();
+  /** Sessions running in each instance, and the one listener that aborts them on disposal. */
+  private readonly instanceRuns = new Map<
+    Instance,
+    { sessions: Set<string>; onDispose: () => void }
+  >();
 
   constructor(
     private readonly sessions: SessionService,
@@ -159,9 +164,9 @@ export class SessionLoopService {
     this.status.set(instance, sessionID, { type: 'busy' });
     try {
       for (let work = queue.work.shift(); work; work = queue.work.shift()) {
-        let run: ReturnType<typeof beginRun>;
+        let run: { signal: AbortSignal; end(): void };
         try {
-          run = beginRun(this.runs, sessionID, work.instance);
+          run = this.beginRun(sessionID, work.instance);
         } catch (error) {
           work.skip(error);
           continue;
@@ -182,6 +187,38 @@ export class SessionLoopService {
       this.status.set(instance, sessionID, { type: 'idle' });
       this.touchSession(instance, sessionID);
     }
+  }
+
+  /**
+   * Starts the session's run in the registry; disposing the instance aborts it too. One abort
+   * listener per instance serves all its running sessions, removed when the last run ends: a
+   * listener per run would pile up on the long-lived instance signal (and warn past 10).
+   */
+  private beginRun(sessionID: string, instance: Instance): { signal: AbortSignal; end(): void } {
+    const signal = this.runs.begin(sessionID);
+    let running = this.instanceRuns.get(instance);
+    if (!running) {
+      const sessions = new Set<string>();
+      const onDispose = () => {
+        for (const id of sessions) this.runs.abort(id, instance.signal.reason);
+      };
+      instance.signal.addEventListener('abort', onDispose, { once: true });
+      running = { sessions, onDispose };
+      this.instanceRuns.set(instance, running);
+    }
+    const { sessions, onDispose } = running;
+    sessions.add(sessionID);
+    if (instance.signal.aborted) this.runs.abort(sessionID, instance.signal.reason);
+    return {
+      signal,
+      end: () => {
+        this.runs.end(sessionID, signal);
+        sessions.delete(sessionID);
+        if (sessions.size > 0 || this.instanceRuns.get(instance)?.sessions !== sessions) return;
+        instance.signal.removeEventListener('abort', onDispose);
+        this.instanceRuns.delete(instance);
+      },
+    };
   }
 
   /**
@@ -592,29 +629,6 @@ function isDoomLoop(
   // The current call is already recorded as running: it and the ones before it must all match.
   const recent = calls.slice(-DOOM_LOOP_THRESHOLD);
   return recent.length === DOOM_LOOP_THRESHOLD && recent.every((call) => call === signature);
-}
-
-/**
- * Starts the session's run in the registry, aborted too when the instance is disposed. The link
- * to the instance's signal is removed when the run ends: the instance lives on, and a listener
- * per turn would pile up on it.
- */
-export function beginRun(
-  runs: SessionRunRegistry,
-  sessionID: string,
-  instance: Instance,
-): { signal: AbortSignal; end(): void } {
-  const signal = runs.begin(sessionID);
-  const onDispose = () => runs.abort(sessionID, instance.signal.reason);
-  if (instance.signal.aborted) onDispose();
-  else instance.signal.addEventListener('abort', onDispose, { once: true });
-  return {
-    signal,
-    end: () => {
-      instance.signal.removeEventListener('abort', onDispose);
-      runs.end(sessionID, signal);
-    },
-  };
 }
 
 function abortError(): Error {

@@ -185,4 +185,18 @@ describe('agent loop: abort', () => {
     expect(history).toContain('one');
     expect(history).toContain('two');
   });
+
+  // Last: disposing the instance ends the `/event` stream the other tests read.
+  it('disposing the instance aborts the turns running in it', async () => {
+    const sessions = [await t.createSession('dispose a'), await t.createSession('dispose b')];
+    t.model.enqueue({ text: ['a'], hang: true }, { text: ['b'], hang: true });
+    const answers = Promise.all(sessions.map((id) => t.prompt(id, 'hang')));
+    await Promise.all(sessions.map((id) => t.waitForEvent('message.part.delta', id)));
+    await t.http.post('/instance/dispose').expect(200);
+    const results = await answers;
+    expect(results.map((result) => result.info.error?.name)).toEqual([
+      'MessageAbortedError',
+      'MessageAbortedError',
+    ]);
+  });
 });

@@ -120,7 +120,7 @@ describe('agent loop: queued prompts', () => {
     ]);
   });
 
-  it('leaves no listener behind per turn (no MaxListenersExceededWarning after many turns)', async () => {
+  it('leaves no listener behind per turn or per session (no MaxListenersExceededWarning)', async () => {
     const warnings: string[] = [];
     const onWarning = (warning: Error) => warnings.push(warning.name);
     process.on('warning', onWarning);
@@ -128,6 +128,10 @@ describe('agent loop: queued prompts', () => {
       const sessionID = await t.createSession('many turns');
       for (let index = 0; index < 15; index++) await t.prompt(sessionID, `turn ${index}`);
       await t.http.post(`/session/${sessionID}/shell`).send({ agent: 'build', command: 'true' });
+      // Many sessions of one project at once share the instance's abort signal.
+      const many = await Promise.all(Array.from({ length: 12 }, () => t.createSession('many')));
+      for (let index = 0; index < 12; index++) t.model.enqueue({ text: ['x', 'y'], delayMs: 5 });
+      await Promise.all(many.map((id) => t.prompt(id, 'at once')));
     } finally {
       process.off('warning', onWarning);
     }
