@@ -19,7 +19,11 @@ import { PermissionModule } from './permission/permission.module';
 import { ProjectModule } from './project/project.module';
 import { PromptModule } from './prompt/prompt.module';
 import { ProviderModule } from './provider/provider.module';
+import { RevertModule } from './revert/revert.module';
 import { SessionModule } from './session/session.module';
+import { ShareModule } from './share/share.module';
+import { SnapshotModule } from './snapshot/snapshot.module';
+import { SummaryModule } from './summary/summary.module';
 import { ToolModule } from './tool/tool.module';
 import { TuiModule } from './tui/tui.module';
 
@@ -50,6 +54,10 @@ export class AppModule {
         LspModule,
         FormatterModule,
         McpModule,
+        SnapshotModule,
+        RevertModule,
+        SummaryModule,
+        ShareModule,
       ],
     };
   }

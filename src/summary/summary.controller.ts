@@ -1,0 +1,34 @@
+import { Body, Controller, Param, Post } from '@nestjs/common';
+import { ApiConflictResponse } from '@nestjs/swagger';
+import { Endpoint } from '../core/http/endpoint.decorator';
+import { CurrentInstance } from '../core/http/instance-context';
+import type { Instance } from '../core/instance/instance';
+import { SessionBusyErrorDto } from '../revert/dto/revert.dto';
+import { SessionParamsDto } from '../session/dto/session-request.dto';
+import { SummarizeBodyDto } from './dto/summarize.dto';
+import { SummaryService } from './summary.service';
+
+@Controller('session')
+export class SummaryController {
+  constructor(private readonly summaries: SummaryService) {}
+
+  @Post(':sessionID/summarize')
+  @Endpoint({
+    operationId: 'session.summarize',
+    tag: 'session',
+    summary: 'Summarize session',
+    description:
+      'Generate a concise summary of the session using AI compaction to preserve key information.',
+    response: 'boolean',
+    responseDescription: 'Summarized session',
+    notFound: true,
+  })
+  @ApiConflictResponse({ description: 'SessionBusyError', type: SessionBusyErrorDto })
+  summarize(
+    @CurrentInstance() instance: Instance,
+    @Param() params: SessionParamsDto,
+    @Body() body: SummarizeBodyDto,
+  ): Promise<boolean> {
+    return this.summaries.summarize(instance, params.sessionID, body);
+  }
+}

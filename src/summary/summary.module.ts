@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { AgentModule } from '../agent/agent.module';
+import { ProviderModule } from '../provider/provider.module';
+import { RevertModule } from '../revert/revert.module';
+import { SessionModule } from '../session/session.module';
+import { SummaryController } from './summary.controller';
+import { SummaryService } from './summary.service';
+
+/**
+ * `POST /session/:id/summarize` (compaction). Exports `SummaryService`, whose `conversation` /
+ * `history` the agent loop uses so the model's context starts at the last summary.
+ */
+@Module({
+  imports: [SessionModule, ProviderModule, AgentModule, RevertModule],
+  controllers: [SummaryController],
+  providers: [SummaryService],
+  exports: [SummaryService],
+})
+export class SummaryModule {}

@@ -1,0 +1,316 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { generateText, type LanguageModelUsage } from 'ai';
+import { AgentService } from '../agent/agent.service';
+import { BusService } from '../core/bus/bus.service';
+import { BadRequestError } from '../core/errors/named-error';
+import { IdGenerator } from '../core/id';
+import type { Instance } from '../core/instance/instance';
+import { ABORTED_ERROR, toMessageError } from '../prompt/llm-errors';
+import { toModelMessages } from '../prompt/model-messages';
+import { ProviderService } from '../provider/provider.service';
+import type { ResolvedModel } from '../provider/provider.types';
+import { RevertService } from '../revert/revert.service';
+import type { AssistantMessage, MessageTokensDto, UserMessage } from '../session/dto/message.dto';
+import type { MessageWithParts } from '../session/dto/message-with-parts.dto';
+import type { Part } from '../session/dto/part.dto';
+import { MessageService } from '../session/message.service';
+import { SessionRunRegistry } from '../session/session-run.registry';
+import '../session/session.events';
+import { SessionStatusService } from '../session/session-status.service';
+import { SessionService } from '../session/session.service';
+import './summary.events';
+
+/** What the compaction prompt reads as when a summary opens the model's context. */
+export const SUMMARY_QUESTION = 'What did we do so far?';
+
+const SUMMARY_SYSTEM =
+  'You write hand-over notes for coding sessions: precise, complete on what matters, short.';
+
+const SUMMARY_PROMPT = `Summarize the conversation above for another assistant who cannot see it and must carry on the work from where it stopped. Do not call tools; answer with the summary only, in this layout:
+
+## Goal
+What the user wants done, in their terms.
+
+## Instructions and constraints
+Requirements, preferences and decisions the user stated that still apply.
+
+## Progress
+What is done, what is in progress and what is left, in order.
+
+## Findings
+Facts learned along the way that the next steps depend on: causes of bugs, APIs and commands that work, dead ends not to try again.
+
+## Files
+The files and directories read, created or changed that matter for the rest of the work, each with a few words on its role.
+
+Be specific (names, paths, numbers, exact errors) and leave out pleasantries.`;
+
+export interface SummarizeInput {
+  providerID: string;
+  modelID: string;
+  auto?: boolean;
+}
+
+/**
+ * Compaction, as the reference: a user message holding a `compaction` part, answered by an
+ * assistant message marked `summary: true` whose text is a model-written summary of the
+ * conversation. From then on the model's context starts at that summary (`history`), so a long
+ * session keeps fitting the model's window.
+ */
+@Injectable()
+export class SummaryService {
+  private readonly logger = new Logger(SummaryService.name);
+
+  constructor(
+    private readonly sessions: SessionService,
+    private readonly messages: MessageService,
+    private readonly providers: ProviderService,
+    private readonly agents: AgentService,
+    private readonly reverts: RevertService,
+    private readonly runs: SessionRunRegistry,
+    private readonly statuses: SessionStatusService,
+    private readonly ids: IdGenerator,
+    private readonly bus: BusService,
+  ) {}
+
+  /**
+   * `POST /session/:id/summarize`: compacts the session with the given model as the session's
+   * turn (busy meanwhile, abortable; a busy session is a 409). A pending revert is made final
+   * first, as for a prompt. Answers true once the summary is stored and `session.compacted`
+   * published; a failed model call is stored on the summary message, published as
+   * `session.error`, and answered false (the reference answers true whatever happened).
+   */
+  async summarize(instance: Instance, sessionID: string, input: SummarizeInput): Promise<boolean> {
+    if (this.conversation(sessionID).length === 0) {
+      throw new BadRequestError('The session has no messages to summarize');
+    }
+    const model = await this.providers.getModel(instance, input.providerID, input.modelID);
+    const run = this.beginRun(instance, sessionID);
+    try {
+      this.statuses.set(instance, sessionID, { type: 'busy' });
+      await this.reverts.cleanup(instance, sessionID);
+      return await this.compact(instance, sessionID, input, model, run.signal);
+    } finally {
+      run.end();
+      this.statuses.set(instance, sessionID, { type: 'idle' });
+    }
+  }
+
+  /**
+   * The conversation the model works from: every message from the last completed summary's
+   * compaction prompt on (all of them when there is none), that prompt reading as
+   * {@link SUMMARY_QUESTION} so the summary answers it. Messages are oldest first, as stored.
+   */
+  history(messages: MessageWithParts[]): MessageWithParts[] {
+    for (let i = messages.length - 1; i >= 0; i--) {
+      const { info } = messages[i];
+      if (info.role !== 'assistant' || !isCompletedSummary(messages[i])) continue;
+      const start = messages.findIndex((message) => message.info.id === info.parentID);
+      if (start < 0) return messages.slice(i);
+      const prompt = messages[start];
+      return [
+        { info: prompt.info, parts: [...prompt.parts, questionPart(prompt)] },
+        ...messages.slice(start + 1),
+      ];
+    }
+    return messages;
+  }
+
+  /** {@link history} of a stored session: what the agent loop sends the model. */
+  conversation(sessionID: string): MessageWithParts[] {
+    return this.history(this.messages.conversation(sessionID));
+  }
+
+  private async compact(
+    instance: Instance,
+    sessionID: string,
+    input: SummarizeInput,
+    model: ResolvedModel,
+    signal: AbortSignal,
+  ): Promise<boolean> {
+    const history = this.conversation(sessionID);
+    const session = this.sessions.update(instance, sessionID, { time: { compacting: Date.now() } });
+    let summarized = false;
+    try {
+      const lastPrompt = history.findLast((message) => message.info.role === 'user');
+      const agent =
+        lastPrompt?.info.agent ?? session.agent ?? (await this.agents.defaultAgent(instance)).name;
+      const prompt = this.storePrompt(instance, sessionID, agent, input);
+      summarized = await this.writeSummary(instance, prompt, model, history, signal);
+    } finally {
+      this.sessions.update(instance, sessionID, { time: { compacting: null } });
+    }
+    if (summarized) this.bus.publish(instance, 'session.compacted', { sessionID });
+    return summarized;
+  }
+
+  private storePrompt(
+    instance: Instance,
+    sessionID: string,
+    agent: string,
+    input: SummarizeInput,
+  ): UserMessage {
+    const prompt: UserMessage = {
+      id: this.ids.ascending('message'),
+      sessionID,
+      role: 'user',
+      time: { created: Date.now() },
+      agent,
+      model: { providerID: input.providerID, modelID: input.modelID },
+    };
+    this.messages.saveMessage(instance, prompt);
+    this.messages.savePart(instance, {
+      id: this.ids.ascending('part'),
+      sessionID,
+      messageID: prompt.id,
+      type: 'compaction',
+      auto: input.auto ?? false,
+    });
+    return prompt;
+  }
+
+  /** Asks the model for the summary and stores it as the prompt's answer; false on failure. */
+  private async writeSummary(
+    instance: Instance,
+    prompt: UserMessage,
+    model: ResolvedModel,
+    history: MessageWithParts[],
+    signal: AbortSignal,
+  ): Promise<boolean> {
+    const { sessionID } = prompt;
+    const answer: AssistantMessage = {
+      id: this.ids.ascending('message'),
+      sessionID,
+      role: 'assistant',
+      time: { created: Date.now() },
+      parentID: prompt.id,
+      modelID: prompt.model.modelID,
+      providerID: prompt.model.providerID,
+      mode: 'compaction',
+      agent: 'compaction',
+      path: { cwd: instance.directory, root: instance.worktree },
+      summary: true,
+      cost: 0,
+      tokens: { input: 0, output: 0, reasoning: 0, cache: { read: 0, write: 0 } },
+    };
+    this.messages.saveMessage(instance, answer);
+    const base = () => ({ id: this.ids.ascending('part'), sessionID, messageID: answer.id });
+    this.messages.savePart(instance, { ...base(), type: 'step-start' });
+    const start = Date.now();
+    try {
+      const result = await generateText({
+        model: model.language,
+        system: SUMMARY_SYSTEM,
+        messages: [...toModelMessages(history), { role: 'user', content: SUMMARY_PROMPT }],
+        abortSignal: signal,
+        maxRetries: 2,
+      });
+      const text = result.text.replace(/<think>[\s\S]*?<\/think>/g, '').trim();
+      if (!text) throw new Error('The model answered with an empty summary');
+      const tokens = tokensOf(result.usage);
+      const cost = costOf(model, tokens);
+      this.messages.savePart(instance, {
+        ...base(),
+        type: 'text',
+        text,
+        time: { start, end: Date.now() },
+      });
+      this.messages.savePart(instance, {
+        ...base(),
+        type: 'step-finish',
+        reason: result.finishReason,
+        cost,
+        tokens,
+      });
+      this.messages.saveMessage(instance, {
+        ...answer,
+        time: { created: answer.time.created, completed: Date.now() },
+        finish: result.finishReason,
+        cost,
+        tokens,
+      });
+      this.sessions.addUsage(instance, sessionID, { cost, tokens });
+      return true;
+    } catch (error) {
+      const stored = signal.aborted ? ABORTED_ERROR : toMessageError(error, answer.providerID);
+      if (!signal.aborted) this.logger.warn(`summary of ${sessionID} failed: ${stored.name}`);
+      this.messages.saveMessage(instance, {
+        ...answer,
+        time: { created: answer.time.created, completed: Date.now() },
+        error: stored,
+      });
+      this.bus.publish(instance, 'session.error', { sessionID, error: stored });
+      return false;
+    }
+  }
+
+  /**
+   * Takes the session's run for the compaction (`SessionBusyError` when a turn holds it), so
+   * `POST /session/:id/abort` and instance disposal stop the model call.
+   */
+  private beginRun(instance: Instance, sessionID: string): { signal: AbortSignal; end(): void } {
+    const signal = this.runs.begin(sessionID);
+    const onDispose = () => this.runs.abort(sessionID, instance.signal.reason);
+    if (instance.signal.aborted) onDispose();
+    else instance.signal.addEventListener('abort', onDispose, { once: true });
+    return {
+      signal,
+      end: () => {
+        instance.signal.removeEventListener('abort', onDispose);
+        this.runs.end(sessionID, signal);
+      },
+    };
+  }
+}
+
+function isCompletedSummary({ info, parts }: MessageWithParts): boolean {
+  return (
+    info.role === 'assistant' &&
+    info.summary === true &&
+    !info.error &&
+    info.time.completed !== undefined &&
+    parts.some((part) => part.type === 'text' && part.text.length > 0)
+  );
+}
+
+/** The compaction prompt's question, in memory only: the stored prompt holds no text. */
+function questionPart(prompt: MessageWithParts): Part {
+  return {
+    id: prompt.parts[0]?.id ?? prompt.info.id.replace(/^msg_/, 'prt_'),
+    sessionID: prompt.info.sessionID,
+    messageID: prompt.info.id,
+    type: 'text',
+    text: SUMMARY_QUESTION,
+    synthetic: true,
+  };
+}
+
+function tokensOf(usage: LanguageModelUsage): MessageTokensDto {
+  const cacheRead = usage.inputTokenDetails?.cacheReadTokens ?? 0;
+  const cacheWrite = usage.inputTokenDetails?.cacheWriteTokens ?? 0;
+  const reasoning = usage.outputTokenDetails?.reasoningTokens ?? 0;
+  const input =
+    usage.inputTokenDetails?.noCacheTokens ??
+    Math.max(0, (usage.inputTokens ?? 0) - cacheRead - cacheWrite);
+  const output =
+    usage.outputTokenDetails?.textTokens ?? Math.max(0, (usage.outputTokens ?? 0) - reasoning);
+  return {
+    total: input + output + reasoning + cacheRead + cacheWrite,
+    input,
+    output,
+    reasoning,
+    cache: { read: cacheRead, write: cacheWrite },
+  };
+}
+
+/** USD, from the model's prices per million tokens. */
+function costOf(model: ResolvedModel, tokens: MessageTokensDto): number {
+  const { cost } = model.model;
+  return (
+    (tokens.input * cost.input +
+      (tokens.output + tokens.reasoning) * cost.output +
+      tokens.cache.read * cost.cache.read +
+      tokens.cache.write * cost.cache.write) /
+    1_000_000
+  );
+}
