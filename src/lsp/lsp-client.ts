@@ -1,3 +1,4 @@
+import { errorMessage } from '../core/errors/error-message';
 import type { Logger } from '@nestjs/common';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -425,8 +426,4 @@ function killGroup(pid: number | undefined): void {
   } catch {
     // No such group any more.
   }
-}
-
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -2,7 +2,8 @@ import type { Logger } from '@nestjs/common';
 import { relative } from 'node:path';
 import type { Config } from '../config/config.schema';
 import type { LspStatusDto } from './dto/lsp-status.dto';
-import { errorMessage, LspClient } from './lsp-client';
+import { errorMessage } from '../core/errors/error-message';
+import type { LspClient } from './lsp-client';
 import {
   extensionKey,
   resolveServers,
@@ -144,6 +145,8 @@ export class LspWorkspace {
       return undefined;
     }
     try {
+      // Loaded on first use: the JSON-RPC stack is not needed until a server starts.
+      const { LspClient } = await import('./lsp-client');
       const client = await LspClient.start({
         serverID: server.id,
         root,

@@ -1,26 +1,12 @@
 import type { Logger } from '@nestjs/common';
-import {
-  discoverOAuthServerInfo,
-  UnauthorizedError,
-} from '@modelcontextprotocol/sdk/client/auth.js';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { SSEClientTransport, SseError } from '@modelcontextprotocol/sdk/client/sse.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import {
-  StreamableHTTPClientTransport,
-  StreamableHTTPError,
-} from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import {
-  CallToolResultSchema,
-  ToolListChangedNotificationSchema,
-  type CallToolResult,
-  type Tool,
-} from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { resolve } from 'node:path';
 import type { z } from 'zod';
 import type { McpLocalConfigSchema, McpRemoteConfigSchema } from '../config/config.schema';
 import type { McpStatus } from './dto/mcp-status.dto';
+import { loadMcpSdk, type McpSdk } from './mcp-sdk';
 
 export type McpLocalConfig = z.infer<typeof McpLocalConfigSchema>;
 export type McpRemoteConfig = z.infer<typeof McpRemoteConfigSchema>;
@@ -108,6 +94,7 @@ export class McpConnection {
   ): Promise<CallToolResult> {
     const client = this.client;
     if (!client) throw new Error(`MCP server ${this.name} is not connected`);
+    const { CallToolResultSchema } = await loadMcpSdk();
     const result = await client.callTool({ name: tool, arguments: args }, CallToolResultSchema, {
       signal,
       ...(timeout !== undefined && { timeout }),
@@ -166,6 +153,7 @@ export class McpConnection {
   private async connectLocal(config: McpLocalConfig, timeout: number): Promise<McpStatus> {
     const [command, ...args] = config.command;
     if (!command) throw new Error('The command is empty');
+    const { StdioClientTransport } = await loadMcpSdk();
     const transport = new StdioClientTransport({
       command,
       args,
@@ -190,6 +178,8 @@ export class McpConnection {
       throw new Error(`The url must be http or https, not ${url.protocol}`);
     }
     const requestInit = config.headers ? { headers: config.headers } : undefined;
+    const sdk = await loadMcpSdk();
+    const { StreamableHTTPClientTransport, StreamableHTTPError, SSEClientTransport } = sdk;
     let streamableError: unknown;
     try {
       this.client = await this.attempt(
@@ -198,7 +188,7 @@ export class McpConnection {
       );
       return { status: 'connected' };
     } catch (error) {
-      if (isUnauthorized(error)) return this.authorizationStatus(config, url, timeout);
+      if (isUnauthorized(sdk, error)) return this.authorizationStatus(config, url, timeout);
       // Timeouts and network errors would fail the same way over SSE: only an HTTP answer that
       // refuses Streamable HTTP (404, 405, an unexpected content type) is worth the fallback.
       if (!(error instanceof StreamableHTTPError) || this.closed) throw error;
@@ -208,7 +198,7 @@ export class McpConnection {
       this.client = await this.attempt(new SSEClientTransport(url, { requestInit }), timeout);
       return { status: 'connected' };
     } catch (error) {
-      if (isUnauthorized(error)) return this.authorizationStatus(config, url, timeout);
+      if (isUnauthorized(sdk, error)) return this.authorizationStatus(config, url, timeout);
       throw new Error(`${messageOf(streamableError)} (SSE fallback: ${messageOf(error)})`);
     }
   }
@@ -218,6 +208,7 @@ export class McpConnection {
    * failed attempt closes its transport, so no process or HTTP session is left behind.
    */
   private async attempt(transport: Transport, timeout: number): Promise<Client> {
+    const { Client, ToolListChangedNotificationSchema } = await loadMcpSdk();
     const client = new Client({ name: 'opencode', version: this.options.version });
     client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
       this.toolList = undefined;
@@ -266,6 +257,7 @@ export class McpConnection {
     if (config.oauth?.clientId) return { status: 'needs_auth' };
     const signal = AbortSignal.any([this.lifetime.signal, AbortSignal.timeout(timeout)]);
     // Discovery is public metadata: the configured headers are not sent along.
+    const { discoverOAuthServerInfo } = await loadMcpSdk();
     const info = await discoverOAuthServerInfo(url, {
       fetchFn: (input, init) => fetch(input, { ...init, signal }),
     }).catch(() => undefined);
@@ -335,7 +327,8 @@ function withDeadline<T>(work: Promise<T>, ms: number, signal: AbortSignal): Pro
   });
 }
 
-function isUnauthorized(error: unknown): boolean {
+function isUnauthorized(sdk: McpSdk, error: unknown): boolean {
+  const { UnauthorizedError, StreamableHTTPError, SseError } = sdk;
   if (error instanceof UnauthorizedError) return true;
   return (error instanceof StreamableHTTPError || error instanceof SseError) && error.code === 401;
 }

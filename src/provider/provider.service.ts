@@ -121,13 +121,13 @@ export class ProviderService {
       return {
         provider,
         model,
-        language: createLanguageModel(provider, model, { type: 'oauth', auth: fresh }),
+        language: await createLanguageModel(provider, model, { type: 'oauth', auth: fresh }),
       };
     }
     const key = `${providerID}/${modelID}`;
     let language = state.languages.get(key);
     if (!language) {
-      language = createLanguageModel(provider, model, credential);
+      language = await createLanguageModel(provider, model, credential);
       state.languages.set(key, language);
     }
     return { provider, model, language };

@@ -30,7 +30,7 @@ describe('createLanguageModel', () => {
       },
     });
     const provider = registry.connected.fake;
-    const model = createLanguageModel(
+    const model = await createLanguageModel(
       provider,
       provider.models['fake-model'],
       registry.credentials.get('fake')!,
@@ -60,7 +60,7 @@ describe('createLanguageModel', () => {
       },
     });
     const provider = registry.connected.fake;
-    const model = createLanguageModel(provider, provider.models.short, { type: 'none' });
+    const model = await createLanguageModel(provider, provider.models.short, { type: 'none' });
     await streamText({ model, prompt: 'hi', maxRetries: 0 }).consumeStream();
     expect(server.requests[0].body.model).toBe('vendor/very-long-model-name');
     expect(server.requests[0].headers.authorization).toBeUndefined();
@@ -73,7 +73,7 @@ describe('createLanguageModel', () => {
       {},
     );
     const provider = registry.connected.anthropic;
-    const model = createLanguageModel(
+    const model = await createLanguageModel(
       provider,
       provider.models['claude-haiku-4-5'],
       registry.credentials.get('anthropic')!,
@@ -100,7 +100,7 @@ describe('createLanguageModel', () => {
         },
       });
       const provider = registry.connected.proxy;
-      const model = createLanguageModel(provider, provider.models.m, { type: 'none' });
+      const model = await createLanguageModel(provider, provider.models.m, { type: 'none' });
       await streamText({ model, prompt: 'hi', maxRetries: 0 }).consumeStream();
       expect(server.requests[0].headers['x-api-key']).not.toBe('sk-from-process-env');
     } finally {
@@ -117,7 +117,9 @@ describe('createLanguageModel', () => {
       },
     });
     const provider = registry.connected.fake;
-    const model = createLanguageModel(provider, provider.models['fake-model'], { type: 'none' });
+    const model = await createLanguageModel(provider, provider.models['fake-model'], {
+      type: 'none',
+    });
     server.enqueue({ text: ['partial'], hang: true });
     const started = Date.now();
     const consume = async () => {

@@ -1,6 +1,3 @@
-import { createAnthropic } from '@ai-sdk/anthropic';
-import { createOpenAI } from '@ai-sdk/openai';
-import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 import { ProviderInitError } from './provider.errors';
 import type { ProviderCredential } from './provider-registry';
@@ -36,12 +33,15 @@ const SERVER_OPTIONS = new Set([
  * The API key is always passed explicitly: the AI SDK packages would otherwise read
  * `ANTHROPIC_API_KEY` / `OPENAI_API_KEY` from the process and could send it to whatever base URL
  * a config names.
+ *
+ * The packages are loaded on first use: together they weigh tens of megabytes of memory that a
+ * server which has not run a prompt yet does not need.
  */
-export function createLanguageModel(
+export async function createLanguageModel(
   provider: ProviderInfo,
   model: ModelInfo,
   credential: ProviderCredential,
-): LanguageModelV3 {
+): Promise<LanguageModelV3> {
   const options = provider.options;
   const baseURL = stringValue(options.baseURL) ?? (model.api.url || undefined);
   const headers = { ...stringRecord(options.headers), ...model.headers };
@@ -58,6 +58,7 @@ export function createLanguageModel(
   switch (model.api.npm) {
     case '@ai-sdk/anthropic': {
       const oauth = credential.type === 'oauth' ? credential.auth : undefined;
+      const { createAnthropic } = await import('@ai-sdk/anthropic');
       return createAnthropic({
         ...extra,
         baseURL,
@@ -70,10 +71,12 @@ export function createLanguageModel(
         fetch,
       }).languageModel(model.api.id);
     }
-    case '@ai-sdk/openai':
+    case '@ai-sdk/openai': {
+      const { createOpenAI } = await import('@ai-sdk/openai');
       return createOpenAI({ ...extra, baseURL, apiKey: apiKey ?? '', headers, fetch }).responses(
         model.api.id,
       );
+    }
     default: {
       if (!baseURL) {
         throw new ProviderInitError(
@@ -81,6 +84,7 @@ export function createLanguageModel(
           `Provider ${provider.id} has no base URL: set provider.${provider.id}.options.baseURL in the config`,
         );
       }
+      const { createOpenAICompatible } = await import('@ai-sdk/openai-compatible');
       return createOpenAICompatible({
         ...extra,
         name: provider.id,

@@ -1,4 +1,3 @@
-import TurndownService from 'turndown';
 import { z } from 'zod';
 import { defineTool, ToolExecutionError, truncateOutput, type ToolResult } from '../tool.types';
 
@@ -89,7 +88,7 @@ export const webfetchTool = defineTool({
     let content: string;
     switch (input.format) {
       case 'markdown':
-        content = isHtml ? htmlToMarkdown(text) : text;
+        content = isHtml ? await htmlToMarkdown(text) : text;
         break;
       case 'text':
         content = isHtml ? htmlToText(text) : text;
@@ -206,7 +205,9 @@ function decode(body: Buffer, contentType: string): string {
   }
 }
 
-function htmlToMarkdown(html: string): string {
+/** turndown is loaded on the first HTML page fetched, not at server start. */
+async function htmlToMarkdown(html: string): Promise<string> {
+  const { default: TurndownService } = await import('turndown');
   const turndown = new TurndownService({
     headingStyle: 'atx',
     hr: '---',
