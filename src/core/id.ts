@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 /** Prefixes of the reference's identifiers (`ses_...`, `msg_...`). */
 export const ID_PREFIXES = {
@@ -17,6 +17,7 @@ export type IdKind = keyof typeof ID_PREFIXES;
 const BASE62 = '0123456789ABCDEFGHIJKLMNabcdefghijklmnopqrstuvwxyzOPQRSTUVWXYZ';
 const RANDOM_LENGTH = 14;
 const TIME_HEX_LENGTH = 12;
+const RANDOM_BLOCK_BYTES = 4096;
 
 /**
  * Generates time-ordered ids in the reference's format: prefix, 12 hex digits of
@@ -28,6 +29,12 @@ const TIME_HEX_LENGTH = 12;
 export class IdGenerator {
   private lastTimestamp = 0;
   private counter = 0;
+  /**
+   * Random bytes drawn a block at a time: an id is minted for every event (each streamed token),
+   * and a `randomBytes` call per id costs a syscall-backed fill and a fresh buffer each time.
+   */
+  private readonly random = Buffer.alloc(RANDOM_BLOCK_BYTES);
+  private randomOffset = RANDOM_BLOCK_BYTES;
 
   ascending(kind: IdKind): string {
     return this.create(kind, false);
@@ -47,15 +54,19 @@ export class IdGenerator {
     let value = BigInt(now) * BigInt(0x1000) + BigInt(this.counter);
     if (descending) value = ~value & ((BigInt(1) << BigInt(48)) - BigInt(1));
     const time = value.toString(16).padStart(TIME_HEX_LENGTH, '0').slice(-TIME_HEX_LENGTH);
-    return `${ID_PREFIXES[kind]}_${time}${randomBase62(RANDOM_LENGTH)}`;
+    return `${ID_PREFIXES[kind]}_${time}${this.randomBase62(RANDOM_LENGTH)}`;
   }
-}
 
-function randomBase62(length: number): string {
-  const bytes = randomBytes(length);
-  let out = '';
-  for (const byte of bytes) out += BASE62[byte % 62];
-  return out;
+  private randomBase62(length: number): string {
+    if (this.randomOffset + length > RANDOM_BLOCK_BYTES) {
+      randomFillSync(this.random);
+      this.randomOffset = 0;
+    }
+    let out = '';
+    for (let index = 0; index < length; index++)
+      out += BASE62[this.random[this.randomOffset++] % 62];
+    return out;
+  }
 }
 
 /**

@@ -1,5 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { stepCountIs, streamText, type LanguageModel, type ToolSet } from 'ai';
+import {
+  stepCountIs,
+  streamText,
+  zodSchema,
+  type LanguageModel,
+  type Schema,
+  type ToolSet,
+} from 'ai';
 import { BusService } from '../core/bus/bus.service';
 import { IdGenerator } from '../core/id';
 import type { Instance } from '../core/instance/instance';
@@ -87,6 +94,11 @@ interface TurnSetup {
 @Injectable()
 export class SessionLoopService {
   private readonly logger = new Logger(SessionLoopService.name);
+  /**
+   * Each tool's input schema as the AI SDK takes it, built once: given the zod schema, the SDK
+   * converts it to JSON Schema again on every model call.
+   */
+  private readonly inputSchemas = new WeakMap<ToolDefinition, Schema>();
   private readonly queues = new Map<string, SessionQueue>();
   /** Sessions running in each instance, and the one listener that aborts them on disposal. */
   private readonly instanceRuns = new Map<
@@ -436,12 +448,21 @@ export class SessionLoopService {
     for (const definition of setup.tools) {
       tools[definition.id] = {
         description: definition.description,
-        inputSchema: definition.parameters,
+        inputSchema: this.inputSchemaOf(definition),
         execute: (input: Record<string, unknown>, options: { toolCallId: string }) =>
           this.executeTool(setup, recorder, history, definition, input, options.toolCallId),
       };
     }
     return tools;
+  }
+
+  private inputSchemaOf(definition: ToolDefinition): Schema {
+    let schema = this.inputSchemas.get(definition);
+    if (!schema) {
+      schema = zodSchema(definition.parameters);
+      this.inputSchemas.set(definition, schema);
+    }
+    return schema;
   }
 
   private async executeTool(

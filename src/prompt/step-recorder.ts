@@ -33,6 +33,8 @@ export class StepRecorder {
   private readonly streaming = new Map<string, TextPart | ReasoningPart>();
   private readonly tools = new Map<string, ToolPart>();
   private readonly createdThisAttempt: Part[] = [];
+  /** What is stored for this message, by part id, in creation (= id) order. */
+  private readonly stored = new Map<string, Part>();
   private readonly lastProgressSave = new Map<string, number>();
 
   constructor(
@@ -42,9 +44,12 @@ export class StepRecorder {
     private readonly ids: IdGenerator,
   ) {}
 
-  /** Parts stored for this message so far (for the HTTP answer). */
+  /**
+   * Parts stored for this message so far (for the HTTP answer and the doom-loop check), kept in
+   * memory: this recorder is the only writer of its message while the step runs.
+   */
   parts(): Part[] {
-    return this.messages.getMessage(this.message.sessionID, this.message.id).parts;
+    return [...this.stored.values()];
   }
 
   stepStart(): void {
@@ -232,6 +237,7 @@ export class StepRecorder {
   discardAttempt(): void {
     for (const part of this.createdThisAttempt.splice(0)) {
       this.messages.removePart(this.instance, part.sessionID, part.messageID, part.id);
+      this.stored.delete(part.id);
     }
     this.streaming.clear();
     this.tools.clear();
@@ -258,6 +264,8 @@ export class StepRecorder {
     if (!this.createdThisAttempt.some((existing) => existing.id === part.id))
       this.createdThisAttempt.push(part);
     // A copy: the saved object must not change under the event that carries it.
-    this.messages.savePart(this.instance, { ...part });
+    const copy = { ...part };
+    this.messages.savePart(this.instance, copy);
+    this.stored.set(part.id, copy);
   }
 }
