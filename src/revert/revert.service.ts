@@ -13,6 +13,7 @@ import { splitAtRevert } from '../snapshot/session-changes';
 import { SessionDiffService, summaryOf } from '../snapshot/session-diff.service';
 import '../snapshot/snapshot.events';
 import { SnapshotService } from '../snapshot/snapshot.service';
+import type { SnapshotPatch } from '../snapshot/snapshot.types';
 import { PartNotFoundError } from './revert.errors';
 
 export interface RevertInput {
@@ -55,13 +56,12 @@ export class RevertService {
       const session = this.sessions.get(sessionID);
       const conversation = this.messages.conversation(sessionID);
       const point = revertPoint(sessionID, conversation, input);
-      const split = splitAtRevert(conversation, point);
-      const reverted = revertedMessages(conversation, point, split);
-      const patches = reverted
-        .flatMap((message) => message.parts)
-        .flatMap((part) => (part.type === 'patch' ? [{ hash: part.hash, files: part.files }] : []));
-      // A revert of a reverted session keeps the first snapshot: unrevert goes back to the files
-      // as they were before any revert.
+      const reverted = revertedMessages(conversation, point);
+      const patches = patchesOf(reverted);
+      // A revert of a reverted session starts from the files as they were before the first
+      // revert (so moving the point later brings turns back) and keeps that snapshot for
+      // unrevert.
+      if (session.revert) await this.restoreReverted(instance, conversation, session.revert);
       const snapshot = session.revert?.snapshot ?? (await this.snapshots.track(instance));
       await this.snapshots.revertFiles(instance, patches);
       const diff = snapshot ? await this.snapshots.diffText(instance, snapshot) : '';
@@ -82,22 +82,21 @@ export class RevertService {
   }
 
   /**
-   * Puts the files back as they were before the revert and clears `revert`; the session's
-   * changes are recomputed and published as `session.diff`. A session without a revert is
-   * returned unchanged.
+   * Puts the files the revert changed back as they were before it and clears `revert`; the
+   * session's changes are recomputed and published as `session.diff`. A session without a
+   * revert is returned unchanged. (The reference writes every file of the snapshot back, which
+   * also overwrites edits made since in files the revert never touched.)
    */
   async unrevert(instance: Instance, sessionID: string): Promise<Session> {
     this.assertIdle(sessionID);
     return this.queue.run(sessionID, async () => {
       this.assertIdle(sessionID);
       const session = this.sessions.get(sessionID);
-      if (!session.revert) return session;
-      if (session.revert.snapshot) await this.snapshots.restore(instance, session.revert.snapshot);
-      const changes = await this.diffs.changes(
-        instance,
-        this.messages.conversation(sessionID),
-        'now',
-      );
+      const { revert } = session;
+      if (!revert) return session;
+      const conversation = this.messages.conversation(sessionID);
+      await this.restoreReverted(instance, conversation, revert);
+      const changes = await this.diffs.changes(instance, conversation, 'now');
       const updated = this.sessions.update(instance, sessionID, {
         revert: null,
         summary: summaryOf(changes),
@@ -126,6 +125,20 @@ export class RevertService {
       this.sessions.update(instance, sessionID, { revert: null });
       return Promise.resolve();
     });
+  }
+
+  /**
+   * Puts the files a revert changed back to the snapshot taken before it; a file that did not
+   * exist then (one the revert recreated) is deleted again.
+   */
+  private async restoreReverted(
+    instance: Instance,
+    conversation: MessageWithParts[],
+    revert: SessionRevertDto,
+  ): Promise<void> {
+    if (!revert.snapshot) return;
+    const files = patchesOf(revertedMessages(conversation, revert)).flatMap((patch) => patch.files);
+    await this.snapshots.revertFiles(instance, [{ hash: revert.snapshot, files }]);
   }
 
   private assertIdle(sessionID: string): void {
@@ -163,13 +176,21 @@ function revertPoint(
   return keepsContent ? { messageID: info.id, partID: input.partID } : { messageID: turnStart };
 }
 
-/** The messages (or the cut message's parts) a revert at `point` undoes. */
+/** The messages (the cut message with its parts from the point on) a revert at `point` undoes. */
 function revertedMessages(
   conversation: MessageWithParts[],
   point: SessionRevertDto,
-  split: ReturnType<typeof splitAtRevert>,
 ): MessageWithParts[] {
-  if (!point.partID) return split.removedMessages;
-  const cut = conversation.find((message) => message.info.id === point.messageID)!;
-  return [{ info: cut.info, parts: split.removedParts }, ...split.removedMessages];
+  const split = splitAtRevert(conversation, point);
+  const cut = split.removedParts[0];
+  if (!cut) return split.removedMessages;
+  const message = conversation.find(({ info }) => info.id === cut.messageID)!;
+  return [{ info: message.info, parts: split.removedParts }, ...split.removedMessages];
+}
+
+/** The patch parts of `messages`, oldest first, as snapshot patches. */
+function patchesOf(messages: MessageWithParts[]): SnapshotPatch[] {
+  return messages
+    .flatMap((message) => message.parts)
+    .flatMap((part) => (part.type === 'patch' ? [{ hash: part.hash, files: part.files }] : []));
 }
