@@ -356,7 +356,7 @@ export async function runAgentLoopBench(): Promise<boolean> {
     );
 
     // 20 sessions streaming at once: at a real model's pace, then ten times faster.
-    ok &&= await runConcurrent(
+    const realPaceOk = await runConcurrent(
       server,
       plans,
       timing,
@@ -364,6 +364,7 @@ export async function runAgentLoopBench(): Promise<boolean> {
       { toolSteps: 3, deltasPerStep: 100, intervalMs: 10 },
       true,
     );
+    ok &&= realPaceOk;
     await runConcurrent(
       server,
       plans,
