@@ -155,10 +155,44 @@ describe('agent loop: abort', () => {
     await t.waitForEvent('session.status', sessionID, {
       match: (event) => event.properties.status.type === 'retry',
     });
+    const status = await t.http.get('/session/status').expect(200);
+    expect(status.body[sessionID]).toMatchObject({ type: 'retry', attempt: 1 });
     await abort(sessionID);
     const result = await answer;
     expect(result.info.error?.name).toBe('MessageAbortedError');
     await t.waitForIdle(sessionID);
+  });
+
+  it('aborting a turn aborts the subagent session its task tool runs', async () => {
+    const sessionID = await t.createSession('abort task');
+    t.model.enqueue(
+      {
+        toolCalls: [
+          {
+            name: 'task',
+            arguments: { description: 'Dig', prompt: 'dig deep', subagent_type: 'general' },
+          },
+        ],
+      },
+      { text: ['digging'], hang: true },
+    );
+    const answer = t.prompt(sessionID, 'delegate');
+    const created = await t.sse.waitFor(
+      (frame) =>
+        (frame.data as { type: string }).type === 'session.created' &&
+        (frame.data as { properties: { info: { parentID?: string } } }).properties.info.parentID ===
+          sessionID,
+    );
+    const childID = (created.data as { properties: { info: { id: string } } }).properties.info.id;
+    await t.waitForEvent('message.part.delta', childID);
+    await abort(sessionID);
+    const result = await answer;
+    expect(result.info.error?.name).toBe('MessageAbortedError');
+    const tool = result.parts.find((part) => part.type === 'tool')!;
+    expect(tool.state.status).toBe('error');
+    await t.waitForIdle(childID);
+    const child = await t.messages(childID);
+    expect(child[1].info.error?.name).toBe('MessageAbortedError');
   });
 
   it('is a no-op on an idle session and a 404 on an unknown one', async () => {

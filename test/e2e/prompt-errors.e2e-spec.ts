@@ -6,6 +6,7 @@ import {
   turnRequests,
   type AgentTestApp,
 } from '../support/agent-app';
+import { tempDir } from '../support/fixtures';
 
 /** Bad input is a 4xx naming the field and stores nothing; failures of a turn are never silent. */
 describe('agent loop: errors', () => {
@@ -182,6 +183,30 @@ describe('agent loop: errors', () => {
       }).expect(400);
       expect(http.body.data.field).toBe('parts.0.url');
       expect(await t.messages(sessionID)).toEqual([]);
+    });
+  });
+
+  describe('with external_directory allowed', () => {
+    let open: AgentTestApp;
+
+    beforeAll(async () => {
+      open = await startAgentTestApp({ config: { permission: { external_directory: 'allow' } } });
+    });
+    afterAll(() => open.close());
+
+    it('reads a file:// outside the project', async () => {
+      const outside = tempDir('attachment-');
+      writeFileSync(join(outside, 'note.txt'), 'from outside');
+      const sessionID = await open.createSession('outside allowed');
+      open.model.enqueue({ text: 'read it' });
+      await open.prompt(sessionID, {
+        parts: [
+          { type: 'text', text: 'see attachment' },
+          { type: 'file', mime: 'text/plain', url: `file://${join(outside, 'note.txt')}` },
+        ],
+      });
+      const sent = JSON.stringify(requestMessages(turnRequests(open.model).at(-1)!));
+      expect(sent).toContain('from outside');
     });
   });
 });
