@@ -6,6 +6,7 @@ import { ConfigService } from '../config/config.service';
 import { AppEnvironment } from '../core/config/app-environment';
 import type { Instance } from '../core/instance/instance';
 import { diffText } from '../tool/text-diff';
+import { KeyedQueue } from './keyed-queue';
 import {
   parseCatFileBatch,
   runGit,
@@ -61,7 +62,7 @@ interface SnapshotRepo {
 @Injectable()
 export class SnapshotService {
   private readonly logger = new Logger(SnapshotService.name);
-  private readonly queues = new Map<string, Promise<void>>();
+  private readonly queue = new KeyedQueue();
   private readonly gitEnv: NodeJS.ProcessEnv;
 
   constructor(
@@ -198,7 +199,9 @@ export class SnapshotService {
         }
         if (seen.has(rel)) continue;
         seen.add(rel);
-        byHash.set(patch.hash, [...(byHash.get(patch.hash) ?? []), rel]);
+        const files = byHash.get(patch.hash) ?? [];
+        files.push(rel);
+        byHash.set(patch.hash, files);
       }
     }
     if (byHash.size === 0) return;
@@ -212,6 +215,14 @@ export class SnapshotService {
         }
       }
     });
+  }
+
+  /**
+   * `file` (absolute, as patches list it) relative to the instance's snapshot root, as diffs name
+   * files; undefined when it lies outside.
+   */
+  relativePath(instance: Instance, file: string): string | undefined {
+    return relativeInside(this.repoOf(instance).worktree, file);
   }
 
   private async revertChunk(repo: SnapshotRepo, hash: string, files: string[]): Promise<void> {
@@ -388,14 +399,6 @@ export class SnapshotService {
     });
   }
 
-  /**
-   * `file` (absolute, as patches list it) relative to the instance's snapshot root, as diffs name
-   * files; undefined when it lies outside.
-   */
-  relativePath(instance: Instance, file: string): string | undefined {
-    return relativeInside(this.repoOf(instance).worktree, file);
-  }
-
   private repoOf(instance: Instance): SnapshotRepo {
     const isGitProject = instance.project.vcs === 'git';
     const worktree = isGitProject ? instance.worktree : instance.directory;
@@ -441,17 +444,7 @@ export class SnapshotService {
 
   /** Runs `work` after every earlier command on the same snapshot repository has finished. */
   private exclusive<T>(repo: SnapshotRepo, work: () => Promise<T>): Promise<T> {
-    const previous = this.queues.get(repo.gitdir) ?? Promise.resolve();
-    const run = previous.then(work);
-    const tail = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.queues.set(repo.gitdir, tail);
-    void tail.then(() => {
-      if (this.queues.get(repo.gitdir) === tail) this.queues.delete(repo.gitdir);
-    });
-    return run;
+    return this.queue.run(repo.gitdir, work);
   }
 }
 

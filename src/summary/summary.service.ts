@@ -121,7 +121,13 @@ export class SummaryService {
     return this.history(this.messages.conversation(sessionID));
   }
 
-  private async compact(
+  /**
+   * The compaction itself, for a caller that already holds the session's run (the agent loop
+   * compacting a session whose context is full, with `auto: true`): stores the compaction
+   * prompt and the summary, publishes `session.compacted` on success, and answers whether the
+   * summary was written. `POST /session/:id/summarize` goes through {@link summarize}.
+   */
+  async compact(
     instance: Instance,
     sessionID: string,
     input: SummarizeInput,
