@@ -181,6 +181,32 @@ describe('agent loop: built-in tools', () => {
     await expect(processesMatching(marker)).resolves.toEqual([]);
   });
 
+  it('bash: a timeout stops the command and its children, and says so', async () => {
+    const sessionID = await t.createSession('bash timeout');
+    const marker = `timeout-marker-${process.pid}-${Date.now()}`;
+    const started = Date.now();
+    const part = await callTool(sessionID, 'bash', {
+      command: `echo before; sh -c 'sleep 30; : ${marker}'`,
+      timeout: 300,
+    });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(part.state.status).toBe('completed');
+    expect(part.state.output).toContain('before');
+    expect(part.state.output).toMatch(/stopped after 300 ms \(timeout\)/);
+    await expect(processesMatching(marker)).resolves.toEqual([]);
+  });
+
+  it('bash: output past the cap is cut with a note', async () => {
+    const sessionID = await t.createSession('bash big output');
+    const part = await callTool(sessionID, 'bash', {
+      command: "head -c 80000 /dev/zero | tr '\\0' a",
+    });
+    expect(part.state.status).toBe('completed');
+    expect(part.state.output.length).toBeLessThan(52_000);
+    expect(part.state.output).toMatch(/truncated/i);
+    expect(lastToolResult()).toMatch(/truncated/i);
+  });
+
   it('grep, glob and list', async () => {
     const sessionID = await t.createSession('search');
     const grep = await callTool(sessionID, 'grep', { pattern: 'return 1' });
