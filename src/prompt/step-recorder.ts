@@ -36,6 +36,8 @@ export class StepRecorder {
   /** What is stored for this message, by part id, in creation (= id) order. */
   private readonly stored = new Map<string, Part>();
   private readonly lastProgressSave = new Map<string, number>();
+  /** Saves of progress held back by the interval, made when it has passed. */
+  private readonly progressTimers = new Map<string, NodeJS.Timeout>();
 
   constructor(
     private readonly instance: Instance,
@@ -138,13 +140,30 @@ export class StepRecorder {
       ...(update.title !== undefined && { title: update.title }),
       ...(update.metadata && { metadata: { ...part.state.metadata, ...update.metadata } }),
     };
-    const now = Date.now();
-    if (now - (this.lastProgressSave.get(callID) ?? 0) < PROGRESS_SAVE_INTERVAL_MS) return;
-    this.lastProgressSave.set(callID, now);
+    const wait = (this.lastProgressSave.get(callID) ?? 0) + PROGRESS_SAVE_INTERVAL_MS - Date.now();
+    if (wait <= 0) return this.saveProgress(callID, part);
+    // Held back, not dropped: output followed by a quiet spell must still show up.
+    if (this.progressTimers.has(callID)) return;
+    const timer = setTimeout(() => {
+      this.progressTimers.delete(callID);
+      if (part.state.status === 'running') this.saveProgress(callID, part);
+    }, wait);
+    timer.unref();
+    this.progressTimers.set(callID, timer);
+  }
+
+  private saveProgress(callID: string, part: ToolPart): void {
+    this.lastProgressSave.set(callID, Date.now());
     this.save(part);
   }
 
+  private cancelProgress(callID: string): void {
+    clearTimeout(this.progressTimers.get(callID));
+    this.progressTimers.delete(callID);
+  }
+
   toolCompleted(callID: string, result: ToolResult): void {
+    this.cancelProgress(callID);
     const part = this.tools.get(callID);
     if (!part) return;
     const start = part.state.status === 'running' ? part.state.time.start : Date.now();
@@ -176,6 +195,7 @@ export class StepRecorder {
     input?: Record<string, unknown>,
     metadata?: Record<string, unknown>,
   ): void {
+    this.cancelProgress(callID);
     this.toolPending(callID, tool);
     const part = this.tools.get(callID)!;
     if (part.state.status === 'completed' || part.state.status === 'error') return;
@@ -241,6 +261,7 @@ export class StepRecorder {
     }
     this.streaming.clear();
     this.tools.clear();
+    for (const callID of [...this.progressTimers.keys()]) this.cancelProgress(callID);
   }
 
   /** Marks the start of an attempt: parts from here on belong to it. */

@@ -166,6 +166,31 @@ describe('agent loop: built-in tools', () => {
     );
   });
 
+  it('bash: output followed by a quiet spell shows up while the command runs', async () => {
+    const sessionID = await t.createSession('bash quiet spell');
+    t.model.enqueue(
+      {
+        toolCalls: [
+          {
+            name: 'bash',
+            arguments: { command: 'echo first; sleep 0.02; echo second; sleep 0.8; echo third' },
+          },
+        ],
+      },
+      { text: 'done' },
+    );
+    const answer = t.prompt(sessionID, 'go');
+    // Output updates are throttled, but the last one before the pause is not lost.
+    const update = await t.waitForEvent('message.part.updated', sessionID, {
+      match: (event) =>
+        event.properties.part.state?.status === 'running' &&
+        String(event.properties.part.state.metadata?.output ?? '').includes('second'),
+      timeoutMs: 600,
+    });
+    expect(update.properties.part.state.metadata.output).not.toContain('third');
+    await answer;
+  });
+
   it('bash: a command that leaves a background child returns when the shell exits', async () => {
     const sessionID = await t.createSession('bash background');
     const marker = `bg-marker-${process.pid}-${Date.now()}`;
