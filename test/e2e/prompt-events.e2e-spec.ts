@@ -196,6 +196,30 @@ describe('agent loop: events and stored parts of a turn', () => {
     });
   });
 
+  it('stores agent and subtask parts and tells the model about them', async () => {
+    const sessionID = await t.createSession('agent parts');
+    t.model.enqueue({ text: 'noted' });
+    await t.prompt(sessionID, {
+      parts: [
+        { type: 'text', text: 'look into it' },
+        { type: 'agent', name: 'explore' },
+        {
+          type: 'subtask',
+          prompt: 'list the tests',
+          description: 'List tests',
+          agent: 'general',
+        },
+      ],
+    });
+    const [user] = await t.messages(sessionID);
+    expect(user.parts.map((part) => part.type)).toEqual(['text', 'agent', 'subtask']);
+    expect(user.parts[1]).toMatchObject({ name: 'explore', messageID: user.info.id, sessionID });
+    expect(user.parts[2]).toMatchObject({ prompt: 'list the tests', agent: 'general' });
+    const sent = JSON.stringify(turnRequests(t.model).at(-1)!.body.messages);
+    expect(sent).toContain('explore');
+    expect(sent).toContain('list the tests');
+  });
+
   it('the sync route sends status and headers at once and the body when the turn ends', async () => {
     const sessionID = await t.createSession('slow turn');
     t.model.enqueue({ text: ['one ', 'two ', 'three ', 'four ', 'five'], delayMs: 80 });
