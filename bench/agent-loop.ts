@@ -42,6 +42,12 @@ interface Plan {
   deltasPerStep: number;
   /** Milliseconds between deltas; 0 streams them as fast as the socket takes them. */
   intervalMs: number;
+  /**
+   * Vary each interval between half and one and a half times `intervalMs`: sessions streaming
+   * side by side would otherwise tick in lockstep (Node fires equal timeouts together), a burst
+   * pattern no set of real model connections has.
+   */
+  jitter?: boolean;
 }
 
 interface Timing {
@@ -99,7 +105,8 @@ function startFakeModel(
     res.write(chunk({ role: 'assistant', content: '' }));
     const deltas = step < plan.toolSteps ? plan.deltasPerStep : 1;
     for (let index = 0; index < deltas; index++) {
-      if (plan.intervalMs > 0) await sleep(plan.intervalMs);
+      if (plan.intervalMs > 0)
+        await sleep(plan.jitter ? plan.intervalMs * (0.5 + Math.random()) : plan.intervalMs);
       const seq = `${tag}.${step * plan.deltasPerStep + index}`;
       const data = chunk({ content: `${seq};` });
       timing.sent.set(seq, performance.now());
@@ -361,7 +368,7 @@ export async function runAgentLoopBench(): Promise<boolean> {
       plans,
       timing,
       'r',
-      { toolSteps: 3, deltasPerStep: 100, intervalMs: 10 },
+      { toolSteps: 3, deltasPerStep: 100, intervalMs: 10, jitter: true },
       true,
     );
     ok &&= realPaceOk;
@@ -370,7 +377,7 @@ export async function runAgentLoopBench(): Promise<boolean> {
       plans,
       timing,
       's',
-      { toolSteps: 10, deltasPerStep: 100, intervalMs: DELTA_INTERVAL_MS },
+      { toolSteps: 10, deltasPerStep: 100, intervalMs: DELTA_INTERVAL_MS, jitter: true },
       false,
     );
   } finally {
