@@ -199,4 +199,6 @@ export class FileReadTracker {
 /** What the file tools that change files share. */
 export interface FileToolDeps {
   tracker: FileReadTracker;
+  /** Runs the project's formatter on a file the tool wrote (before the tracker records it). */
+  formatFile?: (instance: Instance, file: string) => Promise<boolean>;
 }

@@ -4,6 +4,9 @@ import { z } from 'zod';
 import { BusService } from '../core/bus/bus.service';
 import type { Instance } from '../core/instance/instance';
 import { AgentService } from '../agent/agent.service';
+import { FormatterService } from '../formatter/formatter.service';
+import { LspService } from '../lsp/lsp.service';
+import { McpService } from '../mcp/mcp.service';
 import { evaluate, type PermissionRule } from '../permission/permission-rules';
 import { TodoService } from '../session/todo.service';
 import { FileReadTracker } from './file-access';
@@ -53,8 +56,14 @@ export class ToolRegistryService {
     private readonly todos: TodoService,
     private readonly agents: AgentService,
     private readonly moduleRef: ModuleRef,
+    private readonly formatter: FormatterService,
+    private readonly lsp: LspService,
+    private readonly mcp: McpService,
   ) {
-    const deps = { tracker: this.tracker };
+    const deps = {
+      tracker: this.tracker,
+      formatFile: (instance: Instance, file: string) => this.formatter.formatFile(instance, file),
+    };
     this.fixedTools = [
       bashTool,
       createReadTool(deps),
@@ -73,8 +82,9 @@ export class ToolRegistryService {
     return [...this.fixedTools.map((tool) => tool.id), 'task'];
   }
 
+  /** Every tool of the instance: the built-ins, `task`, and the tools of its MCP servers. */
   async all(instance: Instance): Promise<ToolDefinition[]> {
-    return [...this.fixedTools, await this.taskTool(instance)];
+    return [...this.fixedTools, await this.taskTool(instance), ...(await this.mcp.tools(instance))];
   }
 
   /** Tools with their JSON schemas, as `GET /experimental/tool` lists them. */
@@ -96,7 +106,10 @@ export class ToolRegistryService {
     agent: ToolAgent,
     switches: Record<string, boolean> = {},
   ): Promise<ToolDefinition[]> {
-    const tools = agent.mode === 'subagent' ? this.fixedTools : await this.all(instance);
+    const tools =
+      agent.mode === 'subagent'
+        ? [...this.fixedTools, ...(await this.mcp.tools(instance))]
+        : await this.all(instance);
     const rules = agent.permission ?? [];
     return tools.filter((tool) => {
       if (switches[tool.id] === false) return false;
@@ -114,6 +127,8 @@ export class ToolRegistryService {
     const file = result.metadata.filepath;
     if ((toolID === 'write' || toolID === 'edit') && typeof file === 'string') {
       this.bus.publish(instance, 'file.edited', { file });
+      // Language servers learn of the change (and start, for a file type they serve).
+      void this.lsp.touchFile(instance, file);
     }
   }
 

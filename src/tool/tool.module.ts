@@ -1,11 +1,14 @@
 import { Module } from '@nestjs/common';
 import { AgentModule } from '../agent/agent.module';
+import { FormatterModule } from '../formatter/formatter.module';
+import { LspModule } from '../lsp/lsp.module';
+import { McpModule } from '../mcp/mcp.module';
 import { SessionModule } from '../session/session.module';
 import { ToolController } from './tool.controller';
 import { ToolRegistryService } from './tool-registry.service';
 
 @Module({
-  imports: [SessionModule, AgentModule],
+  imports: [SessionModule, AgentModule, FormatterModule, LspModule, McpModule],
   controllers: [ToolController],
   providers: [ToolRegistryService],
   exports: [ToolRegistryService],

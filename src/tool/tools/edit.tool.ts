@@ -93,6 +93,7 @@ export function createEditTool(deps: FileToolDeps) {
 
         if (!stats) await mkdir(path.dirname(file), { recursive: true });
         await writeFile(file, after, 'utf8');
+        await deps.formatFile?.(ctx.instance, file);
         const written = await statOrUndefined(file);
         if (written) deps.tracker.record(ctx.sessionID, real, stampOf(written));
 

@@ -59,6 +59,7 @@ export function createWriteTool(deps: FileToolDeps) {
 
         await mkdir(path.dirname(file), { recursive: true });
         await writeFile(file, input.content, 'utf8');
+        await deps.formatFile?.(ctx.instance, file);
         const written = await statOrUndefined(file);
         if (written) deps.tracker.record(ctx.sessionID, real, stampOf(written));
 

@@ -1,0 +1,69 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startAgentTestApp, turnRequests, type AgentTestApp } from '../support/agent-app';
+import { fakeMcpStdioCommand } from '../support/fake-mcp-server';
+import { tempDir } from '../support/fixtures';
+
+/** Upper-cases the file it is given: a formatter whose effect is easy to see. */
+const UPPER_FORMATTER = `const fs = require('node:fs');
+const file = process.argv[2];
+fs.writeFileSync(file, fs.readFileSync(file, 'utf8').toUpperCase());
+`;
+
+describe('agent loop: MCP tools and formatters', () => {
+  let t: AgentTestApp;
+
+  beforeAll(async () => {
+    const scripts = tempDir();
+    const formatter = join(scripts, 'upper.js');
+    writeFileSync(formatter, UPPER_FORMATTER);
+    t = await startAgentTestApp({
+      config: {
+        mcp: { fake: { type: 'local', command: fakeMcpStdioCommand(), timeout: 10_000 } },
+        formatter: { upper: { command: ['node', formatter, '$FILE'], extensions: ['.up'] } },
+      },
+    });
+  });
+  afterAll(() => t.close());
+
+  it('offers the tools of configured MCP servers to the model and runs them', async () => {
+    const sessionID = await t.createSession('mcp');
+    const before = turnRequests(t.model).length;
+    t.model.enqueue(
+      { toolCalls: [{ name: 'fake_echo', arguments: { text: 'from mcp' } }] },
+      { text: 'done' },
+    );
+    await t.prompt(sessionID, 'use the echo tool');
+    const first = turnRequests(t.model)[before];
+    const offered = (first.body.tools as Array<{ function: { name: string } }>).map(
+      (tool) => tool.function.name,
+    );
+    expect(offered).toEqual(expect.arrayContaining(['fake_echo', 'fake_add', 'read', 'bash']));
+    const messages = await t.messages(sessionID);
+    const tool = messages[1].parts.find((part) => part.type === 'tool');
+    expect(tool?.state?.status).toBe('completed');
+    expect(tool?.state?.output).toContain('from mcp');
+  });
+
+  it('formats a file the model writes, and the next edit sees the formatted text', async () => {
+    const sessionID = await t.createSession('format');
+    const file = join(t.directory, 'note.up');
+    t.model.enqueue(
+      { toolCalls: [{ name: 'write', arguments: { filePath: file, content: 'hello\n' } }] },
+      {
+        toolCalls: [
+          { name: 'edit', arguments: { filePath: file, oldString: 'HELLO', newString: 'bye' } },
+        ],
+      },
+      { text: 'done' },
+    );
+    await t.prompt(sessionID, 'write then edit');
+    const messages = await t.messages(sessionID);
+    const tools = messages.flatMap((message) =>
+      message.parts.filter((part) => part.type === 'tool'),
+    );
+    expect(tools.map((part) => part.state?.status)).toEqual(['completed', 'completed']);
+    // The edit's result was formatted again: upper case throughout.
+    expect(readFileSync(file, 'utf8')).toBe('BYE\n');
+  });
+});
