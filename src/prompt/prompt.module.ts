@@ -4,7 +4,10 @@ import { CommandModule } from '../command/command.module';
 import { ConfigModule } from '../config/config.module';
 import { PermissionModule } from '../permission/permission.module';
 import { ProviderModule } from '../provider/provider.module';
+import { RevertModule } from '../revert/revert.module';
 import { SessionModule } from '../session/session.module';
+import { SnapshotModule } from '../snapshot/snapshot.module';
+import { SummaryModule } from '../summary/summary.module';
 import { SUBAGENT_RUNNER } from '../tool/tool-registry.service';
 import { ToolModule } from '../tool/tool.module';
 import { PromptController } from './prompt.controller';
@@ -23,6 +26,9 @@ import { TitleService } from './title.service';
     CommandModule,
     PermissionModule,
     ToolModule,
+    SnapshotModule,
+    SummaryModule,
+    RevertModule,
   ],
   controllers: [PromptController],
   providers: [

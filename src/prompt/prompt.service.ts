@@ -5,6 +5,7 @@ import type { Instance } from '../core/instance/instance';
 import { AgentService } from '../agent/agent.service';
 import { CommandService } from '../command/command.service';
 import { ProviderService } from '../provider/provider.service';
+import { RevertService } from '../revert/revert.service';
 import type { AssistantMessage, UserMessage } from '../session/dto/message.dto';
 import type { MessageWithParts } from '../session/dto/message-with-parts.dto';
 import type { Part, TextPart, ToolPart } from '../session/dto/part.dto';
@@ -56,6 +57,7 @@ export class PromptService implements SubagentRunner {
     private readonly titles: TitleService,
     private readonly runs: SessionRunRegistry,
     private readonly ids: IdGenerator,
+    private readonly reverts: RevertService,
   ) {}
 
   prompt(instance: Instance, sessionID: string, body: PromptBodyDto): Promise<AcceptedPrompt> {
@@ -110,6 +112,7 @@ export class PromptService implements SubagentRunner {
         agent: agent.name,
         model,
       };
+      await this.reverts.cleanup(instance, sessionID);
       this.messages.saveMessage(instance, user);
       this.messages.savePart(instance, {
         id: this.ids.ascending('part'),
@@ -262,6 +265,8 @@ export class PromptService implements SubagentRunner {
       agent: agent.name,
       model: { id: model.modelID, providerID: model.providerID },
     });
+    // A new prompt makes a pending revert final: the reverted messages are deleted now.
+    await this.reverts.cleanup(instance, sessionID);
     this.messages.saveMessage(instance, user);
     for (const part of parts) this.messages.savePart(instance, part);
     if (isFirstPrompt && !session.parentID)

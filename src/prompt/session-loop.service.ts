@@ -21,6 +21,9 @@ import { SessionRunRegistry } from '../session/session-run.registry';
 import { SessionBusyError } from '../session/session.errors';
 import { SessionStatusService } from '../session/session-status.service';
 import { SessionService } from '../session/session.service';
+import { SessionDiffService } from '../snapshot/session-diff.service';
+import { SnapshotService } from '../snapshot/snapshot.service';
+import { SummaryService } from '../summary/summary.service';
 import { ToolRegistryService } from '../tool/tool-registry.service';
 import { type ToolContext, type ToolDefinition } from '../tool/tool.types';
 import {
@@ -58,8 +61,11 @@ interface QueuedTurn {
 /** What a session does next: a prompt's turn, or work run for the user (a shell command). */
 interface QueuedWork {
   instance: Instance;
-  /** Does the work with the run's abort signal; settles its caller, never throws. */
-  run(signal: AbortSignal): Promise<void>;
+  /**
+   * Does the work with the run's abort signal, never throws, and resolves with the function that
+   * delivers its outcome to the caller (called once the session is free, when it was the last).
+   */
+  run(signal: AbortSignal): Promise<() => void>;
   /** Settles the caller without doing the work (an abort ended the queue before it). */
   skip(error: unknown): void;
 }
@@ -118,6 +124,9 @@ export class SessionLoopService {
     private readonly systemPrompts: SystemPromptService,
     private readonly ids: IdGenerator,
     private readonly bus: BusService,
+    private readonly snapshots: SnapshotService,
+    private readonly summaries: SummaryService,
+    private readonly diffs: SessionDiffService,
   ) {}
 
   /**
@@ -129,7 +138,10 @@ export class SessionLoopService {
       const turn: QueuedTurn = { instance, user, settle };
       this.enqueue(user.sessionID, {
         instance,
-        run: async (signal) => settle(await this.runTurnSafely(turn, signal)),
+        run: async (signal) => {
+          const result = await this.runTurnSafely(turn, signal);
+          return () => settle(result);
+        },
         skip: (error) => settle(this.unanswered(instance, user, error)),
       });
     });
@@ -149,7 +161,11 @@ export class SessionLoopService {
     return new Promise<T>((resolve, reject) => {
       this.enqueue(sessionID, {
         instance,
-        run: (signal) => work(signal).then(resolve, reject),
+        run: (signal) =>
+          work(signal).then(
+            (value) => () => resolve(value),
+            (error: unknown) => () => reject(error),
+          ),
         skip: reject,
       });
     });
@@ -174,6 +190,9 @@ export class SessionLoopService {
     queue.running = true;
     const { instance } = queue.work[0];
     this.status.set(instance, sessionID, { type: 'busy' });
+    // The last outcome is delivered after the session is idle again, so a client that sends its
+    // next request as soon as it has the answer finds the session free (not a 409).
+    let deliverLast: (() => void) | undefined;
     try {
       for (let work = queue.work.shift(); work; work = queue.work.shift()) {
         let run: { signal: AbortSignal; end(): void };
@@ -184,11 +203,13 @@ export class SessionLoopService {
           continue;
         }
         try {
-          await work.run(run.signal);
+          const deliver = await work.run(run.signal);
           if (run.signal.aborted) {
             // An abort ends the whole queue: prompts that waited behind the turn are not started.
             for (const waiting of queue.work.splice(0)) waiting.skip(abortError());
           }
+          if (queue.work.length > 0) deliver();
+          else deliverLast = deliver;
         } finally {
           run.end();
         }
@@ -198,6 +219,7 @@ export class SessionLoopService {
       this.queues.delete(sessionID);
       this.status.set(instance, sessionID, { type: 'idle' });
       this.touchSession(instance, sessionID);
+      deliverLast?.();
     }
   }
 
@@ -269,6 +291,12 @@ export class SessionLoopService {
       last = { info: recorder.message, parts: recorder.parts() };
       if (outcome.error || outcome.finish !== 'tool-calls' || signal.aborted) break;
     }
+    // The session's summary of changed files, and `session.diff`, follow every turn.
+    await this.diffs
+      .refresh(instance, user.sessionID, user.id)
+      .catch((error: unknown) =>
+        this.logger.warn(`diff of ${user.sessionID} not refreshed: ${errorText(error)}`),
+      );
     return last!;
   }
 
@@ -379,6 +407,9 @@ export class SessionLoopService {
   private async streamStep(setup: TurnSetup, recorder: StepRecorder): Promise<string> {
     const history = this.historyFor(setup.user);
     const messages = toModelMessages(history);
+    // Taken before the call: the SDK runs tools while this loop still reads earlier parts, so a
+    // snapshot taken on `start-step` could already include their changes.
+    const startSnapshot = await this.snapshots.track(setup.instance);
     const result = streamText({
       model: setup.language,
       system: setup.system.join('\n\n'),
@@ -396,7 +427,7 @@ export class SessionLoopService {
     for await (const part of result.fullStream) {
       switch (part.type) {
         case 'start-step':
-          recorder.stepStart();
+          recorder.stepStart(startSnapshot);
           break;
         case 'text-start':
           recorder.streamStart('text', part.id);
@@ -427,10 +458,13 @@ export class SessionLoopService {
             asInput(part.input),
           );
           break;
-        case 'finish-step':
+        case 'finish-step': {
           finish = part.finishReason;
-          this.recordUsage(setup, recorder, finish, usageOf(part.usage));
+          const snapshot = await this.snapshots.track(setup.instance);
+          this.recordUsage(setup, recorder, finish, usageOf(part.usage), snapshot);
+          await this.recordChangedFiles(setup, recorder);
           break;
+        }
         case 'error':
           throw part.error;
         case 'abort':
@@ -528,7 +562,8 @@ export class SessionLoopService {
    * before the answers to earlier ones, so storage order is not conversation order.
    */
   private historyFor(user: UserMessage): MessageWithParts[] {
-    const all = this.messages.conversation(user.sessionID);
+    // The context starts at the last summary (compaction), if the session has one.
+    const all = this.summaries.conversation(user.sessionID);
     const answers = new Map<string, MessageWithParts[]>();
     for (const message of all) {
       if (message.info.role !== 'assistant') continue;
@@ -546,9 +581,10 @@ export class SessionLoopService {
     recorder: StepRecorder,
     finish: string,
     usage: StepUsage,
+    snapshot: string | undefined,
   ): void {
     const cost = this.costOf(setup, usage);
-    recorder.stepFinish(finish, usage, cost);
+    recorder.stepFinish(finish, usage, cost, snapshot);
     this.sessions.addUsage(setup.instance, setup.user.sessionID, {
       cost,
       tokens: {
@@ -558,6 +594,13 @@ export class SessionLoopService {
         cache: { read: usage.cacheRead, write: usage.cacheWrite },
       },
     });
+  }
+
+  /** A `patch` part naming the files this step changed, for the session diff and revert. */
+  private async recordChangedFiles(setup: TurnSetup, recorder: StepRecorder): Promise<void> {
+    if (!recorder.startSnapshot) return;
+    const patch = await this.snapshots.patch(setup.instance, recorder.startSnapshot);
+    if (patch.files.length > 0) recorder.patch(patch);
   }
 
   private costOf(setup: TurnSetup, usage: StepUsage): number {

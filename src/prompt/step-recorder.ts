@@ -54,8 +54,17 @@ export class StepRecorder {
     return [...this.stored.values()];
   }
 
-  stepStart(): void {
-    this.save({ ...this.base(), type: 'step-start' });
+  /** The worktree snapshot taken when the step started, if snapshots are on. */
+  startSnapshot: string | undefined;
+
+  stepStart(snapshot?: string): void {
+    this.startSnapshot = snapshot;
+    this.save({ ...this.base(), type: 'step-start', ...(snapshot && { snapshot }) });
+  }
+
+  /** The files the step changed (from its start snapshot), for the session diff and revert. */
+  patch(patch: { hash: string; files: string[] }): void {
+    this.save({ ...this.base(), type: 'patch', hash: patch.hash, files: patch.files });
   }
 
   streamStart(
@@ -227,7 +236,7 @@ export class StepRecorder {
     }
   }
 
-  stepFinish(reason: string, usage: StepUsage, cost: number): void {
+  stepFinish(reason: string, usage: StepUsage, cost: number, snapshot?: string): void {
     const tokens = {
       total: usage.input + usage.output + usage.reasoning + usage.cacheRead + usage.cacheWrite,
       input: usage.input,
@@ -235,7 +244,14 @@ export class StepRecorder {
       reasoning: usage.reasoning,
       cache: { read: usage.cacheRead, write: usage.cacheWrite },
     };
-    const part: StepFinishPart = { ...this.base(), type: 'step-finish', reason, cost, tokens };
+    const part: StepFinishPart = {
+      ...this.base(),
+      type: 'step-finish',
+      reason,
+      ...(snapshot && { snapshot }),
+      cost,
+      tokens,
+    };
     this.save(part);
     const message = this.message;
     message.finish = reason;

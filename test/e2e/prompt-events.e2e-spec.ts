@@ -66,6 +66,9 @@ describe('agent loop: events and stored parts of a turn', () => {
       'message.part.updated:step-finish',
       'message.updated:assistant:stop',
       'message.updated:assistant:stop:completed',
+      // The turn's changed files: the prompt's summary.diffs, then session.diff (empty here).
+      'message.updated:user',
+      'session.diff',
       'session.status:idle',
       'session.idle',
     ]);

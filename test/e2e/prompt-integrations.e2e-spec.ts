@@ -66,4 +66,28 @@ describe('agent loop: MCP tools and formatters', () => {
     // The edit's result was formatted again: upper case throughout.
     expect(readFileSync(file, 'utf8')).toBe('BYE\n');
   });
+
+  it('records what a turn changed: the session diff lists it and a revert undoes it', async () => {
+    const sessionID = await t.createSession('diff');
+    const file = join(t.directory, 'created.txt');
+    t.model.enqueue(
+      { toolCalls: [{ name: 'write', arguments: { filePath: file, content: 'one\ntwo\n' } }] },
+      { text: 'written' },
+    );
+    await t.prompt(sessionID, 'create a file');
+    const messages = await t.messages(sessionID);
+    const parts = messages[1].parts.map((part) => part.type);
+    expect(parts).toEqual(['step-start', 'tool', 'step-finish', 'patch']);
+    const diff = await t.http.get(`/session/${sessionID}/diff`).expect(200);
+    expect(diff.body).toEqual([
+      expect.objectContaining({ file: 'created.txt', additions: 2, deletions: 0 }),
+    ]);
+    await t.http
+      .post(`/session/${sessionID}/revert`)
+      .send({ messageID: messages[0].info.id })
+      .expect(200);
+    expect(() => readFileSync(file, 'utf8')).toThrow();
+    await t.http.post(`/session/${sessionID}/unrevert`).send({}).expect(200);
+    expect(readFileSync(file, 'utf8')).toBe('one\ntwo\n');
+  });
 });

@@ -24,6 +24,8 @@ describe('POST /session/:id/summarize', () => {
     const sessionID = await t.createSession('Compact me');
     t.model.enqueue({ text: 'The answer is 42.' });
     await t.prompt(sessionID, 'What is the answer?');
+    // The turn's last events may still be on their way over SSE when the answer arrives.
+    await t.waitForIdle(sessionID);
     return sessionID;
   }
 
