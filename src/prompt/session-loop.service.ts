@@ -164,7 +164,7 @@ export class SessionLoopService {
         run: (signal) =>
           work(signal).then(
             (value) => () => resolve(value),
-            (error: unknown) => () => reject(error),
+            (error: unknown) => () => reject(asError(error)),
           ),
         skip: reject,
       });
@@ -697,6 +697,10 @@ function isDoomLoop(
 
 function abortError(): Error {
   return Object.assign(new Error('Aborted'), { name: 'AbortError' });
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 function errorText(error: unknown): string {
