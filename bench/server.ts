@@ -40,21 +40,26 @@ export async function startBuiltServer(extraArgs: string[] = []): Promise<BenchS
   });
 
   const started = performance.now();
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', ...extraArgs], {
-    cwd: project,
-    env: {
-      PATH: process.env.PATH,
-      HOME: home,
-      XDG_CONFIG_HOME: join(home, '.config'),
-      XDG_DATA_HOME: join(home, '.local/share'),
-      XDG_STATE_HOME: join(home, '.local/state'),
-      XDG_CACHE_HOME: join(home, '.cache'),
-      GIT_CONFIG_NOSYSTEM: '1',
-      GIT_CONFIG_GLOBAL: '/dev/null',
-      OPENCODE_LOG_LEVEL: 'warn',
+  // The same V8 flag as the `opencode` binary and `npm start` (see the shebang of src/cli.ts).
+  const child = spawn(
+    process.execPath,
+    ['--max-semi-space-size=4', CLI, 'serve', '--port', '0', ...extraArgs],
+    {
+      cwd: project,
+      env: {
+        PATH: process.env.PATH,
+        HOME: home,
+        XDG_CONFIG_HOME: join(home, '.config'),
+        XDG_DATA_HOME: join(home, '.local/share'),
+        XDG_STATE_HOME: join(home, '.local/state'),
+        XDG_CACHE_HOME: join(home, '.cache'),
+        GIT_CONFIG_NOSYSTEM: '1',
+        GIT_CONFIG_GLOBAL: '/dev/null',
+        OPENCODE_LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {

@@ -1,4 +1,4 @@
-import { APICallError } from 'ai';
+import { APICallError } from '@ai-sdk/provider';
 
 /** An error stored on an assistant message and sent in `session.error`, as the reference. */
 export type MessageError =

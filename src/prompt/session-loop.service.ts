@@ -1,12 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import {
-  stepCountIs,
-  streamText,
-  zodSchema,
-  type LanguageModel,
-  type Schema,
-  type ToolSet,
-} from 'ai';
+import type { LanguageModel, Schema, ToolSet } from 'ai';
 import { BusService } from '../core/bus/bus.service';
 import { IdGenerator } from '../core/id';
 import type { Instance } from '../core/instance/instance';
@@ -410,12 +403,14 @@ export class SessionLoopService {
     // Taken before the call: the SDK runs tools while this loop still reads earlier parts, so a
     // snapshot taken on `start-step` could already include their changes.
     const startSnapshot = await this.snapshots.track(setup.instance);
-    const result = streamText({
+    // The AI SDK is loaded with the first turn rather than at start-up (idle memory).
+    const ai = await import('ai');
+    const result = ai.streamText({
       model: setup.language,
       system: setup.system.join('\n\n'),
       messages,
-      tools: this.aiTools(setup, recorder, history),
-      stopWhen: stepCountIs(1),
+      tools: this.aiTools(setup, recorder, history, ai.zodSchema),
+      stopWhen: ai.stepCountIs(1),
       maxRetries: 0,
       abortSignal: setup.signal,
       ...(setup.temperature !== undefined && { temperature: setup.temperature }),
@@ -477,12 +472,17 @@ export class SessionLoopService {
   }
 
   /** The built-in tools as AI SDK tools whose execution is recorded in the tool part. */
-  private aiTools(setup: TurnSetup, recorder: StepRecorder, history: MessageWithParts[]): ToolSet {
+  private aiTools(
+    setup: TurnSetup,
+    recorder: StepRecorder,
+    history: MessageWithParts[],
+    toSchema: (schema: ToolDefinition['parameters']) => Schema,
+  ): ToolSet {
     const tools: ToolSet = {};
     for (const definition of setup.tools) {
       tools[definition.id] = {
         description: definition.description,
-        inputSchema: this.inputSchemaOf(definition),
+        inputSchema: this.inputSchemaOf(definition, toSchema),
         execute: (input: Record<string, unknown>, options: { toolCallId: string }) =>
           this.executeTool(setup, recorder, history, definition, input, options.toolCallId),
       };
@@ -490,10 +490,13 @@ export class SessionLoopService {
     return tools;
   }
 
-  private inputSchemaOf(definition: ToolDefinition): Schema {
+  private inputSchemaOf(
+    definition: ToolDefinition,
+    toSchema: (schema: ToolDefinition['parameters']) => Schema,
+  ): Schema {
     let schema = this.inputSchemas.get(definition);
     if (!schema) {
-      schema = zodSchema(definition.parameters);
+      schema = toSchema(definition.parameters);
       this.inputSchemas.set(definition, schema);
     }
     return schema;

@@ -1,5 +1,4 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { generateText } from 'ai';
 import type { Instance } from '../core/instance/instance';
 import { ProviderService } from '../provider/provider.service';
 import type { UserMessage } from '../session/dto/message.dto';
@@ -37,6 +36,7 @@ export class TitleService {
     const { language } =
       (await this.providers.smallModel(instance, user.model.providerID)) ??
       (await this.providers.getModel(instance, user.model.providerID, user.model.modelID));
+    const { generateText } = await import('ai');
     const result = await generateText({
       model: language,
       maxRetries: 1,

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { generateText, type LanguageModelUsage } from 'ai';
+import type { LanguageModelUsage } from 'ai';
 import { AgentService } from '../agent/agent.service';
 import { BusService } from '../core/bus/bus.service';
 import { BadRequestError } from '../core/errors/named-error';
@@ -204,6 +204,7 @@ export class SummaryService {
     this.messages.savePart(instance, { ...base(), type: 'step-start' });
     const start = Date.now();
     try {
+      const { generateText } = await import('ai');
       const result = await generateText({
         model: model.language,
         system: SUMMARY_SYSTEM,
