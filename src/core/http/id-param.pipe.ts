@@ -1,4 +1,5 @@
 import { Injectable, PipeTransform } from '@nestjs/common';
+import { Matches } from 'class-validator';
 import { BadRequestError } from '../errors/named-error';
 import { idPattern, IdKind, ID_PREFIXES } from '../id';
 
@@ -27,4 +28,11 @@ export class IdParamPipe implements PipeTransform<string, string> {
     }
     return value;
   }
+}
+
+/** Validates a body or query field holding an id of `kind` (`messageID`, `parentID`, ...). */
+export function IsEntityId(kind: IdKind): PropertyDecorator {
+  return Matches(idPattern(kind), {
+    message: `$property must be an id starting with "${ID_PREFIXES[kind]}_"`,
+  });
 }

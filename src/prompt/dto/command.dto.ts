@@ -1,3 +1,4 @@
+import { IsEntityId } from '../../core/http/id-param.pipe';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -13,7 +14,7 @@ import { FilePartInputDto } from './prompt-input.dto';
 export class CommandBodyDto {
   @ApiPropertyOptional({ pattern: '^msg' })
   @IsOptional()
-  @Matches(/^msg_[0-9A-Za-z]{1,64}$/, { message: 'messageID must be a message id (msg_...)' })
+  @IsEntityId('message')
   messageID?: string;
 
   @ApiPropertyOptional()
@@ -61,6 +62,6 @@ export class InitBodyDto {
   providerID: string;
 
   @ApiProperty({ pattern: '^msg' })
-  @Matches(/^msg_[0-9A-Za-z]{1,64}$/, { message: 'messageID must be a message id (msg_...)' })
+  @IsEntityId('message')
   messageID: string;
 }

@@ -1,3 +1,4 @@
+import { IsEntityId } from '../../core/http/id-param.pipe';
 import {
   ApiExtraModels,
   ApiProperty,
@@ -16,7 +17,6 @@ import {
   IsObject,
   IsOptional,
   IsString,
-  Matches,
   Min,
   ValidateNested,
 } from 'class-validator';
@@ -50,7 +50,7 @@ class PartTimeDto {
 abstract class PartInputBase {
   @ApiPropertyOptional({ pattern: '^prt' })
   @IsOptional()
-  @Matches(/^prt_[0-9A-Za-z]{1,64}$/, { message: 'id must be a part id (prt_...)' })
+  @IsEntityId('part')
   id?: string;
 
   abstract type: string;
@@ -207,7 +207,7 @@ class UnknownPartInputDto {
 export class PromptBodyDto {
   @ApiPropertyOptional({ pattern: '^msg' })
   @IsOptional()
-  @Matches(/^msg_[0-9A-Za-z]{1,64}$/, { message: 'messageID must be a message id (msg_...)' })
+  @IsEntityId('message')
   messageID?: string;
 
   @ApiPropertyOptional({ type: ModelRefDto })

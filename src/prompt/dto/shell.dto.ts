@@ -1,12 +1,13 @@
+import { IsEntityId } from '../../core/http/id-param.pipe';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsNotEmpty, IsOptional, IsString, Matches, ValidateNested } from 'class-validator';
+import { IsNotEmpty, IsOptional, IsString, ValidateNested } from 'class-validator';
 import { ModelRefDto } from './prompt-input.dto';
 
 export class ShellBodyDto {
   @ApiPropertyOptional({ pattern: '^msg' })
   @IsOptional()
-  @Matches(/^msg_[0-9A-Za-z]{1,64}$/, { message: 'messageID must be a message id (msg_...)' })
+  @IsEntityId('message')
   messageID?: string;
 
   @ApiProperty()
