@@ -59,7 +59,11 @@ export interface AgentTestApp extends TestApp {
  * Title-generation requests are answered with a fixed title so they never eat a test's script.
  */
 export async function startAgentTestApp(
-  options: TestAppOptions & { config?: Record<string, unknown> } = {},
+  options: TestAppOptions & {
+    config?: Record<string, unknown>;
+    /** Extra options of the `fake` provider (`chunkTimeout`, `headerTimeout`, ...). */
+    providerOptions?: Record<string, unknown>;
+  } = {},
 ): Promise<AgentTestApp> {
   const model = await startFakeModelServer();
   model.onRequest((request) =>
@@ -70,7 +74,7 @@ export async function startAgentTestApp(
       fake: {
         npm: '@ai-sdk/openai-compatible',
         name: 'Fake',
-        options: { baseURL: model.url, apiKey: 'test-key' },
+        options: { baseURL: model.url, apiKey: 'test-key', ...options.providerOptions },
         models: {
           'fake-model': { name: 'Fake Model', cost: { input: 1, output: 2 } },
           'fake-small': { name: 'Fake Small', cost: { input: 0.1, output: 0.2 } },
