@@ -276,6 +276,10 @@ export class SessionLoopService {
       const recorder = this.startAssistantMessage(setup);
       const outcome = await this.runStepWithRetries(setup, recorder);
       recorder.message.time.completed = Date.now();
+      if (!outcome.error && outcome.finish === 'length') {
+        // The model hit its output limit: the answer is cut off, which the user must be told.
+        outcome.error = { name: 'MessageOutputLengthError', data: {} };
+      }
       if (outcome.error) {
         recorder.message.error = outcome.error;
         this.publishError(instance, user.sessionID, outcome.error);

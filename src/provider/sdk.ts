@@ -170,28 +170,37 @@ export function timedFetch(limits: {
       return response;
     }
     let chunk = abortAfter(limits.chunk, 'no data from the provider');
-    const body = response.body.pipeThrough(
-      new TransformStream<Uint8Array, Uint8Array>({
-        transform(data, stream) {
+    const clearTimers = () => {
+      clearTimeout(chunk);
+      clearTimeout(total);
+    };
+    // Read through by hand rather than piping: a body that fails mid-stream (a dropped
+    // connection) or that the caller cancels must clear the timers too, which a transform's
+    // flush never sees.
+    const reader = response.body.getReader();
+    const body = new ReadableStream<Uint8Array>({
+      async pull(stream) {
+        try {
+          const { done, value } = await reader.read();
+          if (done) {
+            clearTimers();
+            stream.close();
+            return;
+          }
           clearTimeout(chunk);
           chunk = abortAfter(limits.chunk, 'no data from the provider');
-          stream.enqueue(data);
-        },
-        flush() {
-          clearTimeout(chunk);
-          clearTimeout(total);
-        },
-      }),
-    );
-    // A body the caller abandons or that fails must not leave timers behind.
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(chunk);
-        clearTimeout(total);
+          stream.enqueue(value);
+        } catch (error) {
+          clearTimers();
+          stream.error(error);
+        }
       },
-      { once: true },
-    );
+      cancel(reason) {
+        clearTimers();
+        return reader.cancel(reason);
+      },
+    });
+    signal.addEventListener('abort', clearTimers, { once: true });
     return new Response(body, {
       status: response.status,
       statusText: response.statusText,

@@ -8,7 +8,7 @@ import { SessionBusyError } from './session.errors';
  */
 @Injectable()
 export class SessionRunRegistry {
-  private readonly runs = new Map<string, AbortController>();
+  private readonly runs = new Map<string, { controller: AbortController; detach(): void }>();
 
   /**
    * Starts a turn of `sessionID` and returns the signal that aborts it. `parent` (e.g. the
@@ -17,11 +17,12 @@ export class SessionRunRegistry {
   begin(sessionID: string, parent?: AbortSignal): AbortSignal {
     if (this.runs.has(sessionID)) throw new SessionBusyError(sessionID);
     const controller = new AbortController();
-    if (parent) {
-      if (parent.aborted) controller.abort(parent.reason);
-      else parent.addEventListener('abort', () => controller.abort(parent.reason), { once: true });
-    }
-    this.runs.set(sessionID, controller);
+    const onParentAbort = () => controller.abort(parent?.reason);
+    if (parent?.aborted) controller.abort(parent.reason);
+    else parent?.addEventListener('abort', onParentAbort, { once: true });
+    // The parent (an instance's signal) outlives many turns: each turn takes its listener back.
+    const detach = () => parent?.removeEventListener('abort', onParentAbort);
+    this.runs.set(sessionID, { controller, detach });
     return controller.signal;
   }
 
@@ -30,8 +31,9 @@ export class SessionRunRegistry {
    * an aborted turn must not end the next one).
    */
   end(sessionID: string, signal?: AbortSignal): void {
-    const controller = this.runs.get(sessionID);
-    if (!controller || (signal && controller.signal !== signal)) return;
+    const run = this.runs.get(sessionID);
+    if (!run || (signal && run.controller.signal !== signal)) return;
+    run.detach();
     this.runs.delete(sessionID);
   }
 
@@ -41,9 +43,9 @@ export class SessionRunRegistry {
 
   /** Aborts the running turn, if any; true when there was one. */
   abort(sessionID: string, reason?: unknown): boolean {
-    const controller = this.runs.get(sessionID);
-    if (!controller) return false;
-    controller.abort(reason);
+    const run = this.runs.get(sessionID);
+    if (!run) return false;
+    run.controller.abort(reason);
     return true;
   }
 }

@@ -111,6 +111,15 @@ describe('agent loop: errors', () => {
     expect(next.parts.find((part) => part.type === 'text')?.text).toBe('alive');
   });
 
+  it('an answer cut off at the output limit is stored with MessageOutputLengthError', async () => {
+    const sessionID = await t.createSession('length');
+    t.model.enqueue({ text: 'A long answer that stops mid', finish: 'length' });
+    const response = await t.prompt(sessionID, 'write a lot');
+    expect(response.info.finish).toBe('length');
+    expect(response.info.error).toEqual({ name: 'MessageOutputLengthError', data: {} });
+    await t.waitForEvent('session.error', sessionID);
+  });
+
   it('noReply stores the prompt without calling the model', async () => {
     const sessionID = await t.createSession('no reply');
     const before = t.model.requests.length;
