@@ -1,13 +1,19 @@
 /**
  * `npm run bench` runs every benchmark against the built server (`npm run build` first);
- * `npm run bench -- health` or `npm run bench -- sse` runs one. Exits non-zero if a target is missed.
+ * `npm run bench -- <name>` runs one (health, sse, sessions, files, agent-loop). Exits non-zero if a target is missed.
  */
+import { runAgentLoopBench } from './agent-loop';
+import { runFilesBench } from './files';
 import { runHealthBench } from './health';
+import { runSessionsBench } from './sessions';
 import { runSseFanoutBench } from './sse-fanout';
 
 const BENCHES: Record<string, () => Promise<boolean>> = {
   health: runHealthBench,
   sse: runSseFanoutBench,
+  sessions: runSessionsBench,
+  files: () => runFilesBench(),
+  'agent-loop': runAgentLoopBench,
 };
 
 async function main(names: string[]): Promise<boolean> {

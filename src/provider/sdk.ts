@@ -177,7 +177,7 @@ export function timedFetch(limits: {
     // Read through by hand rather than piping: a body that fails mid-stream (a dropped
     // connection) or that the caller cancels must clear the timers too, which a transform's
     // flush never sees.
-    const reader = response.body.getReader();
+    const reader: ReadableStreamDefaultReader<Uint8Array> = response.body.getReader();
     const body = new ReadableStream<Uint8Array>({
       async pull(stream) {
         try {
