@@ -16,6 +16,7 @@ import { SessionStatusService } from '../session/session-status.service';
 import { SessionService } from '../session/session.service';
 import { SessionDiffService } from '../snapshot/session-diff.service';
 import { SnapshotService } from '../snapshot/snapshot.service';
+import type { SnapshotPatch } from '../snapshot/snapshot.types';
 import { SummaryService } from '../summary/summary.service';
 import { ToolRegistryService } from '../tool/tool-registry.service';
 import { type ToolContext, type ToolDefinition } from '../tool/tool.types';
@@ -82,6 +83,11 @@ interface TurnSetup {
   temperature?: number;
   topP?: number;
   signal: AbortSignal;
+  /**
+   * The worktree snapshot as of the end of the previous step: nothing of the turn runs between
+   * two steps, so it is the next step's start snapshot and saves a snapshot per step.
+   */
+  snapshot?: string;
 }
 
 /**
@@ -406,7 +412,7 @@ export class SessionLoopService {
     const messages = toModelMessages(history);
     // Taken before the call: the SDK runs tools while this loop still reads earlier parts, so a
     // snapshot taken on `start-step` could already include their changes.
-    const startSnapshot = await this.snapshots.track(setup.instance);
+    const startSnapshot = setup.snapshot ?? (await this.snapshots.track(setup.instance));
     // The AI SDK is loaded with the first turn rather than at start-up (idle memory).
     const ai = await import('ai');
     const result = ai.streamText({
@@ -459,9 +465,9 @@ export class SessionLoopService {
           break;
         case 'finish-step': {
           finish = part.finishReason;
-          const snapshot = await this.snapshots.track(setup.instance);
-          this.recordUsage(setup, recorder, finish, usageOf(part.usage), snapshot);
-          await this.recordChangedFiles(setup, recorder);
+          const end = await this.endSnapshot(setup, recorder, startSnapshot);
+          this.recordUsage(setup, recorder, finish, usageOf(part.usage), end.snapshot);
+          if (end.patch) recorder.patch(end.patch);
           break;
         }
         case 'error':
@@ -603,11 +609,21 @@ export class SessionLoopService {
     });
   }
 
-  /** A `patch` part naming the files this step changed, for the session diff and revert. */
-  private async recordChangedFiles(setup: TurnSetup, recorder: StepRecorder): Promise<void> {
-    if (!recorder.startSnapshot) return;
-    const patch = await this.snapshots.patch(setup.instance, recorder.startSnapshot);
-    if (patch.files.length > 0) recorder.patch(patch);
+  /**
+   * The snapshot at the end of a step, and the files it changed (the `patch` part, for the
+   * session diff and revert). Only tools change files, so a step that ran none costs no git run.
+   */
+  private async endSnapshot(
+    setup: TurnSetup,
+    recorder: StepRecorder,
+    start: string | undefined,
+  ): Promise<{ snapshot?: string; patch?: SnapshotPatch }> {
+    const ranTools = recorder.parts().some((part) => part.type === 'tool');
+    const snapshot = ranTools || !start ? await this.snapshots.track(setup.instance) : start;
+    setup.snapshot = snapshot;
+    if (!start || !snapshot || snapshot === start) return { snapshot };
+    const patch = await this.snapshots.patch(setup.instance, start);
+    return { snapshot, ...(patch.files.length > 0 && { patch }) };
   }
 
   private costOf(setup: TurnSetup, usage: StepUsage): number {

@@ -54,11 +54,7 @@ export class StepRecorder {
     return [...this.stored.values()];
   }
 
-  /** The worktree snapshot taken when the step started, if snapshots are on. */
-  startSnapshot: string | undefined;
-
   stepStart(snapshot?: string): void {
-    this.startSnapshot = snapshot;
     this.save({ ...this.base(), type: 'step-start', ...(snapshot && { snapshot }) });
   }
 
