@@ -20,20 +20,25 @@
  * `OPENCODE_BENCH_CLI=dist/cli.js` runs a build instead; `OPENCODE_BENCH_PROFILE=<dir>` writes
  * the server's CPU profile (`--cpu-prof`) there.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, get, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fmt, percentile, rssMb, verdict } from './server';
+import {
+  benchRepository,
+  fmt,
+  percentile,
+  rssMb,
+  startBuiltServer,
+  verdict,
+  type BenchServer,
+} from './server';
 
 const ROOT = join(__dirname, '..');
 const TARGET_P99_MS = 1;
 const DELTA_INTERVAL_MS = Number(process.env.OPENCODE_BENCH_DELTA_MS ?? 1);
 /** `getconf CLK_TCK` on Linux. */
 const CLOCK_TICKS_PER_S = 100;
-const LISTENING = /opencode server listening on (http:\/\/[\d.]+:\d+)/;
 
 /** What the fake model streams for one session's turn. */
 interface Plan {
@@ -153,17 +158,9 @@ function startFakeModel(
 
 // --- The server under test ----------------------------------------------------------------------
 
-interface Server {
-  url: string;
-  pid: number;
-  stop(): Promise<void>;
-}
-
-async function startServer(modelURL: string): Promise<Server> {
-  const home = realpathSync(mkdtempSync(join(tmpdir(), 'opencode-bench-home-')));
-  const project = realpathSync(mkdtempSync(join(tmpdir(), 'opencode-bench-repo-')));
-  const git = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' };
-  execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: project, env: git });
+/** The server with a provider pointed at the fake model, from the build or from the sources. */
+function startServer(modelURL: string): Promise<BenchServer> {
+  const project = benchRepository();
   writeFileSync(join(project, 'README.md'), '# bench\n');
   const config = {
     provider: {
@@ -179,49 +176,17 @@ async function startServer(modelURL: string): Promise<Server> {
   };
   const cli = process.env.OPENCODE_BENCH_CLI;
   const profileDir = process.env.OPENCODE_BENCH_PROFILE;
-  const args = [
+  const entry = [
     ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
     ...(cli
-      ? [resolve(ROOT, cli)]
+      ? ['--max-semi-space-size=4', resolve(ROOT, cli)]
       : ['-r', join(ROOT, 'test/support/register-ts-cached.js'), join(ROOT, 'src/cli.ts')]),
-    'serve',
-    '--port',
-    '0',
-    '--hostname',
-    '127.0.0.1',
   ];
-  const child = spawn(process.execPath, args, {
-    cwd: project,
-    env: {
-      PATH: process.env.PATH,
-      HOME: home,
-      XDG_CONFIG_HOME: join(home, '.config'),
-      XDG_DATA_HOME: join(home, '.local/share'),
-      XDG_STATE_HOME: join(home, '.local/state'),
-      XDG_CACHE_HOME: join(home, '.cache'),
-      GIT_CONFIG_NOSYSTEM: '1',
-      GIT_CONFIG_GLOBAL: '/dev/null',
-      OPENCODE_LOG_LEVEL: 'warn',
-      OPENCODE_CONFIG_CONTENT: JSON.stringify(config),
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      out += chunk;
-      const match = LISTENING.exec(out);
-      if (match) resolve(match[1]);
-    });
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
-  return { url, pid: child.pid!, stop: () => stop(child) };
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
+  return startBuiltServer({
+    entry,
+    project,
+    args: ['--hostname', '127.0.0.1'],
+    env: { OPENCODE_CONFIG_CONTENT: JSON.stringify(config) },
   });
 }
 
@@ -393,7 +358,7 @@ export async function runAgentLoopBench(): Promise<boolean> {
  * second the client received, the latency per event and the server's CPU per event.
  */
 async function runConcurrent(
-  server: Server,
+  server: BenchServer,
   plans: Map<string, Plan>,
   timing: Timing,
   prefix: string,

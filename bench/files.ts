@@ -8,7 +8,7 @@
  * the checkout, so node_modules resolve) and starts `dist/cli.js serve` in the generated
  * repository, as a user would.
  */
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import {
   copyFileSync,
   mkdirSync,
@@ -21,6 +21,7 @@ import {
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { startBuiltServer, type BenchServer } from './server';
 
 /** The part of autocannon's API used here (the package ships no type declarations). */
 interface LoadRequest {
@@ -49,7 +50,6 @@ const DURATION_S = 10;
 const FILES = 5000;
 const IGNORED_FILES = 2000;
 const BIG_FILE = 'docs/big-notes.md';
-const LISTENING = /opencode server listening on (http:\/\/[\d.]+:\d+)/;
 
 const GIT_ENV = {
   GIT_CONFIG_NOSYSTEM: '1',
@@ -203,49 +203,6 @@ function buildServer(): string {
   return join(BUILD_DIR, 'dist', 'cli.js');
 }
 
-interface Server {
-  url: string;
-  child: ChildProcess;
-  home: string;
-}
-
-async function startServer(cli: string, project: string): Promise<Server> {
-  const home = realpathSync(mkdtempSync(join(tmpdir(), 'opencode-bench-home-')));
-  const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--hostname', '127.0.0.1'], {
-    cwd: project,
-    env: {
-      PATH: process.env.PATH,
-      HOME: home,
-      XDG_CONFIG_HOME: join(home, '.config'),
-      XDG_DATA_HOME: join(home, '.local/share'),
-      XDG_STATE_HOME: join(home, '.local/state'),
-      XDG_CACHE_HOME: join(home, '.cache'),
-      GIT_CONFIG_NOSYSTEM: '1',
-      GIT_CONFIG_GLOBAL: '/dev/null',
-      OPENCODE_LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      out += chunk;
-      const match = LISTENING.exec(out);
-      if (match) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
-  return { url, child, home };
-}
-
-async function stopServer(server: Server): Promise<void> {
-  await new Promise<void>((resolve) => {
-    server.child.once('exit', () => resolve());
-    server.child.kill('SIGTERM');
-  });
-  rmSync(server.home, { recursive: true, force: true });
-}
-
 async function getJson(url: string): Promise<unknown> {
   const res = await fetch(url);
   if (res.status !== 200) throw new Error(`${url}: ${res.status} ${await res.text()}`);
@@ -278,13 +235,13 @@ function row(label: string, value: string, mark = ''): void {
 }
 
 /** Runs one scenario against the server and prints req/s, p50/p99 and server CPU per request. */
-async function measure(server: Server, scenario: Scenario): Promise<boolean> {
+async function measure(server: BenchServer, scenario: Scenario): Promise<boolean> {
   const { paths, connections = CONNECTIONS } = scenario;
   const requests =
     typeof paths === 'function'
       ? [{ setupRequest: (request: LoadRequest) => ({ ...request, path: paths() }) }]
       : paths.map((path) => ({ method: 'GET', path }));
-  const pid = server.child.pid as number;
+  const { pid } = server;
   const cpuBefore = cpuMs(pid);
   const clientBefore = process.cpuUsage();
   const result = await autocannon({ url: server.url, connections, duration: DURATION_S, requests });
@@ -309,7 +266,11 @@ export async function runFilesBench(only?: string): Promise<boolean> {
   const project = generateRepo();
   process.stdout.write('building the server...\n');
   const cli = buildServer();
-  const server = await startServer(cli, project);
+  const server = await startBuiltServer({
+    entry: [cli],
+    project,
+    args: ['--hostname', '127.0.0.1'],
+  });
   const q = encodeURIComponent;
   try {
     let started = performance.now();
@@ -394,7 +355,7 @@ export async function runFilesBench(only?: string): Promise<boolean> {
     }
     return ok;
   } finally {
-    await stopServer(server);
+    await server.stop();
     rmSync(project, { recursive: true, force: true });
   }
 }

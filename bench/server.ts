@@ -16,34 +16,57 @@ export interface BenchServer {
   stop(): Promise<number | null>;
 }
 
-/**
- * Starts the built CLI (`dist/cli.js serve --port 0`) as a child process with a temporary HOME
- * and a fresh git repository as its working directory, as a user would run it.
- */
-export async function startBuiltServer(extraArgs: string[] = []): Promise<BenchServer> {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first`);
-  const home = realpathSync(mkdtempSync(join(tmpdir(), 'opencode-bench-home-')));
-  const project = realpathSync(mkdtempSync(join(tmpdir(), 'opencode-bench-repo-')));
-  const gitEnv = {
-    ...process.env,
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_CONFIG_GLOBAL: '/dev/null',
-    GIT_AUTHOR_NAME: 'bench',
-    GIT_AUTHOR_EMAIL: 'bench@example.com',
-    GIT_COMMITTER_NAME: 'bench',
-    GIT_COMMITTER_EMAIL: 'bench@example.com',
-  };
-  execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: project, env: gitEnv });
-  execFileSync('git', ['commit', '-q', '--allow-empty', '-m', 'bench'], {
-    cwd: project,
-    env: gitEnv,
-  });
+export interface ServerProcessOptions {
+  /** What node runs before `serve` (default: the V8 flag of the binary and `dist/cli.js`). */
+  entry?: string[];
+  /** Its working directory, the project (default: a fresh, empty git repository). */
+  project?: string;
+  /** Its HOME (default: a fresh temporary directory): reuse one to restart on the same data. */
+  home?: string;
+  /** Environment added to the hermetic one (config, log level). */
+  env?: Record<string, string>;
+  /** Flags after `serve --port 0`. */
+  args?: string[];
+}
 
+const GIT_ENV = {
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_CONFIG_GLOBAL: '/dev/null',
+  GIT_AUTHOR_NAME: 'bench',
+  GIT_AUTHOR_EMAIL: 'bench@example.com',
+  GIT_COMMITTER_NAME: 'bench',
+  GIT_COMMITTER_EMAIL: 'bench@example.com',
+};
+
+export function tempDir(prefix: string): string {
+  return realpathSync(mkdtempSync(join(tmpdir(), prefix)));
+}
+
+/** A fresh git repository with one (empty) commit. */
+export function benchRepository(): string {
+  const project = tempDir('opencode-bench-repo-');
+  const env = { ...process.env, ...GIT_ENV };
+  execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: project, env });
+  execFileSync('git', ['commit', '-q', '--allow-empty', '-m', 'bench'], { cwd: project, env });
+  return project;
+}
+
+/**
+ * Starts the server as a child process, as a user would run it (the built CLI by default), with
+ * a temporary HOME and nothing of the machine's git or opencode configuration; resolves once it
+ * answers `/global/health`.
+ */
+export async function startBuiltServer(options: ServerProcessOptions = {}): Promise<BenchServer> {
+  const entry = options.entry ?? ['--max-semi-space-size=4', CLI];
+  if (!options.entry && !existsSync(CLI)) {
+    throw new Error(`${CLI} is missing: run \`npm run build\` first`);
+  }
+  const home = options.home ?? tempDir('opencode-bench-home-');
+  const project = options.project ?? benchRepository();
   const started = performance.now();
-  // The same V8 flag as the `opencode` binary and `npm start` (see the shebang of src/cli.ts).
   const child = spawn(
     process.execPath,
-    ['--max-semi-space-size=4', CLI, 'serve', '--port', '0', ...extraArgs],
+    [...entry, 'serve', '--port', '0', ...(options.args ?? [])],
     {
       cwd: project,
       env: {
@@ -53,9 +76,9 @@ export async function startBuiltServer(extraArgs: string[] = []): Promise<BenchS
         XDG_DATA_HOME: join(home, '.local/share'),
         XDG_STATE_HOME: join(home, '.local/state'),
         XDG_CACHE_HOME: join(home, '.cache'),
-        GIT_CONFIG_NOSYSTEM: '1',
-        GIT_CONFIG_GLOBAL: '/dev/null',
+        ...GIT_ENV,
         OPENCODE_LOG_LEVEL: 'warn',
+        ...options.env,
       },
       stdio: ['ignore', 'pipe', 'inherit'],
     },

@@ -7,7 +7,7 @@
  * Run: `npm run build && npx ts-node bench/sessions.ts`; `OPENCODE_BENCH_CLI=<path/to/cli.js>`
  * runs another build.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +18,7 @@ import type { AssistantMessage, UserMessage } from '../src/session/dto/message.d
 import type { Part } from '../src/session/dto/part.dto';
 import { SqliteMessageRepository } from '../src/session/message.repository';
 import { autocannon, type AutocannonResult } from './autocannon';
-import { CLI, fmt, rssMb, verdict } from './server';
+import { CLI, fmt, rssMb, startBuiltServer, verdict, type BenchServer } from './server';
 
 const CONNECTIONS = 50;
 const DURATION_S = 10;
@@ -63,29 +63,9 @@ function serverEnv(home: string): Record<string, string> {
   };
 }
 
-async function startServer(cli: string, home: string, project: string) {
-  const child = spawn(process.execPath, [cli, 'serve', '--port', '0'], {
-    cwd: project,
-    env: serverEnv(home),
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      out += chunk;
-      const match = /listening on (http:\/\/[\d.]+:\d+)/.exec(out);
-      if (match) resolve(match[1]);
-    });
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
-  return { url, pid: child.pid!, stop: () => stop(child) };
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
+/** The built server on `home`'s data, so a restart sees what the previous run stored. */
+function startServer(cli: string, home: string, project: string): Promise<BenchServer> {
+  return startBuiltServer({ entry: ['--max-semi-space-size=4', cli], home, project });
 }
 
 async function post(url: string, body: object): Promise<{ id: string }> {
