@@ -277,8 +277,9 @@ export class SessionLoopService {
     } catch (error) {
       return this.unanswered(instance, user, error);
     }
-    let last: TurnResult | undefined;
-    for (let step = 1; step <= setup.maxSteps; step++) {
+    let last = await this.runSubtaskParts(setup);
+    // An abort during the subtasks ends the turn there; otherwise the model takes over.
+    for (let step = 1; step <= setup.maxSteps && !(last && signal.aborted); step++) {
       const recorder = this.startAssistantMessage(setup);
       const outcome = await this.runStepWithRetries(setup, recorder);
       recorder.message.time.completed = Date.now();
@@ -567,6 +568,42 @@ export class SessionLoopService {
       );
       throw error;
     }
+  }
+
+  /**
+   * `subtask` parts of the prompt run first, as calls of the `task` tool in an assistant message
+   * of their own (as the reference does); the model then answers with their results in view.
+   */
+  private async runSubtaskParts(setup: TurnSetup): Promise<TurnResult | undefined> {
+    const { user } = setup;
+    const subtasks = this.messages
+      .getMessage(user.sessionID, user.id)
+      .parts.filter((part) => part.type === 'subtask');
+    const task = setup.tools.find((tool) => tool.id === 'task');
+    if (subtasks.length === 0 || !task) return undefined;
+    const recorder = this.startAssistantMessage(setup);
+    recorder.stepStart(setup.snapshot);
+    const history = this.historyFor(user);
+    for (const subtask of subtasks) {
+      const input = {
+        description: subtask.description,
+        prompt: subtask.prompt,
+        subagent_type: subtask.agent,
+      };
+      // A failed subtask is recorded on its tool part; the model sees that error.
+      await this.executeTool(
+        setup,
+        recorder,
+        history,
+        task,
+        input,
+        this.ids.ascending('tool'),
+      ).catch(() => undefined);
+    }
+    recorder.message.finish = 'tool-calls';
+    recorder.message.time.completed = Date.now();
+    recorder.saveMessage();
+    return { info: recorder.message, parts: recorder.parts() };
   }
 
   /**

@@ -199,10 +199,11 @@ describe('agent loop: events and stored parts of a turn', () => {
     });
   });
 
-  it('stores agent and subtask parts and tells the model about them', async () => {
+  it('stores agent and subtask parts; a subtask runs as a task before the model answers', async () => {
     const sessionID = await t.createSession('agent parts');
-    t.model.enqueue({ text: 'noted' });
-    await t.prompt(sessionID, {
+    // The subagent's own turn (in a child session) first, then the parent's answer.
+    t.model.enqueue({ text: 'three test files' }, { text: 'noted' });
+    const answer = await t.prompt(sessionID, {
       parts: [
         { type: 'text', text: 'look into it' },
         { type: 'agent', name: 'explore' },
@@ -214,13 +215,20 @@ describe('agent loop: events and stored parts of a turn', () => {
         },
       ],
     });
-    const [user] = await t.messages(sessionID);
+    expect(answer.parts.find((part) => part.type === 'text')?.text).toBe('noted');
+    const [user, subtask] = await t.messages(sessionID);
     expect(user.parts.map((part) => part.type)).toEqual(['text', 'agent', 'subtask']);
     expect(user.parts[1]).toMatchObject({ name: 'explore', messageID: user.info.id, sessionID });
     expect(user.parts[2]).toMatchObject({ prompt: 'list the tests', agent: 'general' });
+    const task = subtask.parts.find((part) => part.type === 'tool');
+    expect(task).toMatchObject({ tool: 'task', state: { status: 'completed' } });
+    expect(task?.state?.output).toContain('three test files');
+    const children = await t.http.get(`/session/${sessionID}/children`).expect(200);
+    expect(children.body).toHaveLength(1);
     const sent = JSON.stringify(turnRequests(t.model).at(-1)!.body.messages);
     expect(sent).toContain('explore');
     expect(sent).toContain('list the tests');
+    expect(sent).toContain('three test files');
   });
 
   it('the sync route sends status and headers at once and the body when the turn ends', async () => {
