@@ -5,6 +5,7 @@ import { ConfigModule } from '../config/config.module';
 import { PermissionModule } from '../permission/permission.module';
 import { ProviderModule } from '../provider/provider.module';
 import { RevertModule } from '../revert/revert.module';
+import { SESSION_WORK_QUEUE } from '../session/session-work-queue';
 import { SessionModule } from '../session/session.module';
 import { SnapshotModule } from '../snapshot/snapshot.module';
 import { SummaryModule } from '../summary/summary.module';
@@ -37,6 +38,7 @@ import { TitleService } from './title.service';
     SystemPromptService,
     TitleService,
     { provide: SUBAGENT_RUNNER, useExisting: PromptService },
+    { provide: SESSION_WORK_QUEUE, useExisting: SessionLoopService },
   ],
 })
 export class PromptModule {}

@@ -7,7 +7,8 @@ import { AgentService } from '../agent/agent.service';
 import { PermissionService } from '../permission/permission.service';
 import type { PermissionRule } from '../permission/permission-rules';
 import { ProviderService } from '../provider/provider.service';
-import type { AssistantMessage, UserMessage } from '../session/dto/message.dto';
+import type { ModelCost } from '../provider/provider.types';
+import type { AssistantMessage, MessageTokensDto, UserMessage } from '../session/dto/message.dto';
 import type { MessageWithParts } from '../session/dto/message-with-parts.dto';
 import { MessageService } from '../session/message.service';
 import { SessionRunRegistry } from '../session/session-run.registry';
@@ -29,7 +30,8 @@ import {
   type MessageError,
 } from './llm-errors';
 import { toModelMessages } from './model-messages';
-import { StepRecorder, type StepUsage } from './step-recorder';
+import { StepRecorder } from './step-recorder';
+import { costOf, tokensOf } from './usage';
 import { SystemPromptService } from './system-prompt.service';
 
 /** Attempts of one model step before its error is stored. */
@@ -75,7 +77,7 @@ interface TurnSetup {
   user: UserMessage;
   agentName: string;
   language: LanguageModel;
-  cost: { input: number; output: number; cacheRead: number; cacheWrite: number };
+  prices: ModelCost;
   system: string[];
   rules: PermissionRule[];
   tools: ToolDefinition[];
@@ -321,18 +323,12 @@ export class SessionLoopService {
       model: `${user.model.providerID}/${user.model.modelID}`,
       extra: user.system,
     });
-    const cost = resolved.model.cost;
     return {
       instance,
       user,
       agentName: agent.name,
       language: resolved.language,
-      cost: {
-        input: cost.input,
-        output: cost.output,
-        cacheRead: cost.cache.read,
-        cacheWrite: cost.cache.write,
-      },
+      prices: resolved.model.cost,
       system,
       rules: agent.permission,
       tools,
@@ -467,7 +463,7 @@ export class SessionLoopService {
         case 'finish-step': {
           finish = part.finishReason;
           const end = await this.endSnapshot(setup, recorder, startSnapshot);
-          this.recordUsage(setup, recorder, finish, usageOf(part.usage), end.snapshot);
+          this.recordUsage(setup, recorder, finish, tokensOf(part.usage), end.snapshot);
           if (end.patch) recorder.patch(end.patch);
           break;
         }
@@ -630,20 +626,13 @@ export class SessionLoopService {
     setup: TurnSetup,
     recorder: StepRecorder,
     finish: string,
-    usage: StepUsage,
+    tokens: MessageTokensDto,
     snapshot: string | undefined,
   ): void {
-    const cost = this.costOf(setup, usage);
-    recorder.stepFinish(finish, usage, cost, snapshot);
-    this.sessions.addUsage(setup.instance, setup.user.sessionID, {
-      cost,
-      tokens: {
-        input: usage.input,
-        output: usage.output,
-        reasoning: usage.reasoning,
-        cache: { read: usage.cacheRead, write: usage.cacheWrite },
-      },
-    });
+    const cost = costOf(setup.prices, tokens);
+    recorder.stepFinish(finish, tokens, cost, snapshot);
+    const { total: _total, ...sessionTokens } = tokens;
+    this.sessions.addUsage(setup.instance, setup.user.sessionID, { cost, tokens: sessionTokens });
   }
 
   /**
@@ -661,16 +650,6 @@ export class SessionLoopService {
     if (!start || !snapshot || snapshot === start) return { snapshot };
     const patch = await this.snapshots.patch(setup.instance, start);
     return { snapshot, ...(patch.files.length > 0 && { patch }) };
-  }
-
-  private costOf(setup: TurnSetup, usage: StepUsage): number {
-    const { cost } = setup;
-    const total =
-      usage.input * cost.input +
-      (usage.output + usage.reasoning) * cost.output +
-      usage.cacheRead * cost.cacheRead +
-      usage.cacheWrite * cost.cacheWrite;
-    return total / 1_000_000;
   }
 
   /**
@@ -716,27 +695,6 @@ export class SessionLoopService {
       // The session was deleted while its turn ran.
     }
   }
-}
-
-function usageOf(usage: {
-  inputTokens?: number;
-  outputTokens?: number;
-  inputTokenDetails?: {
-    noCacheTokens?: number;
-    cacheReadTokens?: number;
-    cacheWriteTokens?: number;
-  };
-  outputTokenDetails?: { textTokens?: number; reasoningTokens?: number };
-}): StepUsage {
-  const cacheRead = usage.inputTokenDetails?.cacheReadTokens ?? 0;
-  const cacheWrite = usage.inputTokenDetails?.cacheWriteTokens ?? 0;
-  const reasoning = usage.outputTokenDetails?.reasoningTokens ?? 0;
-  const input =
-    usage.inputTokenDetails?.noCacheTokens ??
-    Math.max(0, (usage.inputTokens ?? 0) - cacheRead - cacheWrite);
-  const output =
-    usage.outputTokenDetails?.textTokens ?? Math.max(0, (usage.outputTokens ?? 0) - reasoning);
-  return { input, output, reasoning, cacheRead, cacheWrite };
 }
 
 /** The model called the same tool with the same input several times in a row. */

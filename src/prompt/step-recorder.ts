@@ -1,6 +1,6 @@
 import { IdGenerator } from '../core/id';
 import type { Instance } from '../core/instance/instance';
-import type { AssistantMessage } from '../session/dto/message.dto';
+import type { AssistantMessage, MessageTokensDto } from '../session/dto/message.dto';
 import type {
   Part,
   ReasoningPart,
@@ -11,14 +11,6 @@ import type {
 } from '../session/dto/part.dto';
 import type { MessageService } from '../session/message.service';
 import type { ToolResult } from '../tool/tool.types';
-
-export interface StepUsage {
-  input: number;
-  output: number;
-  reasoning: number;
-  cacheRead: number;
-  cacheWrite: number;
-}
 
 /** Writes no more than this often for progress of one running tool (bash output streams fast). */
 const PROGRESS_SAVE_INTERVAL_MS = 100;
@@ -232,14 +224,7 @@ export class StepRecorder {
     }
   }
 
-  stepFinish(reason: string, usage: StepUsage, cost: number, snapshot?: string): void {
-    const tokens = {
-      total: usage.input + usage.output + usage.reasoning + usage.cacheRead + usage.cacheWrite,
-      input: usage.input,
-      output: usage.output,
-      reasoning: usage.reasoning,
-      cache: { read: usage.cacheRead, write: usage.cacheWrite },
-    };
+  stepFinish(reason: string, tokens: MessageTokensDto, cost: number, snapshot?: string): void {
     const part: StepFinishPart = {
       ...this.base(),
       type: 'step-finish',
@@ -253,7 +238,7 @@ export class StepRecorder {
     message.finish = reason;
     message.cost += cost;
     message.tokens = {
-      total: (message.tokens.total ?? 0) + tokens.total,
+      total: (message.tokens.total ?? 0) + (tokens.total ?? 0),
       input: message.tokens.input + tokens.input,
       output: message.tokens.output + tokens.output,
       reasoning: message.tokens.reasoning + tokens.reasoning,

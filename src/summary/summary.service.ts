@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { LanguageModelUsage } from 'ai';
+import { ModuleRef } from '@nestjs/core';
 import { AgentService } from '../agent/agent.service';
 import { BusService } from '../core/bus/bus.service';
 import { BadRequestError } from '../core/errors/named-error';
@@ -7,16 +7,16 @@ import { IdGenerator } from '../core/id';
 import type { Instance } from '../core/instance/instance';
 import { ABORTED_ERROR, toMessageError } from '../prompt/llm-errors';
 import { toModelMessages } from '../prompt/model-messages';
+import { costOf, tokensOf } from '../prompt/usage';
 import { ProviderService } from '../provider/provider.service';
 import type { ResolvedModel } from '../provider/provider.types';
 import { RevertService } from '../revert/revert.service';
-import type { AssistantMessage, MessageTokensDto, UserMessage } from '../session/dto/message.dto';
+import type { AssistantMessage, UserMessage } from '../session/dto/message.dto';
 import type { MessageWithParts } from '../session/dto/message-with-parts.dto';
 import type { Part } from '../session/dto/part.dto';
 import { MessageService } from '../session/message.service';
-import { SessionRunRegistry } from '../session/session-run.registry';
 import '../session/session.events';
-import { SessionStatusService } from '../session/session-status.service';
+import { SESSION_WORK_QUEUE, type SessionWorkQueue } from '../session/session-work-queue';
 import { SessionService } from '../session/session.service';
 import './summary.events';
 
@@ -67,8 +67,7 @@ export class SummaryService {
     private readonly providers: ProviderService,
     private readonly agents: AgentService,
     private readonly reverts: RevertService,
-    private readonly runs: SessionRunRegistry,
-    private readonly statuses: SessionStatusService,
+    private readonly moduleRef: ModuleRef,
     private readonly ids: IdGenerator,
     private readonly bus: BusService,
   ) {}
@@ -85,15 +84,12 @@ export class SummaryService {
       throw new BadRequestError('The session has no messages to summarize');
     }
     const model = await this.providers.getModel(instance, input.providerID, input.modelID);
-    const run = this.beginRun(instance, sessionID);
-    try {
-      this.statuses.set(instance, sessionID, { type: 'busy' });
+    // Resolved lazily: the agent loop that owns the queue depends on this service.
+    const queue = this.moduleRef.get<SessionWorkQueue>(SESSION_WORK_QUEUE, { strict: false });
+    return queue.runExclusive(instance, sessionID, async (signal) => {
       await this.reverts.cleanup(instance, sessionID);
-      return await this.compact(instance, sessionID, input, model, run.signal);
-    } finally {
-      run.end();
-      this.statuses.set(instance, sessionID, { type: 'idle' });
-    }
+      return this.compact(instance, sessionID, input, model, signal);
+    });
   }
 
   /**
@@ -215,7 +211,7 @@ export class SummaryService {
       const text = result.text.replace(/<think>[\s\S]*?<\/think>/g, '').trim();
       if (!text) throw new Error('The model answered with an empty summary');
       const tokens = tokensOf(result.usage);
-      const cost = costOf(model, tokens);
+      const cost = costOf(model.model.cost, tokens);
       this.messages.savePart(instance, {
         ...base(),
         type: 'text',
@@ -250,24 +246,6 @@ export class SummaryService {
       return false;
     }
   }
-
-  /**
-   * Takes the session's run for the compaction (`SessionBusyError` when a turn holds it), so
-   * `POST /session/:id/abort` and instance disposal stop the model call.
-   */
-  private beginRun(instance: Instance, sessionID: string): { signal: AbortSignal; end(): void } {
-    const signal = this.runs.begin(sessionID);
-    const onDispose = () => this.runs.abort(sessionID, instance.signal.reason);
-    if (instance.signal.aborted) onDispose();
-    else instance.signal.addEventListener('abort', onDispose, { once: true });
-    return {
-      signal,
-      end: () => {
-        instance.signal.removeEventListener('abort', onDispose);
-        this.runs.end(sessionID, signal);
-      },
-    };
-  }
 }
 
 function isCompletedSummary({ info, parts }: MessageWithParts): boolean {
@@ -290,34 +268,4 @@ function questionPart(prompt: MessageWithParts): Part {
     text: SUMMARY_QUESTION,
     synthetic: true,
   };
-}
-
-function tokensOf(usage: LanguageModelUsage): MessageTokensDto {
-  const cacheRead = usage.inputTokenDetails?.cacheReadTokens ?? 0;
-  const cacheWrite = usage.inputTokenDetails?.cacheWriteTokens ?? 0;
-  const reasoning = usage.outputTokenDetails?.reasoningTokens ?? 0;
-  const input =
-    usage.inputTokenDetails?.noCacheTokens ??
-    Math.max(0, (usage.inputTokens ?? 0) - cacheRead - cacheWrite);
-  const output =
-    usage.outputTokenDetails?.textTokens ?? Math.max(0, (usage.outputTokens ?? 0) - reasoning);
-  return {
-    total: input + output + reasoning + cacheRead + cacheWrite,
-    input,
-    output,
-    reasoning,
-    cache: { read: cacheRead, write: cacheWrite },
-  };
-}
-
-/** USD, from the model's prices per million tokens. */
-function costOf(model: ResolvedModel, tokens: MessageTokensDto): number {
-  const { cost } = model.model;
-  return (
-    (tokens.input * cost.input +
-      (tokens.output + tokens.reasoning) * cost.output +
-      tokens.cache.read * cost.cache.read +
-      tokens.cache.write * cost.cache.write) /
-    1_000_000
-  );
 }

@@ -98,6 +98,8 @@ describe('POST /session/:id/summarize', () => {
       'session.compacted',
       'session.status:idle',
       'session.idle',
+      // Run as the session's turn: touched when its queue empties, as after a prompt.
+      'session.updated',
     ]);
     expect(labels.indexOf('session.compacted')).toBeGreaterThan(
       labels.lastIndexOf('message.updated:assistant:stop:completed'),
@@ -149,6 +151,22 @@ describe('POST /session/:id/summarize', () => {
     expect(types).not.toContain('session.compacted');
     // The failed summary does not become the start of the context.
     expect(t.app.get(SummaryService).conversation(sessionID)).toHaveLength(4);
+  });
+
+  it('queues a prompt sent while the summary is written, and answers it after', async () => {
+    const sessionID = await conversation();
+    t.model.enqueue({ text: ['slow ', 'summary'], delayMs: 150 }, { text: 'after the summary' });
+    // supertest sends on then(): start the request now, await it later.
+    const summarizing = t.http
+      .post(`/session/${sessionID}/summarize`)
+      .send({ ...MODEL })
+      .then((response) => response);
+    const from = t.sessionEvents(sessionID).length;
+    await t.waitForEvent('session.status', sessionID, { from });
+    const answer = await t.prompt(sessionID, 'and now?');
+    expect((await summarizing).body).toBe(true);
+    expect(answer.info.error).toBeUndefined();
+    expect(answer.parts.find((part) => part.type === 'text')?.text).toBe('after the summary');
   });
 
   it('is stopped by POST /session/:id/abort', async () => {
