@@ -8,6 +8,7 @@ import { PermissionService } from '../permission/permission.service';
 import type { PermissionRule } from '../permission/permission-rules';
 import { ProviderService } from '../provider/provider.service';
 import type { ModelCost } from '../provider/provider.types';
+import type { SessionWorkQueue } from '../session/session-work-queue';
 import type { AssistantMessage, MessageTokensDto, UserMessage } from '../session/dto/message.dto';
 import type { MessageWithParts } from '../session/dto/message-with-parts.dto';
 import { MessageService } from '../session/message.service';
@@ -99,7 +100,7 @@ interface TurnSetup {
  * queue is empty; an abort stops the running turn and answers the queued ones as aborted.
  */
 @Injectable()
-export class SessionLoopService {
+export class SessionLoopService implements SessionWorkQueue {
   private readonly logger = new Logger(SessionLoopService.name);
   /**
    * Each tool's input schema as the AI SDK takes it, built once: given the zod schema, the SDK
