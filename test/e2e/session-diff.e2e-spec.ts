@@ -1,15 +1,12 @@
 import { unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Instance } from '../../src/core/instance/instance';
 import type { MessageWithParts } from '../../src/session/dto/message-with-parts.dto';
-import type { Part } from '../../src/session/dto/part.dto';
 import type { Session } from '../../src/session/dto/session.dto';
 import { MessageService } from '../../src/session/message.service';
 import { SessionDiffService } from '../../src/snapshot/session-diff.service';
-import { SnapshotService } from '../../src/snapshot/snapshot.service';
-import { IdGenerator } from '../../src/core/id';
 import { gitRepo, writeFiles } from '../support/fixtures';
 import { SessionFactory } from '../support/session-factory';
+import { recordTurn } from '../support/snapshot-turn';
 import { connectSse, frameType, type SseClient } from '../support/sse-client';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -18,14 +15,12 @@ describe('GET /session/:id/diff', () => {
   let t: TestApp;
   let sse: SseClient;
   let factory: SessionFactory;
-  let snapshots: SnapshotService;
 
   beforeAll(async () => {
     t = await startTestApp({
       directory: gitRepo({ 'a.txt': 'one\ntwo\n', 'keep.txt': 'keep\n', 'gone.txt': 'bye\n' }),
     });
     factory = await SessionFactory.create(t.app, t.directory);
-    snapshots = t.app.get(SnapshotService);
     sse = connectSse(`${t.url}/event`);
     await sse.waitFor((frame) => frameType(frame) === 'server.connected');
   });
@@ -39,7 +34,7 @@ describe('GET /session/:id/diff', () => {
    * snapshot, changes files (`edit`), records a patch and ends with a snapshot.
    */
   async function turn(sessionID: string, edit: () => void): Promise<MessageWithParts[]> {
-    return recordTurn(t, factory.instance, snapshots, sessionID, edit);
+    return recordTurn(t, factory.instance, sessionID, edit);
   }
 
   async function createSession(): Promise<string> {
@@ -156,35 +151,3 @@ describe('GET /session/:id/diff', () => {
     });
   });
 });
-
-/** Stores a prompt and its answer with snapshots, a patch and the edit in between. */
-async function recordTurn(
-  t: TestApp,
-  instance: Instance,
-  snapshots: SnapshotService,
-  sessionID: string,
-  edit: () => void,
-): Promise<MessageWithParts[]> {
-  const ids = t.app.get(IdGenerator);
-  const factory = new SessionFactory(t.app, instance);
-  const user = factory.userMessage(sessionID, 'do it');
-  const answer = factory.assistantMessage(sessionID, user.info.id, 'done');
-  const before = (await snapshots.track(instance))!;
-  edit();
-  const patch = await snapshots.patch(instance, before);
-  const after = (await snapshots.track(instance))!;
-  const base = () => ({ id: ids.ascending('part'), sessionID, messageID: answer.info.id });
-  const [, tool, text, finish] = answer.parts;
-  const parts: Part[] = [
-    { ...base(), type: 'step-start', snapshot: before },
-    { ...tool, id: ids.ascending('part') },
-    { ...text, id: ids.ascending('part') },
-    ...(patch.files.length > 0 ? [{ ...base(), type: 'patch' as const, ...patch }] : []),
-    {
-      ...(finish as Extract<Part, { type: 'step-finish' }>),
-      id: ids.ascending('part'),
-      snapshot: after,
-    },
-  ];
-  return factory.save(user, { info: answer.info, parts });
-}

@@ -1,15 +1,12 @@
 import { existsSync, readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { IdGenerator } from '../../src/core/id';
-import type { Instance } from '../../src/core/instance/instance';
 import { RevertService } from '../../src/revert/revert.service';
 import type { MessageWithParts } from '../../src/session/dto/message-with-parts.dto';
-import type { Part } from '../../src/session/dto/part.dto';
 import type { Session } from '../../src/session/dto/session.dto';
 import { SessionRunRegistry } from '../../src/session/session-run.registry';
-import { SnapshotService } from '../../src/snapshot/snapshot.service';
 import { gitRepo, writeFiles } from '../support/fixtures';
 import { SessionFactory } from '../support/session-factory';
+import { recordTurn } from '../support/snapshot-turn';
 import { connectSse, frameType, type SseClient, type SseFrame } from '../support/sse-client';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -17,12 +14,10 @@ describe('POST /session/:id/revert and /unrevert', () => {
   let t: TestApp;
   let sse: SseClient;
   let factory: SessionFactory;
-  let snapshots: SnapshotService;
 
   beforeAll(async () => {
     t = await startTestApp({ directory: gitRepo({ 'a.txt': 'base\n', 'b.txt': 'b\n' }) });
     factory = await SessionFactory.create(t.app, t.directory);
-    snapshots = t.app.get(SnapshotService);
     sse = connectSse(`${t.url}/event`);
     await sse.waitFor((frame) => frameType(frame) === 'server.connected');
   });
@@ -52,10 +47,10 @@ describe('POST /session/:id/revert and /unrevert', () => {
   /** Two turns: the first writes a.txt, the second rewrites it, creates c.txt, deletes b.txt. */
   async function twoTurns(sessionID: string) {
     writeFiles(t.directory, { 'a.txt': 'base\n', 'b.txt': 'b\n' });
-    const first = await recordTurn(t, factory.instance, snapshots, sessionID, () =>
+    const first = await recordTurn(t, factory.instance, sessionID, () =>
       writeFiles(t.directory, { 'a.txt': 'first\n' }),
     );
-    const second = await recordTurn(t, factory.instance, snapshots, sessionID, () => {
+    const second = await recordTurn(t, factory.instance, sessionID, () => {
       writeFiles(t.directory, { 'a.txt': 'second\n', 'c.txt': 'created\n' });
       unlinkSync(join(t.directory, 'b.txt'));
     });
@@ -226,7 +221,7 @@ describe('POST /session/:id/revert and /unrevert', () => {
 
   it('answers 404 for unknown sessions, messages and parts, 400 for bad ids and bodies', async () => {
     const sessionID = await createSession();
-    const [prompt] = await recordTurn(t, factory.instance, snapshots, sessionID, () => undefined);
+    const [prompt] = await recordTurn(t, factory.instance, sessionID, () => undefined);
     const unknown = 'ses_0123456789abcdefABCDEF';
     for (const path of ['revert', 'unrevert']) {
       const response = await t.http
@@ -258,35 +253,3 @@ describe('POST /session/:id/revert and /unrevert', () => {
     expect(session).not.toHaveProperty('revert');
   });
 });
-
-/** Stores a prompt and its answer with snapshots, a patch and the edit in between. */
-async function recordTurn(
-  t: TestApp,
-  instance: Instance,
-  snapshots: SnapshotService,
-  sessionID: string,
-  edit: () => void,
-): Promise<MessageWithParts[]> {
-  const ids = t.app.get(IdGenerator);
-  const factory = new SessionFactory(t.app, instance);
-  const user = factory.userMessage(sessionID, 'do it');
-  const answer = factory.assistantMessage(sessionID, user.info.id, 'done');
-  const before = (await snapshots.track(instance))!;
-  edit();
-  const patch = await snapshots.patch(instance, before);
-  const after = (await snapshots.track(instance))!;
-  const base = () => ({ id: ids.ascending('part'), sessionID, messageID: answer.info.id });
-  const [, tool, text, finish] = answer.parts;
-  const parts: Part[] = [
-    { ...base(), type: 'step-start', snapshot: before },
-    { ...tool, id: ids.ascending('part') },
-    { ...text, id: ids.ascending('part') },
-    ...(patch.files.length > 0 ? [{ ...base(), type: 'patch' as const, ...patch }] : []),
-    {
-      ...(finish as Extract<Part, { type: 'step-finish' }>),
-      id: ids.ascending('part'),
-      snapshot: after,
-    },
-  ];
-  return factory.save(user, { info: answer.info, parts });
-}
