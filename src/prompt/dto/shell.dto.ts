@@ -1,25 +1,13 @@
-import { IsEntityId } from '../../core/http/id-param.pipe';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsNotEmpty, IsOptional, IsString, ValidateNested } from 'class-validator';
-import { ModelRefDto } from './prompt-input.dto';
+import { ApiProperty, PickType } from '@nestjs/swagger';
+import { IsNotEmpty, IsString } from 'class-validator';
+import { PromptBodyDto } from './prompt-input.dto';
 
-export class ShellBodyDto {
-  @ApiPropertyOptional({ pattern: '^msg' })
-  @IsOptional()
-  @IsEntityId('message')
-  messageID?: string;
-
+/** `POST /session/:id/shell`: a command the user runs in the session, without the model. */
+export class ShellBodyDto extends PickType(PromptBodyDto, ['messageID', 'model'] as const) {
   @ApiProperty()
   @IsString()
   @IsNotEmpty()
   agent: string;
-
-  @ApiPropertyOptional({ type: ModelRefDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => ModelRefDto)
-  model?: ModelRefDto;
 
   @ApiProperty()
   @IsString()
