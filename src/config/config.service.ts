@@ -154,17 +154,19 @@ class ConfigCache {
 
   private start(): CacheEntry {
     const watched: string[] = [];
-    const config = this.load(watched);
-    // A failed load is cached too (until its files change), so a broken file is reported
-    // once per change rather than re-parsed and re-logged on every request.
-    const settled = config.then(
-      () => undefined,
-      () => undefined,
+    const loaded = this.load(watched);
+    // The files' stat data is taken before anyone sees the result, so a file written right
+    // after the answer (a client's next step) always reads as a change. A failed load is cached
+    // too (until its files change): a broken file is reported once per change, not re-parsed
+    // and re-logged on every request.
+    const stamped = loaded.then(
+      () => fingerprint(watched),
+      () => fingerprint(watched),
     );
     return {
-      config,
+      config: stamped.then(() => loaded),
       watched,
-      fingerprint: settled.then(() => fingerprint(watched)),
+      fingerprint: stamped,
       checkedAt: Date.now(),
     };
   }
