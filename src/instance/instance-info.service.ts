@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppEnvironment } from '../core/config/app-environment';
 import type { Instance } from '../core/instance/instance';
 import { InstanceService } from '../core/instance/instance.service';
-import { currentBranch } from '../core/instance/project-detector';
+import { currentBranch, defaultBranch } from '../core/instance/project-detector';
 import { PathDto, VcsInfoDto } from './dto/path.dto';
 
 @Injectable()
@@ -24,8 +24,11 @@ export class InstanceInfoService {
 
   async vcs(instance: Instance): Promise<VcsInfoDto> {
     if (instance.project.vcs !== 'git') return {};
-    const branch = await currentBranch(instance.worktree);
-    return branch ? { branch } : {};
+    const [branch, defaultName] = await Promise.all([
+      currentBranch(instance.worktree),
+      defaultBranch(instance.worktree),
+    ]);
+    return { ...(branch && { branch }), ...(defaultName && { default_branch: defaultName }) };
   }
 
   async dispose(instance: Instance): Promise<boolean> {

@@ -76,6 +76,17 @@ describe('foundation: health, path, vcs, project', () => {
     await t.http.get('/vcs').query({ directory: repo }).expect(200, { branch: 'feature/x' });
   });
 
+  it('GET /vcs names the default branch of the origin remote', async () => {
+    const origin = uniqueRepo();
+    const clone = tempDir('opencode-clone-');
+    runGit(clone, 'clone', '-q', origin, '.');
+    runGit(clone, 'checkout', '-q', '-b', 'topic');
+    await t.http
+      .get('/vcs')
+      .query({ directory: clone })
+      .expect(200, { branch: 'topic', default_branch: 'main' });
+  });
+
   it('GET /vcs outside git answers no branch', async () => {
     const plain = tempDir('opencode-plain-');
     await t.http.get('/vcs').query({ directory: plain }).expect(200, {});

@@ -27,3 +27,10 @@ export async function currentBranch(worktree: string): Promise<string | undefine
   const branch = result.stdout.trim();
   return result.code === 0 && branch ? branch : undefined;
 }
+
+/** The branch the `origin` remote calls its default (`origin/HEAD`), when there is one. */
+export async function defaultBranch(worktree: string): Promise<string | undefined> {
+  const result = await git(['symbolic-ref', '--short', 'refs/remotes/origin/HEAD'], worktree);
+  const ref = result.stdout.trim();
+  return result.code === 0 && ref.startsWith('origin/') ? ref.slice('origin/'.length) : undefined;
+}

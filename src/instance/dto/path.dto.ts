@@ -22,4 +22,7 @@ export class PathDto {
 export class VcsInfoDto {
   @ApiPropertyOptional()
   branch?: string;
+
+  @ApiPropertyOptional({ description: 'The default branch of the `origin` remote' })
+  default_branch?: string;
 }
