@@ -243,6 +243,7 @@ export class PromptService implements SubagentRunner {
       request.agent ?? session.agent ?? (await this.agents.defaultAgent(instance)).name,
     );
     const model = await this.resolveModel(instance, request.model, agent.model);
+    if (request.messageID) this.assertNewMessageID(sessionID, request.messageID);
     const user: UserMessage = {
       id: request.messageID ?? this.ids.ascending('message'),
       sessionID,
@@ -274,6 +275,17 @@ export class PromptService implements SubagentRunner {
     const stored = { info: user, parts };
     if (request.noReply) return { user: stored };
     return { user: stored, answer: this.loop.answer(instance, user) };
+  }
+
+  /** A client-chosen id must be new: storing under a used one would overwrite that message. */
+  private assertNewMessageID(sessionID: string, messageID: string): void {
+    try {
+      this.messages.getMessage(sessionID, messageID);
+    } catch (error) {
+      if (error instanceof NamedError && error.status === 404) return;
+      throw error;
+    }
+    throw new BadRequestError(`messageID ${messageID} is already used`, 'Body', 'messageID');
   }
 
   private hasUserMessages(sessionID: string): boolean {

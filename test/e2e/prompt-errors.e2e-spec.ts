@@ -120,6 +120,21 @@ describe('agent loop: errors', () => {
     await t.waitForEvent('session.error', sessionID);
   });
 
+  it('refuses a messageID that is already used, leaving the stored message as it was', async () => {
+    const sessionID = await t.createSession('reused id');
+    const first = await t.prompt(sessionID, {
+      noReply: true,
+      parts: [{ type: 'text', text: 'original' }],
+    });
+    const again = await t.http
+      .post(`/session/${sessionID}/message`)
+      .send({ messageID: first.info.id, parts: [{ type: 'text', text: 'replacement' }] })
+      .expect(400);
+    expect(again.body.data.field).toBe('messageID');
+    const [stored] = await t.messages(sessionID);
+    expect(stored.parts[0].text).toBe('original');
+  });
+
   it('noReply stores the prompt without calling the model', async () => {
     const sessionID = await t.createSession('no reply');
     const before = t.model.requests.length;
