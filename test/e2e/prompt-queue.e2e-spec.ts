@@ -26,6 +26,14 @@ describe('agent loop: queued prompts', () => {
     const first = t.prompt(sessionID, 'first question');
     await t.waitForEvent('message.part.delta', sessionID);
     const second = t.prompt(sessionID, 'second question');
+    // The second prompt is queued before the third is sent: "in order" is the server's order.
+    await t.waitForEvent('message.updated', sessionID, {
+      match: () =>
+        t
+          .sessionEvents(sessionID)
+          .filter((e) => e.type === 'message.updated' && e.properties.info.role === 'user')
+          .length === 2,
+    });
     await t.promptAsync(sessionID, 'third question');
     const [a, b] = await Promise.all([first, second]);
     await t.waitForIdle(sessionID);
