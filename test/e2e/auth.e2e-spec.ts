@@ -1,65 +1,16 @@
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import pino from 'pino';
-import request from 'supertest';
-import type TestAgent from 'supertest/lib/agent';
-import { AppEnvironment } from '../../src/core/config/app-environment';
-import { createApp } from '../../src/main';
-import { gitRepo, tempDir } from '../support/fixtures';
-
-/**
- * Like `startTestApp`, but logging at debug level into memory, so the test can prove that
- * credentials never reach a log line (request logs included).
- */
-async function startAppCapturingLogs(): Promise<{
-  app: NestFastifyApplication;
-  http: TestAgent;
-  home: string;
-  logs: () => string;
-}> {
-  const home = tempDir('opencode-home-');
-  const directory = gitRepo();
-  const lines: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(chunk.toString('utf8'));
-      done();
-    },
-  });
-  const env = new AppEnvironment(
-    {
-      PATH: process.env.PATH,
-      HOME: home,
-      XDG_CONFIG_HOME: `${home}/.config`,
-      XDG_DATA_HOME: `${home}/.local/share`,
-      XDG_STATE_HOME: `${home}/.local/state`,
-      XDG_CACHE_HOME: `${home}/.cache`,
-      GIT_CONFIG_NOSYSTEM: '1',
-      GIT_CONFIG_GLOBAL: '/dev/null',
-    },
-    directory,
-  );
-  const app = await createApp({
-    env,
-    server: { hostname: '127.0.0.1' },
-    logger: pino({ level: 'debug' }, sink),
-  });
-  await app.listen(0, '127.0.0.1');
-  const address = app.getHttpServer().address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return { app, http: request(`http://127.0.0.1:${port}`), home, logs: () => lines.join('') };
-}
+import { startTestApp, type TestApp } from '../support/test-app';
 
 describe('auth: PUT/DELETE /auth/:providerID', () => {
-  let t: Awaited<ReturnType<typeof startAppCapturingLogs>>;
+  let t: TestApp;
   let authFile: string;
   beforeAll(async () => {
-    t = await startAppCapturingLogs();
+    // Logging at debug level into memory: credentials must never reach a log line.
+    t = await startTestApp({ captureLogs: true });
     authFile = join(t.home, '.local', 'share', 'opencode', 'auth.json');
   });
-  afterAll(() => t.app.close());
+  afterAll(() => t.close());
 
   const SECRET = 'sk-ant-api03-very-secret-value';
 

@@ -1,14 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import pino from 'pino';
-import request from 'supertest';
-import { AppEnvironment } from '../../src/core/config/app-environment';
 import { HttpExceptionFilter } from '../../src/core/errors/http-exception.filter';
 import { DIRECTORY_HEADER } from '../../src/core/http/instance-context';
 import { InstanceService } from '../../src/core/instance/instance.service';
-import { createApp } from '../../src/main';
 import { gitRepo, runGit, tempDir } from '../support/fixtures';
 import { connectSse, frameType, SseClient } from '../support/sse-client';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -348,29 +343,23 @@ describe('foundation: POST /log', () => {
 
 describe('foundation: server log', () => {
   it('writes POST /log entries and, at debug, one line per request', async () => {
-    const lines: Array<Record<string, unknown>> = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        for (const line of chunk.toString('utf8').split('\n').filter(Boolean))
-          lines.push(JSON.parse(line) as Record<string, unknown>);
-        done();
-      },
+    const t = await startTestApp({
+      captureLogs: true,
+      env: { OPENCODE_SERVER_PASSWORD: 'hunter2-secret' },
     });
-    const home = tempDir('opencode-home-');
-    const env = new AppEnvironment(
-      { PATH: process.env.PATH, HOME: home, OPENCODE_SERVER_PASSWORD: 'hunter2-secret' },
-      gitRepo(),
-    );
-    const app = await createApp({ env, logger: pino({ level: 'debug' }, sink) });
-    await app.listen(0, '127.0.0.1');
     try {
-      const http = request(app.getHttpServer());
+      const http = t.http;
       await http
         .post('/log')
         .auth('opencode', 'hunter2-secret')
         .send({ service: 'my-plugin', level: 'warn', message: 'disk low', extra: { free: 3 } })
         .expect(200);
       await http.get('/global/health').auth('opencode', 'hunter2-secret').expect(200);
+      const lines = t
+        .logs()
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
       const entry = lines.find((l) => l.msg === 'disk low');
       expect(entry).toMatchObject({ level: 40, service: 'my-plugin', extra: { free: 3 } });
       const requests = lines.filter((l) => l.msg === 'request');
@@ -386,7 +375,7 @@ describe('foundation: server log', () => {
         Buffer.from('opencode:hunter2-secret').toString('base64'),
       );
     } finally {
-      await app.close();
+      await t.close();
     }
   });
 });

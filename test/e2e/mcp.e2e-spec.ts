@@ -1,12 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import pino from 'pino';
-import request from 'supertest';
-import type TestAgent from 'supertest/lib/agent';
-import { AppEnvironment } from '../../src/core/config/app-environment';
 import { InstanceService } from '../../src/core/instance/instance.service';
-import { createApp } from '../../src/main';
 import { McpService } from '../../src/mcp/mcp.service';
 import {
   fakeMcpStdioCommand,
@@ -17,7 +11,7 @@ import {
   type FakeRemoteMcp,
 } from '../support/fake-mcp-server';
 import { fakeToolContext } from '../support/fake-tool-context';
-import { gitRepo, tempDir } from '../support/fixtures';
+import { tempDir } from '../support/fixtures';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const referenceSchemas = JSON.parse(readFileSync(join(__dirname, 'openapi.reference.json'), 'utf8'))
@@ -26,45 +20,16 @@ const referenceSchemas = JSON.parse(readFileSync(join(__dirname, 'openapi.refere
 const HEADER_SECRET = 'Bearer remote-secret-token-4567';
 const ENV_SECRET = 'env-secret-value-8910';
 
-/** Like `startTestApp`, but logging at debug level into memory, so secrets can be looked for. */
-async function startAppCapturingLogs(configContent: unknown) {
-  const home = tempDir('opencode-home-');
-  const directory = gitRepo();
-  const lines: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(chunk.toString('utf8'));
-      done();
-    },
+/** A test app with `config` as its OPENCODE_CONFIG_CONTENT, logging into memory (secrets). */
+function startAppCapturingLogs(config: unknown): Promise<TestApp> {
+  return startTestApp({
+    captureLogs: true,
+    env: { OPENCODE_CONFIG_CONTENT: JSON.stringify(config) },
   });
-  const env = new AppEnvironment(
-    {
-      PATH: process.env.PATH,
-      HOME: home,
-      XDG_CONFIG_HOME: `${home}/.config`,
-      XDG_DATA_HOME: `${home}/.local/share`,
-      XDG_STATE_HOME: `${home}/.local/state`,
-      XDG_CACHE_HOME: `${home}/.cache`,
-      GIT_CONFIG_NOSYSTEM: '1',
-      GIT_CONFIG_GLOBAL: '/dev/null',
-      OPENCODE_CONFIG_CONTENT: JSON.stringify(configContent),
-    },
-    directory,
-  );
-  const app = await createApp({
-    env,
-    server: { hostname: '127.0.0.1' },
-    logger: pino({ level: 'debug' }, sink),
-  });
-  await app.listen(0, '127.0.0.1');
-  const address = app.getHttpServer().address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  const http: TestAgent = request(`http://127.0.0.1:${port}`);
-  return { app, http, directory, logs: () => lines.join('') };
 }
 
 describe('mcp: GET/POST /mcp', () => {
-  let t: Awaited<ReturnType<typeof startAppCapturingLogs>>;
+  let t: TestApp;
   let remote: FakeRemoteMcp;
   let locked: FakeRemoteMcp;
   let unregistrable: FakeRemoteMcp;

@@ -1,4 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Writable } from 'node:stream';
 import pino from 'pino';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
@@ -15,6 +16,8 @@ export interface TestAppOptions {
   directory?: string;
   /** Reuse the same HOME (and so the same database) as an earlier app: restart tests. */
   home?: string;
+  /** Log at debug level into memory (`logs()`), to look for what must never be logged. */
+  captureLogs?: boolean;
 }
 
 export interface TestApp {
@@ -26,6 +29,8 @@ export interface TestApp {
   home: string;
   directory: string;
   env: AppEnvironment;
+  /** Everything logged so far (with `captureLogs`; empty otherwise). */
+  logs(): string;
   close(): Promise<void>;
 }
 
@@ -50,7 +55,16 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     },
     directory,
   );
-  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const lines: string[] = [];
+  const memory = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(chunk.toString('utf8'));
+      done();
+    },
+  });
+  const logger = options.captureLogs
+    ? pino({ level: 'debug' }, memory)
+    : pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const app = await createApp({
     env,
     server: { hostname: '127.0.0.1', ...options.server },
@@ -67,6 +81,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     home,
     directory,
     env,
+    logs: () => lines.join(''),
     close: () => app.close(),
   };
 }
