@@ -1,3 +1,4 @@
+import { IsStringRecord } from '../../core/http/validators';
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import {
   IsIn,
@@ -8,8 +9,6 @@ import {
   Matches,
   MaxLength,
   Min,
-  ValidateBy,
-  ValidationOptions,
 } from 'class-validator';
 
 /** Provider ids as the catalog and configs spell them (`anthropic`, `fireworks-ai`, `my.proxy`). */
@@ -21,24 +20,6 @@ export class ProviderIdParamsDto {
   @MaxLength(100)
   @Matches(PROVIDER_ID_PATTERN, { message: 'providerID must be a provider id such as "anthropic"' })
   providerID: string;
-}
-
-/** An object whose values are all strings (`metadata`, headers). */
-function IsStringRecord(options?: ValidationOptions): PropertyDecorator {
-  return ValidateBy(
-    {
-      name: 'isStringRecord',
-      validator: {
-        validate: (value: unknown) =>
-          typeof value === 'object' &&
-          value !== null &&
-          !Array.isArray(value) &&
-          Object.values(value).every((item) => typeof item === 'string'),
-        defaultMessage: (args) => `${args?.property ?? 'value'} must be an object of strings`,
-      },
-    },
-    options,
-  );
 }
 
 @ApiSchema({ name: 'OAuth' })

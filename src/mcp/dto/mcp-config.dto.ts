@@ -1,3 +1,4 @@
+import { IsStringRecord } from '../../core/http/validators';
 import { ApiProperty, ApiPropertyOptional, ApiSchema, getSchemaPath } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -16,26 +17,7 @@ import {
   ValidateBy,
   ValidateIf,
   ValidateNested,
-  ValidationOptions,
 } from 'class-validator';
-
-/** An object whose values are all strings (`environment`, `headers`). */
-function IsStringRecord(options?: ValidationOptions): PropertyDecorator {
-  return ValidateBy(
-    {
-      name: 'isStringRecord',
-      validator: {
-        validate: (value: unknown) =>
-          typeof value === 'object' &&
-          value !== null &&
-          !Array.isArray(value) &&
-          Object.values(value).every((item) => typeof item === 'string'),
-        defaultMessage: (args) => `${args?.property ?? 'value'} must be an object of strings`,
-      },
-    },
-    options,
-  );
-}
 
 const MCP_CONFIG_TYPES = ['local', 'remote'] as const;
 
