@@ -1,4 +1,5 @@
 #!/usr/bin/env -S node --max-semi-space-size=4
+import { errorMessage } from './core/errors/error-message';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { spawn } from 'node:child_process';
 import type { Logger } from 'pino';
@@ -171,7 +172,7 @@ async function main(argv: string[]): Promise<void> {
     const code = (error as { exitCode?: number }).exitCode;
     // commander has already printed its one-line message (or the help text, exit code 0).
     if (typeof code === 'number') process.exit(code);
-    process.stderr.write(`opencode: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`opencode: ${errorMessage(error)}\n`);
     process.exit(1);
   }
 }

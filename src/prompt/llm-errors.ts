@@ -1,3 +1,4 @@
+import { errorMessage } from '../core/errors/error-message';
 import { APICallError } from '@ai-sdk/provider';
 
 /** An error stored on an assistant message and sent in `session.error`, as the reference. */
@@ -150,7 +151,7 @@ export function toMessageError(error: unknown, providerID: string): MessageError
       data: { message: streamed.message, isRetryable: isTransientProviderError(error) },
     };
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   if (isTransientError(error)) return { name: 'APIError', data: { message, isRetryable: true } };
   return { name: 'UnknownError', data: { message } };
 }

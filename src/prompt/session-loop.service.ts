@@ -1,3 +1,4 @@
+import { errorMessage } from '../core/errors/error-message';
 import { Injectable, Logger } from '@nestjs/common';
 import type { LanguageModel, Schema, ToolSet } from 'ai';
 import { BusService } from '../core/bus/bus.service';
@@ -184,7 +185,7 @@ export class SessionLoopService implements SessionWorkQueue {
     if (queue.running) return;
     this.drain(sessionID, queue).catch((error: unknown) =>
       // Every caller is settled inside; this only guards the process against a bug there.
-      this.logger.error(`turn queue of ${sessionID} failed: ${errorText(error)}`),
+      this.logger.error(`turn queue of ${sessionID} failed: ${errorMessage(error)}`),
     );
   }
 
@@ -266,7 +267,7 @@ export class SessionLoopService implements SessionWorkQueue {
       return await this.runTurn(turn, signal);
     } catch (error) {
       if (!signal.aborted) {
-        this.logger.error(`turn of ${turn.user.sessionID} failed: ${errorText(error)}`);
+        this.logger.error(`turn of ${turn.user.sessionID} failed: ${errorMessage(error)}`);
       }
       return this.unanswered(turn.instance, turn.user, signal.aborted ? abortError() : error);
     }
@@ -302,7 +303,7 @@ export class SessionLoopService implements SessionWorkQueue {
     await this.diffs
       .refresh(instance, user.sessionID, user.id)
       .catch((error: unknown) =>
-        this.logger.warn(`diff of ${user.sessionID} not refreshed: ${errorText(error)}`),
+        this.logger.warn(`diff of ${user.sessionID} not refreshed: ${errorMessage(error)}`),
       );
     return last!;
   }
@@ -457,7 +458,7 @@ export class SessionLoopService implements SessionWorkQueue {
           recorder.toolFailed(
             part.toolCallId,
             part.toolName,
-            errorText(part.error),
+            errorMessage(part.error),
             asInput(part.input),
           );
           break;
@@ -559,7 +560,7 @@ export class SessionLoopService implements SessionWorkQueue {
       recorder.toolFailed(
         callID,
         definition.id,
-        aborted ? 'Tool execution aborted' : errorText(error),
+        aborted ? 'Tool execution aborted' : errorMessage(error),
         input,
         aborted ? { interrupted: true } : undefined,
       );
@@ -720,10 +721,6 @@ function abortError(): Error {
 
 function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function asInput(input: unknown): Record<string, unknown> | undefined {

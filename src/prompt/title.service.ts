@@ -1,3 +1,4 @@
+import { errorMessage } from '../core/errors/error-message';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Instance } from '../core/instance/instance';
 import { ProviderService } from '../provider/provider.service';
@@ -26,9 +27,7 @@ export class TitleService {
 
   generateInBackground(instance: Instance, user: UserMessage, text: string): void {
     void this.generate(instance, user, text).catch((error: unknown) =>
-      this.logger.warn(
-        `title generation failed for ${user.sessionID}: ${error instanceof Error ? error.message : String(error)}`,
-      ),
+      this.logger.warn(`title generation failed for ${user.sessionID}: ${errorMessage(error)}`),
     );
   }
 

@@ -1,3 +1,4 @@
+import { errorMessage } from '../core/errors/error-message';
 import {
   BeforeApplicationShutdown,
   Injectable,
@@ -203,7 +204,7 @@ export class ShareService implements OnModuleInit, OnModuleDestroy, BeforeApplic
     try {
       await this.client.sync(share, [...pending.items.values()]);
     } catch (error) {
-      this.logger.warn(`sync of shared session ${sessionID} failed: ${errorText(error)}`);
+      this.logger.warn(`sync of shared session ${sessionID} failed: ${errorMessage(error)}`);
     }
   }
 
@@ -239,7 +240,7 @@ export class ShareService implements OnModuleInit, OnModuleDestroy, BeforeApplic
       }
     } catch (error) {
       // The share exists; later changes are sent as they happen.
-      this.logger.warn(`first sync of shared session ${sessionID} failed: ${errorText(error)}`);
+      this.logger.warn(`first sync of shared session ${sessionID} failed: ${errorMessage(error)}`);
     }
   }
 
@@ -276,7 +277,7 @@ export class ShareService implements OnModuleInit, OnModuleDestroy, BeforeApplic
         }
       })
       .catch((error: unknown) =>
-        this.logger.warn(`model info for a share failed: ${errorText(error)}`),
+        this.logger.warn(`model info for a share failed: ${errorMessage(error)}`),
       );
   }
 
@@ -289,7 +290,7 @@ export class ShareService implements OnModuleInit, OnModuleDestroy, BeforeApplic
         config.share === 'auto' || (config.autoshare === true && config.share !== 'disabled');
       if (auto) await this.share(instance, sessionID);
     })().catch((error: unknown) =>
-      this.logger.warn(`automatic share of ${sessionID} failed: ${errorText(error)}`),
+      this.logger.warn(`automatic share of ${sessionID} failed: ${errorMessage(error)}`),
     );
   }
 
@@ -306,7 +307,7 @@ export class ShareService implements OnModuleInit, OnModuleDestroy, BeforeApplic
       })
       .catch((error: unknown) =>
         this.logger.warn(
-          `removing the share of deleted session ${sessionID} failed: ${errorText(error)}`,
+          `removing the share of deleted session ${sessionID} failed: ${errorMessage(error)}`,
         ),
       );
   }
@@ -314,8 +315,4 @@ export class ShareService implements OnModuleInit, OnModuleDestroy, BeforeApplic
   private baseUrl(config: Config): string {
     return config.enterprise?.url || this.env.shareUrl || DEFAULT_SHARE_URL;
   }
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

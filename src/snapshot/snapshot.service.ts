@@ -1,3 +1,4 @@
+import { errorMessage } from '../core/errors/error-message';
 import { Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { access, lstat, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -89,7 +90,7 @@ export class SnapshotService {
         return tree.stdout.toString('utf8').trim();
       });
     } catch (error) {
-      this.logger.warn(`snapshot of ${repo.worktree} failed: ${errorText(error)}`);
+      this.logger.warn(`snapshot of ${repo.worktree} failed: ${errorMessage(error)}`);
       return undefined;
     }
   }
@@ -115,7 +116,7 @@ export class SnapshotService {
         return { hash, files: splitNul(names.stdout).map((file) => join(repo.worktree, file)) };
       });
     } catch (error) {
-      this.logger.warn(`patch since ${hash} failed: ${errorText(error)}`);
+      this.logger.warn(`patch since ${hash} failed: ${errorMessage(error)}`);
       return { hash, files: [] };
     }
   }
@@ -133,7 +134,7 @@ export class SnapshotService {
     try {
       return await this.exclusive(repo, () => this.compare(repo, from, target));
     } catch (error) {
-      this.logger.warn(`diff ${from}..${target} failed: ${errorText(error)}`);
+      this.logger.warn(`diff ${from}..${target} failed: ${errorMessage(error)}`);
       return [];
     }
   }
@@ -157,7 +158,7 @@ export class SnapshotService {
         return diff.stdout.toString('utf8').trim();
       });
     } catch (error) {
-      this.logger.warn(`diff against ${hash} failed: ${errorText(error)}`);
+      this.logger.warn(`diff against ${hash} failed: ${errorMessage(error)}`);
       return '';
     }
   }
@@ -458,8 +459,4 @@ function relativeInside(root: string, file: string): string | undefined {
 /** A gitignore line matching exactly this path from the root (glob characters escaped). */
 function excludePattern(file: string): string {
   return `/${file.replace(/[\\*?[\]!#]/g, '\\$&').replace(/ $/, '\\ ')}`;
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
