@@ -1,4 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
+import type { BusEnvelope } from '../core/bus/bus-event';
+import '../session/session.events';
 import { BusService } from '../core/bus/bus.service';
 import { IdGenerator } from '../core/id';
 import type { Instance } from '../core/instance/instance';
@@ -107,15 +110,10 @@ export class PermissionService {
     }
   }
 
-  /** Requests waiting for an answer, oldest first. */
-  list(sessionID?: string): PermissionAskedEvent[] {
-    return [...this.pending.values()]
-      .map((request) => request.info)
-      .filter((info) => sessionID === undefined || info.sessionID === sessionID);
-  }
-
-  /** Forgets what a session approved (the session is gone). */
-  forgetSession(sessionID: string): void {
+  /** Forgets what a deleted session approved. */
+  @OnEvent('session.deleted')
+  forgetSession({ payload }: BusEnvelope<'session.deleted'>): void {
+    const { sessionID } = payload.properties;
     this.approved.delete(sessionID);
   }
 

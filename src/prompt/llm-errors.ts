@@ -155,7 +155,3 @@ export function toMessageError(error: unknown, providerID: string): MessageError
   if (isTransientError(error)) return { name: 'APIError', data: { message, isRetryable: true } };
   return { name: 'UnknownError', data: { message } };
 }
-
-export function errorMessageOf(error: MessageError): string {
-  return 'message' in error.data ? error.data.message : error.name;
-}

@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
+import { OnEvent } from '@nestjs/event-emitter';
+import type { BusEnvelope } from '../core/bus/bus-event';
+import '../session/session.events';
 import { z } from 'zod';
 import { BusService } from '../core/bus/bus.service';
 import type { Instance } from '../core/instance/instance';
@@ -132,9 +135,10 @@ export class ToolRegistryService {
     }
   }
 
-  /** Forgets what a session read (it was deleted). */
-  forgetSession(sessionID: string): void {
-    this.tracker.forgetSession(sessionID);
+  /** Forgets what a deleted session read. */
+  @OnEvent('session.deleted')
+  forgetSession({ payload }: BusEnvelope<'session.deleted'>): void {
+    this.tracker.forgetSession(payload.properties.sessionID);
   }
 
   private async taskTool(instance: Instance): Promise<ToolDefinition> {
