@@ -1,7 +1,6 @@
 import { Body, Controller, Param, Post } from '@nestjs/common';
 import { Endpoint } from '../core/http/endpoint.decorator';
-import { IdParamPipe } from '../core/http/id-param.pipe';
-import { PermissionReplyDto } from './dto/permission-reply.dto';
+import { PermissionParamsDto, PermissionReplyDto } from './dto/permission-reply.dto';
 import { PermissionService } from './permission.service';
 
 @Controller('session/:sessionID/permissions')
@@ -19,8 +18,7 @@ export class PermissionController {
     notFound: true,
   })
   respond(
-    @Param('sessionID', new IdParamPipe('session', 'sessionID')) sessionID: string,
-    @Param('permissionID', new IdParamPipe('permission', 'permissionID')) permissionID: string,
+    @Param() { sessionID, permissionID }: PermissionParamsDto,
     @Body() body: PermissionReplyDto,
   ): boolean {
     const reply = body.remember && body.response === 'once' ? 'always' : body.response;

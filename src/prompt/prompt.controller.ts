@@ -2,16 +2,14 @@ import { Body, Controller, Param, Post, Res } from '@nestjs/common';
 import { ApiExtraModels } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Endpoint } from '../core/http/endpoint.decorator';
-import { IdParamPipe } from '../core/http/id-param.pipe';
 import { CurrentInstance } from '../core/http/instance-context';
 import type { Instance } from '../core/instance/instance';
+import { SessionParamsDto } from '../session/dto/session-request.dto';
 import { MessageWithPartsDto, type MessageWithParts } from '../session/dto/message-with-parts.dto';
 import { CommandBodyDto, InitBodyDto } from './dto/command.dto';
 import { PromptBodyDto } from './dto/prompt-input.dto';
 import { ShellBodyDto } from './dto/shell.dto';
 import { PromptService, type AcceptedPrompt } from './prompt.service';
-
-const sessionIdPipe = new IdParamPipe('session', 'sessionID');
 
 @Controller('session/:sessionID')
 @ApiExtraModels(MessageWithPartsDto)
@@ -30,7 +28,7 @@ export class PromptController {
   })
   async prompt(
     @CurrentInstance() instance: Instance,
-    @Param('sessionID', sessionIdPipe) sessionID: string,
+    @Param() { sessionID }: SessionParamsDto,
     @Body() body: PromptBodyDto,
     @Res() reply: FastifyReply,
   ): Promise<void> {
@@ -50,7 +48,7 @@ export class PromptController {
   })
   async promptAsync(
     @CurrentInstance() instance: Instance,
-    @Param('sessionID', sessionIdPipe) sessionID: string,
+    @Param() { sessionID }: SessionParamsDto,
     @Body() body: PromptBodyDto,
   ): Promise<void> {
     // The outcome is stored and published (message error, `session.error`); nothing to await.
@@ -69,7 +67,7 @@ export class PromptController {
   })
   async command(
     @CurrentInstance() instance: Instance,
-    @Param('sessionID', sessionIdPipe) sessionID: string,
+    @Param() { sessionID }: SessionParamsDto,
     @Body() body: CommandBodyDto,
     @Res() reply: FastifyReply,
   ): Promise<void> {
@@ -88,7 +86,7 @@ export class PromptController {
   })
   shell(
     @CurrentInstance() instance: Instance,
-    @Param('sessionID', sessionIdPipe) sessionID: string,
+    @Param() { sessionID }: SessionParamsDto,
     @Body() body: ShellBodyDto,
   ): Promise<MessageWithParts> {
     return this.prompts.shell(instance, sessionID, body);
@@ -107,7 +105,7 @@ export class PromptController {
   })
   async init(
     @CurrentInstance() instance: Instance,
-    @Param('sessionID', sessionIdPipe) sessionID: string,
+    @Param() { sessionID }: SessionParamsDto,
     @Body() body: InitBodyDto,
     @Res() reply: FastifyReply,
   ): Promise<void> {

@@ -1,4 +1,5 @@
-import { ValidateBy, type ValidationOptions } from 'class-validator';
+import { Matches, ValidateBy, type ValidationOptions } from 'class-validator';
+import { ID_PREFIXES, idPattern, type IdKind } from '../id';
 
 /** An object whose values are all strings (metadata, headers, environment variables). */
 export function IsStringRecord(options?: ValidationOptions): PropertyDecorator {
@@ -16,4 +17,14 @@ export function IsStringRecord(options?: ValidationOptions): PropertyDecorator {
     },
     options,
   );
+}
+
+/**
+ * An id of `kind` (`sessionID`, `messageID`, ...), in a body, query or path: a malformed id is a
+ * 400 naming the field, so lookups only ever see well-formed ids (and an unknown one is a 404).
+ */
+export function IsEntityId(kind: IdKind): PropertyDecorator {
+  return Matches(idPattern(kind), {
+    message: `$property must be an id starting with "${ID_PREFIXES[kind]}_"`,
+  });
 }

@@ -1,5 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional } from 'class-validator';
+import { IsEntityId } from '../../core/http/validators';
+import { SessionParamsDto } from '../../session/dto/session-request.dto';
 import { PERMISSION_REPLIES, type PermissionReply } from '../permission.events';
 
 export class PermissionReplyDto {
@@ -11,4 +13,10 @@ export class PermissionReplyDto {
   @IsOptional()
   @IsBoolean()
   remember?: boolean;
+}
+
+export class PermissionParamsDto extends SessionParamsDto {
+  @ApiProperty({ pattern: '^per' })
+  @IsEntityId('permission')
+  permissionID: string;
 }

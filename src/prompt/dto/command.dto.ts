@@ -1,4 +1,4 @@
-import { IsEntityId } from '../../core/http/id-param.pipe';
+import { IsEntityId } from '../../core/http/validators';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {

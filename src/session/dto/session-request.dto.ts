@@ -1,3 +1,4 @@
+import { IsEntityId } from '../../core/http/validators';
 import {
   ApiHideProperty,
   ApiProperty,
@@ -20,17 +21,9 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { InstanceQueryDto } from '../../core/http/endpoint.decorator';
-import { idPattern, type IdKind } from '../../core/id';
 import { PermissionRuleDto, SessionModelDto } from './session.dto';
 
 const WORKSPACE_ID = /^wrk_[0-9A-Za-z]{1,64}$/;
-
-/** `@Matches` for an id of `kind`, with a message that says what is expected. */
-function IsId(kind: IdKind, prefix: string): PropertyDecorator {
-  return Matches(idPattern(kind), {
-    message: `$property must be an id starting with "${prefix}_"`,
-  });
-}
 
 /** Query strings carry booleans as text: `true`/`false` become booleans, anything else fails. */
 function toBoolean({ value }: { value: unknown }): unknown {
@@ -41,13 +34,13 @@ function toBoolean({ value }: { value: unknown }): unknown {
 
 export class SessionParamsDto {
   @ApiProperty({ pattern: '^ses' })
-  @IsId('session', 'ses')
+  @IsEntityId('session')
   sessionID: string;
 }
 
 export class MessageParamsDto extends SessionParamsDto {
   @ApiProperty({ pattern: '^msg' })
-  @IsId('message', 'msg')
+  @IsEntityId('message')
   messageID: string;
 }
 
@@ -55,7 +48,7 @@ export class MessageParamsDto extends SessionParamsDto {
 export class CreateSessionDto {
   @ApiPropertyOptional({ pattern: '^ses', description: 'Makes the new session a child of it' })
   @IsOptional()
-  @IsId('session', 'ses')
+  @IsEntityId('session')
   parentID?: string;
 
   @ApiPropertyOptional({ description: 'Defaults to "New session - <ISO date>"' })
@@ -133,7 +126,7 @@ export class ForkSessionDto {
     description: 'Last message to copy (included); all messages when absent',
   })
   @IsOptional()
-  @IsId('message', 'msg')
+  @IsEntityId('message')
   messageID?: string;
 }
 
@@ -212,6 +205,6 @@ export class ListMessagesQueryDto extends InstanceQueryDto {
     description: 'Only messages older than this message id (paging backwards)',
   })
   @IsOptional()
-  @IsId('message', 'msg')
+  @IsEntityId('message')
   before?: string;
 }
