@@ -383,7 +383,13 @@ export class SessionLoopService implements SessionWorkQueue {
           return { error: ABORTED_ERROR };
         }
         const messageError = toMessageError(error, user.model.providerID);
-        if (!isTransientError(error) || attempt >= MAX_STEP_ATTEMPTS) {
+        // A tool that ran in this attempt may have had effects; retrying would have the model ask
+        // for it again and run it twice. Such a step ends with the error instead, keeping its
+        // finished tool parts as the record of what was done, and the user decides how to go
+        // on: continuing the turn unasked would build on an answer cut off mid-stream. (The
+        // installed AI SDK starts tools only after the provider's finish, which a broken stream
+        // never sends, so this guards against an SDK that starts them sooner.)
+        if (!isTransientError(error) || attempt >= MAX_STEP_ATTEMPTS || recorder.startedTools()) {
           recorder.interruptOpenTools('Tool execution was interrupted by an error');
           this.logger.warn(`model step failed for ${user.sessionID}: ${messageError.name}`);
           return { error: messageError };
@@ -639,15 +645,19 @@ export class SessionLoopService implements SessionWorkQueue {
 
   /**
    * The snapshot at the end of a step, and the files it changed (the `patch` part, for the
-   * session diff and revert). Only tools change files, so a step that ran none costs no git run.
+   * session diff and revert). Only tools change files, so a step that ran none, or only
+   * read-only ones, costs no git run.
    */
   private async endSnapshot(
     setup: TurnSetup,
     recorder: StepRecorder,
     start: string | undefined,
   ): Promise<{ snapshot?: string; patch?: SnapshotPatch }> {
-    const ranTools = recorder.parts().some((part) => part.type === 'tool');
-    const snapshot = ranTools || !start ? await this.snapshots.track(setup.instance) : start;
+    const readOnly = new Set(setup.tools.filter((tool) => tool.readOnly).map((tool) => tool.id));
+    const mayHaveWritten = recorder
+      .parts()
+      .some((part) => part.type === 'tool' && !readOnly.has(part.tool));
+    const snapshot = mayHaveWritten || !start ? await this.snapshots.track(setup.instance) : start;
     setup.snapshot = snapshot;
     if (!start || !snapshot || snapshot === start) return { snapshot };
     const patch = await this.snapshots.patch(setup.instance, start);

@@ -45,6 +45,12 @@ export interface ToolDefinition<TSchema extends z.ZodType = z.ZodType> {
   id: string;
   description: string;
   parameters: TSchema;
+  /**
+   * Never changes a file of the worktree. A step whose tools all are read-only needs no snapshot
+   * at its end (one git run less per step of a reading turn); anything else, MCP tools included,
+   * is assumed to write.
+   */
+  readOnly?: boolean;
   execute(input: z.infer<TSchema>, context: ToolContext): Promise<ToolResult>;
 }
 

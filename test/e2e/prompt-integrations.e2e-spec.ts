@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startAgentTestApp, turnRequests, type AgentTestApp } from '../support/agent-app';
 import { fakeMcpStdioCommand } from '../support/fake-mcp-server';
+import { SnapshotService } from '../../src/snapshot/snapshot.service';
 import { tempDir } from '../support/fixtures';
 
 /** Upper-cases the file it is given: a formatter whose effect is easy to see. */
@@ -89,5 +90,25 @@ describe('agent loop: MCP tools and formatters', () => {
     expect(() => readFileSync(file, 'utf8')).toThrow();
     await t.http.post(`/session/${sessionID}/unrevert`).send({}).expect(200);
     expect(readFileSync(file, 'utf8')).toBe('one\ntwo\n');
+  });
+
+  it('takes no new snapshot after a step that only read', async () => {
+    const sessionID = await t.createSession('read only');
+    writeFileSync(join(t.directory, 'seen.txt'), 'seen\n');
+    t.model.enqueue(
+      { toolCalls: [{ name: 'read', arguments: { filePath: join(t.directory, 'seen.txt') } }] },
+      { text: 'read it' },
+    );
+    const track = jest.spyOn(t.app.get(SnapshotService), 'track');
+    await t.prompt(sessionID, 'read a file');
+    // One snapshot for the turn's start; the step that read and the answer reuse it.
+    expect(track).toHaveBeenCalledTimes(1);
+    track.mockRestore();
+    const [, reading] = await t.messages(sessionID);
+    const start = reading.parts.find((part) => part.type === 'step-start');
+    const finish = reading.parts.find((part) => part.type === 'step-finish');
+    expect(reading.parts.map((part) => part.type)).toEqual(['step-start', 'tool', 'step-finish']);
+    expect(start?.snapshot).toMatch(/^[0-9a-f]{40}$/);
+    expect(finish?.snapshot).toBe(start?.snapshot);
   });
 });

@@ -36,6 +36,7 @@ const parameters = z.object({
 
 export const globTool = defineTool({
   id: 'glob',
+  readOnly: true,
   description: DESCRIPTION,
   parameters,
   async execute(input, ctx): Promise<ToolResult> {

@@ -55,6 +55,7 @@ interface FileMatches {
 
 export const grepTool = defineTool({
   id: 'grep',
+  readOnly: true,
   description: DESCRIPTION,
   parameters,
   async execute(input, ctx): Promise<ToolResult> {

@@ -62,6 +62,7 @@ const parameters = z.object({
 
 export const listTool = defineTool({
   id: 'list',
+  readOnly: true,
   description: DESCRIPTION,
   parameters,
   async execute(input, ctx): Promise<ToolResult> {

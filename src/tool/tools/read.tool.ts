@@ -76,6 +76,7 @@ const parameters = z.object({
 export function createReadTool(deps: FileToolDeps) {
   return defineTool({
     id: 'read',
+    readOnly: true,
     description: DESCRIPTION,
     parameters,
     async execute(input, ctx): Promise<ToolResult> {

@@ -34,6 +34,7 @@ function remaining(todos: TodoItem[]): number {
 export function createTodoTools(store: TodoStore): ToolDefinition[] {
   const write = defineTool({
     id: 'todowrite',
+    readOnly: true,
     description: [
       'Replaces the todo list of this session with the given items. Use it to plan work of three or more',
       'steps and to show the user progress: mark one item in_progress before starting it and completed as',
@@ -53,6 +54,7 @@ export function createTodoTools(store: TodoStore): ToolDefinition[] {
   });
   const read = defineTool({
     id: 'todoread',
+    readOnly: true,
     description: 'Returns the current todo list of this session.',
     parameters: z.object({}),
     execute(_input, context) {

@@ -45,6 +45,7 @@ const parameters = z.object({
 
 export const webfetchTool = defineTool({
   id: 'webfetch',
+  readOnly: true,
   description: DESCRIPTION,
   parameters,
   async execute(input, ctx): Promise<ToolResult> {
