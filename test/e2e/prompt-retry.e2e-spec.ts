@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   eventLabel,
   startAgentTestApp,
@@ -13,7 +15,7 @@ describe('agent loop: retries and provider errors', () => {
     // Known defect outside this area: provider/sdk.ts `timedFetch` leaves its per-chunk timer
     // (5 minutes) running when a response body fails mid-stream, which keeps jest from exiting
     // after the dropped-connection tests. Without a chunk timeout there is no such timer.
-    t = await startAgentTestApp({ providerOptions: { chunkTimeout: false } });
+    t = await startAgentTestApp({ providerOptions: { chunkTimeout: false }, anthropic: true });
   });
   afterAll(() => t.close());
 
@@ -102,6 +104,74 @@ describe('agent loop: retries and provider errors', () => {
     expect(stored).toHaveLength(2);
     expect(stored[1]).toEqual(answer);
   });
+
+  /*
+   * A stream that breaks after a complete tool call must not run the tool twice (once in the
+   * broken attempt, again in the retry). With the installed AI SDK the tool never runs in the
+   * broken attempt: `streamText` starts tools only when the provider's `finish` chunk arrives,
+   * which both providers send after the whole body was read, so a dropped stream never runs any
+   * (the Anthropic provider does emit the `tool-call` at its `content_block_stop`, before the drop;
+   * the OpenAI-compatible one only when the body ends). These tests pin that behaviour: an SDK
+   * that ran tools earlier would fail here, and the loop then refuses to retry such an attempt.
+   */
+  it.each([
+    { provider: 'openai-compatible', model: undefined },
+    {
+      provider: 'anthropic',
+      model: { providerID: 'fake-anthropic', modelID: 'claude-sonnet-4-5' },
+    },
+  ])(
+    '$provider: a tool call complete before the connection drops runs once, in the retry',
+    async ({ provider, model }) => {
+      const sessionID = await t.createSession(`replay ${provider}`);
+      const file = join(t.directory, `replay-${provider}.txt`);
+      const call = {
+        name: 'bash',
+        arguments: { command: `echo ran >> replay-${provider}.txt`, description: 'Append a line' },
+      };
+      const before = turnRequests(t.model).length;
+      t.model.enqueue(
+        // Every content chunk (the whole call) is sent, then the socket is destroyed: no finish.
+        { text: 'Appending', toolCalls: [call], dropConnection: true },
+        { toolCalls: [call] },
+        { text: 'appended' },
+      );
+      await t.promptAsync(sessionID, {
+        parts: [{ type: 'text', text: 'append a line' }],
+        ...(model && { model }),
+      });
+      await t.waitForEvent('session.status', sessionID, {
+        match: (event) => event.properties.status.type === 'retry',
+      });
+      // The broken attempt streamed the call, but nothing ran: no file, no running tool part.
+      expect(turnRequests(t.model)[before].aborted).toBe(true);
+      expect(existsSync(file)).toBe(false);
+      const brokenAttempt = t.sessionEvents(sessionID).map(eventLabel);
+      expect(brokenAttempt).toContain('message.part.updated:tool:pending');
+      expect(brokenAttempt).not.toContain('message.part.updated:tool:running');
+
+      await t.waitForIdle(sessionID);
+      expect(readFileSync(file, 'utf8')).toBe('ran\n');
+      expect(turnRequests(t.model).length).toBe(before + 3);
+      const stored = await t.messages(sessionID);
+      const tools = stored.flatMap((message) => message.parts).filter((p) => p.type === 'tool');
+      expect(tools).toHaveLength(1);
+      expect(tools[0].state).toMatchObject({ status: 'completed', input: call.arguments });
+      expect(stored.map((message) => message.info.error)).toEqual([
+        undefined,
+        undefined,
+        undefined,
+      ]);
+      expect(stored.at(-1)?.parts.find((part) => part.type === 'text')?.text).toBe('appended');
+      expect(statuses(sessionID).map((status) => status.type)).toEqual([
+        'busy',
+        'retry',
+        'busy',
+        'idle',
+      ]);
+      expect(t.sessionEvents(sessionID).map(eventLabel)).not.toContain('session.error');
+    },
+  );
 
   it('retries a connection dropped before any response', async () => {
     const sessionID = await t.createSession('refused');

@@ -63,6 +63,11 @@ export async function startAgentTestApp(
     config?: Record<string, unknown>;
     /** Extra options of the `fake` provider (`chunkTimeout`, `headerTimeout`, ...). */
     providerOptions?: Record<string, unknown>;
+    /**
+     * Also configure `fake-anthropic/claude-sonnet-4-5`: the `@ai-sdk/anthropic` provider on the
+     * same fake server (its Messages endpoint), with the same `providerOptions`.
+     */
+    anthropic?: boolean;
   } = {},
 ): Promise<AgentTestApp> {
   const model = await startFakeModelServer();
@@ -80,6 +85,15 @@ export async function startAgentTestApp(
           'fake-small': { name: 'Fake Small', cost: { input: 0.1, output: 0.2 } },
         },
       },
+      ...(options.anthropic && {
+        'fake-anthropic': {
+          npm: '@ai-sdk/anthropic',
+          name: 'Fake Anthropic',
+          options: { baseURL: model.url, apiKey: 'test-key', ...options.providerOptions },
+          // A model id the SDK knows, so it does not warn about unknown output limits.
+          models: { 'claude-sonnet-4-5': { name: 'Fake Claude', cost: { input: 1, output: 2 } } },
+        },
+      }),
     },
     model: 'fake/fake-model',
     ...options.config,
@@ -170,11 +184,15 @@ export function sessionOf(event: BusEvent): string | undefined {
 
 export function isTitleRequest(request: RecordedRequest): boolean {
   const messages = request.body.messages as Array<{ role: string; content: unknown }> | undefined;
-  const system = messages?.find((message) => message.role === 'system');
-  return (
-    typeof system?.content === 'string' &&
-    system.content.startsWith('Write a title for a conversation')
-  );
+  // OpenAI-compatible: a `system` message; Anthropic: a top-level `system` (string or blocks).
+  const system =
+    request.api === 'anthropic'
+      ? request.body.system
+      : messages?.find((message) => message.role === 'system')?.content;
+  const text = Array.isArray(system)
+    ? (system as Array<{ text?: unknown }>).map((block) => block.text).join('')
+    : system;
+  return typeof text === 'string' && text.startsWith('Write a title for a conversation');
 }
 
 /** The requests of the turn itself (title generation left out). */
