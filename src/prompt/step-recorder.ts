@@ -25,6 +25,8 @@ export class StepRecorder {
   private readonly streaming = new Map<string, TextPart | ReasoningPart>();
   private readonly tools = new Map<string, ToolPart>();
   private readonly createdThisAttempt: Part[] = [];
+  /** A tool started executing in this attempt: its effects cannot be undone by a retry. */
+  private toolStartedThisAttempt = false;
   /** What is stored for this message, by part id, in creation (= id) order. */
   private readonly stored = new Map<string, Part>();
   private readonly lastProgressSave = new Map<string, number>();
@@ -120,6 +122,7 @@ export class StepRecorder {
   }
 
   toolRunning(callID: string, tool: string, input: Record<string, unknown>): void {
+    this.toolStartedThisAttempt = true;
     this.toolPending(callID, tool);
     const part = this.tools.get(callID)!;
     part.state = { status: 'running', input, time: { start: Date.now() } };
@@ -264,6 +267,15 @@ export class StepRecorder {
   /** Marks the start of an attempt: parts from here on belong to it. */
   beginAttempt(): void {
     this.createdThisAttempt.length = 0;
+    this.toolStartedThisAttempt = false;
+  }
+
+  /**
+   * Whether a tool started executing in this attempt (a command run, a file written): such an
+   * attempt cannot be discarded and tried again without running the tool a second time.
+   */
+  startedTools(): boolean {
+    return this.toolStartedThisAttempt;
   }
 
   saveMessage(): void {
