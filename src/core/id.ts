@@ -76,3 +76,8 @@ export class IdGenerator {
 export function idPattern(kind: IdKind): RegExp {
   return new RegExp(`^${ID_PREFIXES[kind]}_[0-9A-Za-z]{1,64}$`);
 }
+
+/** Orders ids as stored and listed: by code unit, which for ascending ids is time order. */
+export function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

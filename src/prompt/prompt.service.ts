@@ -102,7 +102,7 @@ export class PromptService implements SubagentRunner {
     this.sessions.get(sessionID);
     const agent = await this.resolveAgent(instance, body.agent);
     const model = await this.resolveModel(instance, body.model, agent.model);
-    if (body.messageID) this.assertNewMessageID(sessionID, body.messageID);
+    if (body.messageID) this.assertNewMessageID(body.messageID);
     // Run as the session's turn: prompts sent meanwhile wait for it instead of racing it.
     return this.loop.runExclusive(instance, sessionID, async (signal) => {
       const user: UserMessage = {
@@ -244,7 +244,7 @@ export class PromptService implements SubagentRunner {
       request.agent ?? session.agent ?? (await this.agents.defaultAgent(instance)).name,
     );
     const model = await this.resolveModel(instance, request.model, agent.model);
-    if (request.messageID) this.assertNewMessageID(sessionID, request.messageID);
+    if (request.messageID) this.assertNewMessageID(request.messageID);
     const user: UserMessage = {
       id: request.messageID ?? this.ids.ascending('message'),
       sessionID,
@@ -283,42 +283,16 @@ export class PromptService implements SubagentRunner {
    * sort after the session's messages: they are listed, and the model's history is built, in id
    * order, so an older id would slip the prompt in among earlier messages.
    */
-  private assertNewMessageID(sessionID: string, messageID: string): void {
-    if (this.isStored(sessionID, messageID)) {
+  /**
+   * A client-chosen id must be unused, in any session (ids are unique). It is not required to
+   * sort after the session's messages: clients mint ids on their own clock (the TUI and web app
+   * send one with every prompt), and one running behind the server's would otherwise have every
+   * prompt refused. The loop orders the model's history by when prompts arrived instead.
+   */
+  private assertNewMessageID(messageID: string): void {
+    if (this.messages.isMessageIdTaken(messageID)) {
       throw new BadRequestError(`messageID ${messageID} is already used`, 'Body', 'messageID');
     }
-    const latest = this.latestSettledMessageID(sessionID);
-    if (latest !== undefined && messageID <= latest) {
-      throw new BadRequestError(
-        `messageID ${messageID} must sort after the session's latest message ${latest} ` +
-          '(message ids are ordered by time: use a newly made one)',
-        'Body',
-        'messageID',
-      );
-    }
-  }
-
-  private isStored(sessionID: string, messageID: string): boolean {
-    try {
-      this.messages.getMessage(sessionID, messageID);
-      return true;
-    } catch (error) {
-      if (error instanceof NamedError && error.status === 404) return false;
-      throw error;
-    }
-  }
-
-  /**
-   * The newest message of the session, not counting an answer still being written (a running
-   * turn's step or shell command): a prompt queued meanwhile sorts before that answer's later
-   * steps anyway, as a server-made id would, so a client id made just before the step began is
-   * still in order rather than refused.
-   */
-  private latestSettledMessageID(sessionID: string): string | undefined {
-    const [older, newest] = this.messages.listMessages(sessionID, { limit: 2 });
-    if (!newest) return older?.info.id;
-    const unfinished = newest.info.role === 'assistant' && newest.info.time.completed === undefined;
-    return unfinished && older ? older.info.id : newest.info.id;
   }
 
   private hasUserMessages(sessionID: string): boolean {

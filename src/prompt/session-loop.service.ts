@@ -2,7 +2,7 @@ import { errorMessage } from '../core/errors/error-message';
 import { Injectable, Logger } from '@nestjs/common';
 import type { LanguageModel, Schema, ToolSet } from 'ai';
 import { BusService } from '../core/bus/bus.service';
-import { IdGenerator } from '../core/id';
+import { compareIds, IdGenerator } from '../core/id';
 import type { Instance } from '../core/instance/instance';
 import { AgentService } from '../agent/agent.service';
 import { PermissionService } from '../permission/permission.service';
@@ -625,8 +625,16 @@ export class SessionLoopService implements SessionWorkQueue {
       list.push(message);
       answers.set(message.info.parentID, list);
     }
-    return all
-      .filter(({ info }) => info.role === 'user' && info.id <= user.id)
+    // Prompts in the order they reached the server, up to this one: a client-chosen id comes
+    // from the client's clock and may sort before earlier prompts; creation times are ours.
+    const prompts = all
+      .filter(({ info }) => info.role === 'user')
+      .sort(
+        (a, b) => a.info.time.created - b.info.time.created || compareIds(a.info.id, b.info.id),
+      );
+    const current = prompts.findIndex(({ info }) => info.id === user.id);
+    return prompts
+      .slice(0, current < 0 ? prompts.length : current + 1)
       .flatMap((prompt) => [prompt, ...(answers.get(prompt.info.id) ?? [])]);
   }
 

@@ -53,6 +53,8 @@ export abstract class MessageRepository {
   abstract saveMessage(info: MessageInfo): SaveResult;
   abstract savePart(part: Part): SaveResult;
   abstract getMessage(sessionID: string, messageID: string): MessageRecord | undefined;
+  /** Whether any session holds a message with this id (ids are unique across sessions). */
+  abstract messageIdTaken(messageID: string): boolean;
   abstract getPart(sessionID: string, partID: string): Part | undefined;
   abstract page(sessionID: string, query: MessagePageQuery): MessagePage;
   /** Deletes the message and its parts; false when it is not a message of the session. */
@@ -78,6 +80,7 @@ export class SqliteMessageRepository extends MessageRepository {
     upsertMessage: Statement<[string, string, string]>;
     upsertPart: Statement<[string, string, string, string]>;
     getMessage: Statement<[string, string], MessageRow>;
+    messageIdTaken: Statement<[string], { found: number }>;
     getPart: Statement<[string, string], { data: string }>;
     partsOfMessage: Statement<[string, string], PartRow>;
     allMessages: Statement<[string], MessageRow>;
@@ -106,6 +109,7 @@ export class SqliteMessageRepository extends MessageRepository {
          WHERE part.session_id = excluded.session_id AND part.message_id = excluded.message_id`,
       ),
       getMessage: sql.prepare('SELECT id, data FROM message WHERE session_id = ? AND id = ?'),
+      messageIdTaken: sql.prepare('SELECT 1 AS found FROM message WHERE id = ?'),
       getPart: sql.prepare('SELECT data FROM part WHERE session_id = ? AND id = ?'),
       partsOfMessage: sql.prepare(
         'SELECT message_id, data FROM part WHERE session_id = ? AND message_id = ? ORDER BY id',
@@ -151,6 +155,10 @@ export class SqliteMessageRepository extends MessageRepository {
     if (!row) return undefined;
     const parts = this.statements.partsOfMessage.all(sessionID, messageID);
     return { id: row.id, info: row.data, parts: parts.map((part) => part.data) };
+  }
+
+  messageIdTaken(messageID: string): boolean {
+    return this.statements.messageIdTaken.get(messageID) !== undefined;
   }
 
   getPart(sessionID: string, partID: string): Part | undefined {

@@ -144,6 +144,11 @@ export class MessageService {
     return parseRecord(record);
   }
 
+  /** Whether a message of any session already has this id. */
+  isMessageIdTaken(messageID: string): boolean {
+    return this.messages.messageIdTaken(messageID);
+  }
+
   /** One part, or undefined. */
   getPart(sessionID: string, partID: string): Part | undefined {
     return this.messages.getPart(sessionID, partID);

@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { IdGenerator } from '../../src/core/id';
 import {
   eventLabel,
@@ -10,13 +8,19 @@ import {
 } from '../support/agent-app';
 
 /**
- * A client may choose the id of its prompt (`messageID`). Messages are listed, and the model's
- * history is built, in id order, so the id must be new and sort after the session's messages.
+ * A client may choose the id of its prompt (`messageID`): it must be new, but it comes from the
+ * client's clock, so it may sort before messages the server made. Messages are listed in id
+ * order (as the reference lists them); the model's history follows the order prompts arrived.
  */
 describe('agent loop: client-chosen message ids', () => {
   let t: AgentTestApp;
   // Ids made the way a client makes them: ascending, so they sort by the time they were made.
   const ids = new IdGenerator();
+  /** An id of the next millisecond or later: newer than anything the server made before. */
+  async function newerId(): Promise<string> {
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    return ids.ascending('message');
+  }
 
   beforeAll(async () => {
     t = await startAgentTestApp({
@@ -39,34 +43,30 @@ describe('agent loop: client-chosen message ids', () => {
     return { sessionID, first: stored.info.id };
   }
 
-  it.each([
-    ['message', { parts: [{ type: 'text', text: 'late' }] }],
-    ['prompt_async', { parts: [{ type: 'text', text: 'late' }] }],
-    ['command', { command: 'greet', arguments: 'the past' }],
-    ['shell', { agent: 'build', command: 'touch shell-ran.txt' }],
-  ])(
-    '%s: an id that sorts before the latest message is a 400 naming messageID; nothing is stored',
-    async (route, body) => {
-      const older = ids.ascending('message');
-      const { sessionID, first } = await sessionWithPrompt(`older id ${route}`);
-      const requests = t.model.requests.length;
-      const response = await send(sessionID, route, { ...body, messageID: older }).expect(400);
-      expect(response.body).toEqual({
-        name: 'BadRequest',
-        data: {
-          kind: 'Body',
-          field: 'messageID',
-          message: expect.stringContaining(
-            `messageID ${older} must sort after the session's latest message ${first}`,
-          ),
-        },
-      });
-      expect((await t.messages(sessionID)).map((message) => message.info.id)).toEqual([first]);
-      expect(t.model.requests.length).toBe(requests);
-      expect(existsSync(join(t.directory, 'shell-ran.txt'))).toBe(false);
-      expect(t.sessionEvents(sessionID).map(eventLabel)).not.toContain('session.status:busy');
-    },
-  );
+  it('an id that sorts before earlier prompts (a client clock behind ours) is accepted; the model still sees the conversation in the order it happened', async () => {
+    const older = ids.ascending('message');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const sessionID = await t.createSession('older id');
+    t.model.enqueue({ text: 'first answer' }, { text: 'second answer' });
+    const first = await t.prompt(sessionID, 'first question');
+    const second = await t.prompt(sessionID, {
+      messageID: older,
+      parts: [{ type: 'text', text: 'second question' }],
+    });
+    expect(second.info.parentID).toBe(older);
+    expect(second.parts.find((part) => part.type === 'text')?.text).toBe('second answer');
+    // Listed by id, as the reference lists them; the model's history follows arrival.
+    const stored = await t.messages(sessionID);
+    expect(stored[0].info.id).toBe(older);
+    const history = requestMessages(turnRequests(t.model).at(-1)!).filter(
+      (message) => message.role !== 'system',
+    );
+    expect(history.map((message) => message.role)).toEqual(['user', 'assistant', 'user']);
+    expect(JSON.stringify(history[0].content)).toContain('first question');
+    expect(JSON.stringify(history[1].content)).toContain('first answer');
+    expect(JSON.stringify(history[2].content)).toContain('second question');
+    expect(first.info.parentID).not.toBe(older);
+  });
 
   it.each(['message', 'shell'])(
     '%s: an id already used is a 400, and the stored message stays as it was',
@@ -88,9 +88,27 @@ describe('agent loop: client-chosen message ids', () => {
     },
   );
 
+  it('an id used by a message of another session is a 400 too (ids are unique)', async () => {
+    const elsewhere = await sessionWithPrompt('other session');
+    const sessionID = await t.createSession('borrowing session');
+    // The other session's message id sorts after everything here: only its use elsewhere is wrong.
+    const response = await send(sessionID, 'message', {
+      messageID: elsewhere.first,
+      parts: [{ type: 'text', text: 'borrowed' }],
+    }).expect(400);
+    expect(response.body.data).toMatchObject({
+      field: 'messageID',
+      message: `messageID ${elsewhere.first} is already used`,
+    });
+    expect(await t.messages(sessionID)).toEqual([]);
+    expect((await t.messages(elsewhere.sessionID)).map((message) => message.info.id)).toEqual([
+      elsewhere.first,
+    ]);
+  });
+
   it('a newer id is the prompt id: listed last and answered', async () => {
     const { sessionID, first } = await sessionWithPrompt('newer id');
-    const newer = ids.ascending('message');
+    const newer = await newerId();
     t.model.enqueue({ text: 'answered' });
     const answer = await t.prompt(sessionID, {
       messageID: newer,
@@ -104,7 +122,7 @@ describe('agent loop: client-chosen message ids', () => {
 
   it('shell: a newer id is the id of the recorded user message', async () => {
     const { sessionID, first } = await sessionWithPrompt('newer id shell');
-    const newer = ids.ascending('message');
+    const newer = await newerId();
     await send(sessionID, 'shell', { agent: 'build', command: 'true', messageID: newer }).expect(
       200,
     );
