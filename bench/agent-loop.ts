@@ -15,11 +15,15 @@
  * that the figure is the server's latency, not a queue built by a flood; a flood run (no pacing)
  * shows the throughput ceiling.
  * Target: < 1 ms p99 per event.
+ * The floor: the same stream relayed with no server (`model-relay.ts`) by a bare `fetch`, by the
+ * AI SDK provider alone and by `streamText`: what this machine and the mandated SDK take before
+ * the server adds anything.
  *
  * Run: `npx ts-node bench/agent-loop.ts` (the server runs from the sources in a child process);
  * `OPENCODE_BENCH_CLI=dist/cli.js` runs a build instead; `OPENCODE_BENCH_PROFILE=<dir>` writes
  * the server's CPU profile (`--cpu-prof`) there.
  */
+import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, get, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -45,6 +49,8 @@ interface Plan {
   /** Steps that end with a tool call; one more step answers. */
   toolSteps: number;
   deltasPerStep: number;
+  /** Deltas of the answering step (default 1). */
+  answerDeltas?: number;
   /** Milliseconds between deltas; 0 streams them as fast as the socket takes them. */
   intervalMs: number;
   /**
@@ -108,7 +114,7 @@ function startFakeModel(
       `data: ${JSON.stringify({ id: `c${step}`, object: 'chat.completion.chunk', created: 0, model: 'bench', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     res.write(chunk({ role: 'assistant', content: '' }));
-    const deltas = step < plan.toolSteps ? plan.deltasPerStep : 1;
+    const deltas = step < plan.toolSteps ? plan.deltasPerStep : (plan.answerDeltas ?? 1);
     for (let index = 0; index < deltas; index++) {
       if (plan.intervalMs > 0)
         await sleep(plan.jitter ? plan.intervalMs * (0.5 + Math.random()) : plan.intervalMs);
@@ -214,6 +220,66 @@ function watchEvents(url: string, timing: Timing): Promise<() => void> {
     });
     request.on('error', reject);
   });
+}
+
+// --- The floor: what a bare relay of the same stream measures on this machine ------------------
+
+type RelayReader = 'fetch' | 'provider' | 'stream-text';
+
+/**
+ * One stream of 5,000 deltas at the single turn's pace, relayed by `model-relay.ts` (no server:
+ * a reader and a frame per delta) with `reader`; answers the per-event latencies.
+ */
+async function measureFloor(
+  reader: RelayReader,
+  modelURL: string,
+  plans: Map<string, Plan>,
+  timing: Timing,
+): Promise<number[]> {
+  const relay = spawn(
+    process.execPath,
+    [
+      '--max-semi-space-size=4',
+      '-r',
+      require.resolve('ts-node/register/transpile-only'),
+      join(__dirname, 'model-relay.ts'),
+      reader,
+    ],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  try {
+    const port = await new Promise<string>((resolve, reject) => {
+      relay.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        const match = /relay listening on (\d+)/.exec(chunk);
+        if (match) resolve(match[1]);
+      });
+      relay.on('exit', (code) => reject(new Error(`relay exited with ${code}`)));
+    });
+    const url = `http://127.0.0.1:${port}`;
+    const closeEvents = await watchEvents(url, timing);
+    try {
+      const tag = `floor${reader.replace('-', '')}`;
+      // A warm-up stream first, as the server gets one.
+      for (const [name, deltas] of [[`${tag}warm`, 500] as const, [tag, 5_000] as const]) {
+        plans.set(name, {
+          toolSteps: 0,
+          deltasPerStep: 0,
+          answerDeltas: deltas,
+          intervalMs: DELTA_INTERVAL_MS,
+        });
+        const res = await fetch(`${url}/turn?tag=${name}&model=${encodeURIComponent(modelURL)}`, {
+          method: 'POST',
+        });
+        if (!res.ok) throw new Error(`relay ${reader}: ${res.status}`);
+        await res.text();
+      }
+      return await latencies(timing, [tag]);
+    } finally {
+      closeEvents();
+    }
+  } finally {
+    relay.kill();
+  }
 }
 
 async function call(url: string, method: string, path: string, body?: unknown): Promise<unknown> {
@@ -345,6 +411,19 @@ export async function runAgentLoopBench(): Promise<boolean> {
       { toolSteps: 10, deltasPerStep: 100, intervalMs: DELTA_INTERVAL_MS, jitter: true },
       false,
     );
+
+    // What the same stream measures with no server at all: the machine's and the AI SDK's share.
+    process.stdout.write(
+      `floor (no server: one stream of 5,000 deltas at 1 per ${DELTA_INTERVAL_MS} ms relayed as one frame each, same model and client):\n`,
+    );
+    for (const [reader, label] of [
+      ['fetch', 'fetch + hand-split SSE   '],
+      ['provider', 'AI SDK provider doStream '],
+      ['stream-text', 'AI SDK streamText        '],
+    ] as const) {
+      const floor = await measureFloor(reader, model.url, plans, timing);
+      process.stdout.write(`  ${label} ${summary(floor)}\n`);
+    }
   } finally {
     closeEvents();
     await server.stop();
