@@ -8,7 +8,7 @@ import { AgentService } from '../agent/agent.service';
 import { PermissionService } from '../permission/permission.service';
 import type { PermissionRule } from '../permission/permission-rules';
 import { ProviderService } from '../provider/provider.service';
-import type { ModelCost } from '../provider/provider.types';
+import type { ModelCost, ModelInfo, ModelRef } from '../provider/provider.types';
 import type { SessionWorkQueue } from '../session/session-work-queue';
 import type { AssistantMessage, MessageTokensDto, UserMessage } from '../session/dto/message.dto';
 import type { MessageWithParts } from '../session/dto/message-with-parts.dto';
@@ -20,6 +20,8 @@ import { SessionService } from '../session/session.service';
 import { SessionDiffService } from '../snapshot/session-diff.service';
 import { SnapshotService } from '../snapshot/snapshot.service';
 import type { SnapshotPatch } from '../snapshot/snapshot.types';
+import { ConfigService } from '../config/config.service';
+import { isContextOverflow } from '../summary/context-overflow';
 import { SummaryService } from '../summary/summary.service';
 import { ToolRegistryService } from '../tool/tool-registry.service';
 import { type ToolContext, type ToolDefinition } from '../tool/tool.types';
@@ -44,6 +46,9 @@ const MAX_RETRY_DELAY_MS = 30_000;
 const DEFAULT_MAX_STEPS = 100;
 /** Identical consecutive tool calls that make a doom loop. */
 const DOOM_LOOP_THRESHOLD = 3;
+/** The prompt that resumes a turn whose context was just summarized to make room. */
+export const CONTINUE_AFTER_COMPACTION =
+  'The conversation so far has been summarized above to make room in the context. Carry on with the task from where it stopped; if it is unclear how to go on, stop and ask.';
 
 export interface TurnResult {
   info: AssistantMessage;
@@ -80,6 +85,10 @@ interface TurnSetup {
   agentName: string;
   language: LanguageModel;
   prices: ModelCost;
+  /** The model's context window, for the overflow check after each step. */
+  limit: ModelInfo['limit'];
+  /** Config `compaction`: summarize on overflow (default on), and the tokens kept free. */
+  compaction: { auto: boolean; reserved?: number };
   system: string[];
   rules: PermissionRule[];
   tools: ToolDefinition[];
@@ -129,6 +138,7 @@ export class SessionLoopService implements SessionWorkQueue {
     private readonly bus: BusService,
     private readonly snapshots: SnapshotService,
     private readonly summaries: SummaryService,
+    private readonly config: ConfigService,
     private readonly diffs: SessionDiffService,
   ) {}
 
@@ -297,7 +307,15 @@ export class SessionLoopService implements SessionWorkQueue {
       }
       recorder.saveMessage();
       last = { info: recorder.message, parts: recorder.parts() };
-      if (outcome.error || outcome.finish !== 'tool-calls' || signal.aborted) break;
+      if (outcome.error || signal.aborted) break;
+      const continues = outcome.finish === 'tool-calls';
+      if (this.contextFull(setup, recorder.message)) {
+        // Summarized now rather than when the next call fails: after the turn's last answer
+        // too, so that the next prompt starts from the summary.
+        const compacted = await this.compactContext(setup);
+        if (!compacted || !continues || signal.aborted) break;
+        this.continueAfterCompaction(setup);
+      } else if (!continues) break;
     }
     // The session's summary of changed files, and `session.diff`, follow every turn.
     await this.diffs
@@ -325,12 +343,15 @@ export class SessionLoopService implements SessionWorkQueue {
       model: `${user.model.providerID}/${user.model.modelID}`,
       extra: user.system,
     });
+    const { compaction } = await this.config.get(instance);
     return {
       instance,
       user,
       agentName: agent.name,
       language: resolved.language,
       prices: resolved.model.cost,
+      limit: resolved.model.limit,
+      compaction: { auto: compaction?.auto ?? true, reserved: compaction?.reserved },
       system,
       rules: agent.permission,
       tools,
@@ -649,6 +670,66 @@ export class SessionLoopService implements SessionWorkQueue {
     recorder.stepFinish(finish, tokens, cost, snapshot);
     const { total: _total, ...sessionTokens } = tokens;
     this.sessions.addUsage(setup.instance, setup.user.sessionID, { cost, tokens: sessionTokens });
+  }
+
+  private contextFull(setup: TurnSetup, message: AssistantMessage): boolean {
+    return (
+      setup.compaction.auto &&
+      isContextOverflow(message.tokens, setup.limit, setup.compaction.reserved)
+    );
+  }
+
+  /**
+   * Summarizes the session (an `auto` compaction) with the `compaction` agent's model, else the
+   * turn's; false when it failed, which is published as `session.error` (and stored on the
+   * summary message when the model call was made).
+   */
+  private async compactContext(setup: TurnSetup): Promise<boolean> {
+    const { instance, user, signal } = setup;
+    const agent = await this.agents.find(instance, 'compaction');
+    const ref: ModelRef = agent?.model ?? user.model;
+    try {
+      const model = await this.providers.getModel(instance, ref.providerID, ref.modelID);
+      return await this.summaries.compact(
+        instance,
+        user.sessionID,
+        { providerID: ref.providerID, modelID: ref.modelID, auto: true },
+        model,
+        signal,
+      );
+    } catch (error) {
+      // The compaction model is gone (config changed): the turn cannot go on, and says why.
+      this.publishError(instance, user.sessionID, toMessageError(error, ref.providerID));
+      return false;
+    }
+  }
+
+  /**
+   * Goes on with the turn after a compaction: a synthetic prompt, as the user's, asks the model
+   * to carry on, and the turn's next steps answer it (their context starts at the summary).
+   */
+  private continueAfterCompaction(setup: TurnSetup): void {
+    const { instance, user } = setup;
+    const prompt: UserMessage = {
+      id: this.ids.ascending('message'),
+      sessionID: user.sessionID,
+      role: 'user',
+      time: { created: Date.now() },
+      agent: user.agent,
+      model: user.model,
+      ...(user.system && { system: user.system }),
+      ...(user.tools && { tools: user.tools }),
+    };
+    this.messages.saveMessage(instance, prompt);
+    this.messages.savePart(instance, {
+      id: this.ids.ascending('part'),
+      sessionID: prompt.sessionID,
+      messageID: prompt.id,
+      type: 'text',
+      text: CONTINUE_AFTER_COMPACTION,
+      synthetic: true,
+    });
+    setup.user = prompt;
   }
 
   /**

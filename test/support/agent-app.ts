@@ -83,6 +83,12 @@ export async function startAgentTestApp(
         models: {
           'fake-model': { name: 'Fake Model', cost: { input: 1, output: 2 } },
           'fake-small': { name: 'Fake Small', cost: { input: 0.1, output: 0.2 } },
+          // A context of 1,000 tokens (900 usable): a step reporting ~900 tokens fills it.
+          'fake-tight': {
+            name: 'Fake Tight',
+            cost: { input: 1, output: 2 },
+            limit: { context: 1000, output: 100 },
+          },
         },
       },
       ...(options.anthropic && {

@@ -1,0 +1,142 @@
+import { CONTINUE_AFTER_COMPACTION } from '../../src/prompt/session-loop.service';
+import {
+  eventLabel,
+  requestMessages,
+  startAgentTestApp,
+  turnRequests,
+  type AgentTestApp,
+  type StoredMessage,
+} from '../support/agent-app';
+
+const TIGHT = { providerID: 'fake', modelID: 'fake-tight' };
+/** Usage that fills `fake-tight`'s context (1,000 tokens, 100 kept for the answer). */
+const FULL = { prompt_tokens: 880, completion_tokens: 20 };
+
+/** Automatic compaction: a step that fills the model's context has the session summarized. */
+describe('agent loop: automatic compaction when the context is full', () => {
+  let t: AgentTestApp;
+
+  beforeAll(async () => {
+    t = await startAgentTestApp();
+  });
+  afterAll(() => t.close());
+
+  function prompt(sessionID: string, text: string): Promise<StoredMessage> {
+    return t.prompt(sessionID, { model: TIGHT, parts: [{ type: 'text', text }] });
+  }
+
+  /** The text the model was sent in its last request (system prompt left out). */
+  function lastRequestText(): string {
+    const messages = requestMessages(turnRequests(t.model).at(-1)!).filter(
+      (message) => message.role !== 'system',
+    );
+    return JSON.stringify(messages);
+  }
+
+  it('summarizes mid-turn and carries on from the summary with a synthetic prompt', async () => {
+    const sessionID = await t.createSession('mid-turn');
+    t.model.enqueue(
+      { toolCalls: [{ name: 'glob', arguments: { pattern: '*.md' } }], usage: FULL },
+      { text: 'Summary: the user asked for markdown files; glob ran.' },
+      { text: 'Done, from the summary.' },
+    );
+    const answer = await prompt(sessionID, 'find the markdown files');
+    expect(answer.parts.find((part) => part.type === 'text')?.text).toBe('Done, from the summary.');
+
+    const messages = await t.messages(sessionID);
+    expect(
+      messages.map(({ info, parts }) => [info.role, parts.map((part) => part.type).join(',')]),
+    ).toEqual([
+      ['user', 'text'],
+      ['assistant', 'step-start,tool,step-finish'],
+      ['user', 'compaction'],
+      ['assistant', 'step-start,text,step-finish'],
+      ['user', 'text'],
+      ['assistant', 'step-start,text,step-finish'],
+    ]);
+    const [, toolStep, compaction, summary, resume, last] = messages;
+    expect(toolStep.info.finish).toBe('tool-calls');
+    expect(compaction.parts[0]).toMatchObject({ type: 'compaction', auto: true });
+    expect(summary.info).toMatchObject({ summary: true, parentID: compaction.info.id });
+    expect(resume.parts[0]).toMatchObject({ text: CONTINUE_AFTER_COMPACTION, synthetic: true });
+    expect(last.info.parentID).toBe(resume.info.id);
+    expect(answer.info.id).toBe(last.info.id);
+
+    // The step after the compaction sees the summary and the synthetic prompt, not the original.
+    const sent = lastRequestText();
+    expect(sent).toContain('Summary: the user asked for markdown files');
+    expect(sent).toContain('Carry on with the task');
+    expect(sent).not.toContain('find the markdown files');
+
+    const labels = t.sessionEvents(sessionID).map(eventLabel);
+    expect(labels).toContain('session.compacted');
+    expect(labels.filter((label) => label === 'session.idle')).toHaveLength(1);
+  });
+
+  it("summarizes after a turn's last answer, so that the next prompt starts from the summary", async () => {
+    const sessionID = await t.createSession('end of turn');
+    t.model.enqueue(
+      { text: 'A long answer.', usage: FULL },
+      { text: 'Summary: one long answer was given.' },
+      { text: 'Second answer.' },
+    );
+    const first = await prompt(sessionID, 'first question');
+    // The caller still gets the answer, not the summary.
+    expect(first.parts.find((part) => part.type === 'text')?.text).toBe('A long answer.');
+    expect((await t.messages(sessionID)).map(({ info }) => info.role)).toEqual([
+      'user',
+      'assistant',
+      'user',
+      'assistant',
+    ]);
+
+    await prompt(sessionID, 'second question');
+    const sent = lastRequestText();
+    expect(sent).toContain('Summary: one long answer was given.');
+    expect(sent).toContain('second question');
+    expect(sent).not.toContain('first question');
+    // No synthetic prompt: the turn had ended.
+    expect(sent).not.toContain('Carry on with the task');
+  });
+
+  it('a failed summary ends the turn with session.error; nothing else is lost', async () => {
+    const sessionID = await t.createSession('failed summary');
+    t.model.enqueue(
+      { toolCalls: [{ name: 'glob', arguments: { pattern: '*.txt' } }], usage: FULL },
+      { status: 400 },
+    );
+    const answer = await prompt(sessionID, 'look for text files');
+    expect(answer.info.finish).toBe('tool-calls');
+    const messages = await t.messages(sessionID);
+    expect(messages.map(({ info }) => info.role)).toEqual([
+      'user',
+      'assistant',
+      'user',
+      'assistant',
+    ]);
+    expect(messages[3].info).toMatchObject({ summary: true, error: expect.anything() });
+    const labels = t.sessionEvents(sessionID).map(eventLabel);
+    expect(labels).toContain('session.error');
+    expect(labels).not.toContain('session.compacted');
+  });
+
+  it('does nothing with compaction.auto false, or for a model of unknown context size', async () => {
+    const sessionID = await t.createSession('no auto');
+    // The default fake model has no context limit: the same usage fills nothing.
+    t.model.enqueue({
+      text: 'Plenty of room.',
+      usage: { prompt_tokens: 500_000, completion_tokens: 9 },
+    });
+    await t.prompt(sessionID, 'unknown limit');
+    expect(await t.messages(sessionID)).toHaveLength(2);
+
+    await t.http
+      .patch('/config')
+      .send({ compaction: { auto: false } })
+      .expect(200);
+    t.model.enqueue({ text: 'Still full.', usage: FULL });
+    await prompt(sessionID, 'tight, but no auto compaction');
+    expect(await t.messages(sessionID)).toHaveLength(4);
+    expect(t.sessionEvents(sessionID).map(eventLabel)).not.toContain('session.compacted');
+  });
+});
