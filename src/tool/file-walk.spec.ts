@@ -1,7 +1,21 @@
 import { symlinkSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gitRepo, tempDir, writeFiles } from '../../test/support/fixtures';
-import { createGlobMatcher, globToRegExp, walkFiles, type WalkOptions } from './file-walk';
+import {
+  createGlobMatcher,
+  globFiles,
+  globToRegExp,
+  splitGlobBase,
+  walkFiles,
+  type WalkOptions,
+} from './file-walk';
+
+// A pass-through, so a test can see which directories a walk read.
+jest.mock('node:fs/promises', () => {
+  const actual = jest.requireActual<typeof import('node:fs/promises')>('node:fs/promises');
+  return { ...actual, readdir: jest.fn(actual.readdir) };
+});
 
 describe('globToRegExp', () => {
   const cases: [glob: string, matching: string[], notMatching: string[]][] = [
@@ -135,5 +149,71 @@ describe('walkFiles', () => {
     const controller = new AbortController();
     controller.abort(new Error('stopped'));
     await expect(walk({ root, signal: controller.signal })).rejects.toThrow('stopped');
+  });
+});
+
+describe('splitGlobBase', () => {
+  it.each([
+    ['docs/rules/*.md', 'docs/rules', '*.md'],
+    ['/etc/team/*.md', '/etc/team', '*.md'],
+    ['/*.md', '/', '*.md'],
+    ['*.md', '', '*.md'],
+    ['packages/*/AGENTS.md', 'packages', '*/AGENTS.md'],
+    ['../shared/{a,b}.md', '../shared', '{a,b}.md'],
+    ['CONTRIBUTING.md', 'CONTRIBUTING.md', undefined],
+    ['/abs/plain.md', '/abs/plain.md', undefined],
+  ])('%s', (pattern, base, glob) => {
+    expect(splitGlobBase(pattern)).toEqual({ base, glob });
+  });
+});
+
+describe('globFiles', () => {
+  const relative = (root: string, files: string[]) =>
+    files.map((file) => file.slice(root.length + 1));
+
+  it('matches the whole relative path: a glob without a slash only at the top', async () => {
+    const root = tempDir();
+    writeFiles(root, { 'b.md': '', 'a.md': '', '.hidden.md': '', 'x.txt': '', 'sub/c.md': '' });
+    expect(relative(root, await globFiles(root, '*.md'))).toEqual(['.hidden.md', 'a.md', 'b.md']);
+    expect(relative(root, await globFiles(root, '**/*.md'))).toEqual([
+      '.hidden.md',
+      'a.md',
+      'b.md',
+      'sub/c.md',
+    ]);
+  });
+
+  it('returns sorted paths, ignores nothing but .git, and finds nothing under a missing root', async () => {
+    const root = gitRepo({
+      '.gitignore': 'local/\n',
+      'packages/b/AGENTS.md': '',
+      'packages/a/AGENTS.md': '',
+      'packages/a/deep/AGENTS.md': '',
+      'local/AGENTS.md': '',
+    });
+    expect(relative(root, await globFiles(root, 'packages/*/AGENTS.md'))).toEqual([
+      'packages/a/AGENTS.md',
+      'packages/b/AGENTS.md',
+    ]);
+    expect(relative(root, await globFiles(root, '{local,packages/a}/AGENTS.md'))).toEqual([
+      'local/AGENTS.md',
+      'packages/a/AGENTS.md',
+    ]);
+    expect(await globFiles(join(root, 'missing'), '*.md')).toEqual([]);
+  });
+
+  it('does not enter directories that cannot hold a match', async () => {
+    const root = tempDir();
+    writeFiles(root, {
+      'docs/rules/a.md': '',
+      'docs/other/b.md': '',
+      'src/deep/c.md': '',
+      'docs/rules/nested/d.md': '',
+    });
+    const calls = jest.mocked(readdir).mock.calls;
+    const before = calls.length;
+    expect(relative(root, await globFiles(root, 'docs/rules/*.md'))).toEqual(['docs/rules/a.md']);
+    const read = calls.slice(before).map(([dir]) => String(dir).slice(root.length));
+    expect(read).toEqual(['', '/docs', '/docs/rules']);
   });
 });

@@ -166,6 +166,29 @@ export function createGlobMatcher(glob: string): (relativePath: string) => boole
   return (relativePath) => regex.test(relativePath);
 }
 
+const GLOB_CHARACTERS = /[*?[\]{}]/;
+
+/** Whether `text` has any glob syntax (`*`, `?`, `[...]`, `{...}`). */
+export function hasGlobSyntax(text: string): boolean {
+  return GLOB_CHARACTERS.test(text);
+}
+
+/**
+ * Splits a path pattern into its literal leading directories and the glob after them:
+ * `docs/rules/*.md` → `docs/rules` + `*.md`, `/etc/team/*.md` → `/etc/team` + `*.md`. A pattern
+ * without glob syntax is all base (`glob` undefined).
+ */
+export function splitGlobBase(pattern: string): { base: string; glob: string | undefined } {
+  const parts = pattern.split('/');
+  const first = parts.findIndex(hasGlobSyntax);
+  if (first === -1) return { base: pattern, glob: undefined };
+  const base = parts.slice(0, first).join('/');
+  return {
+    base: base === '' && pattern.startsWith('/') ? '/' : base,
+    glob: parts.slice(first).join('/'),
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Ignore files
 
@@ -303,4 +326,74 @@ async function chooseIgnoreFiles(root: string, anchor: string | undefined): Prom
 function isBelow(parent: string, child: string): boolean {
   const rel = path.relative(parent, child);
   return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Globbing a directory
+
+/**
+ * The files below `root` whose path relative to it matches `glob` as a whole, the way a shell
+ * (and the reference's `Bun.Glob`) reads it: `*.md` only at the top, `docs/**\/*.md` at any
+ * depth. Unlike {@link createGlobMatcher}, a glob without `/` does not match in subdirectories.
+ * Ignore files are not consulted (the caller named these files); directories that cannot lead
+ * to a match are not entered. Returns absolute paths sorted by their relative path.
+ */
+export async function globFiles(
+  root: string,
+  glob: string,
+  options: { signal?: AbortSignal } = {},
+): Promise<string[]> {
+  const matches = globToRegExp(glob);
+  const canHoldMatches = directoryFilter(glob);
+  const found: Array<{ absolute: string; relative: string }> = [];
+  const walk = walkFiles({
+    root,
+    respectIgnoreFiles: false,
+    skip: (entry) => entry.isDirectory && !canHoldMatches(entry.relative),
+    signal: options.signal,
+  });
+  for await (const entry of walk) {
+    if (matches.test(entry.relative)) found.push(entry);
+  }
+  found.sort((a, b) => (a.relative < b.relative ? -1 : a.relative > b.relative ? 1 : 0));
+  return found.map((entry) => entry.absolute);
+}
+
+/**
+ * Whether a directory (relative path) may hold matches of `glob`: its names must match the
+ * glob's directory segments up to the first `**`, and without `**` it must not be deeper than
+ * they are. When a `/` sits inside braces (`{a,b/c}`) segments cannot be told apart and every
+ * directory is entered.
+ */
+function directoryFilter(glob: string): (relativeDir: string) => boolean {
+  const segments = splitSegments(glob);
+  if (!segments) return () => true;
+  const globstar = segments.findIndex((segment) => segment.includes('**'));
+  const fixed = globstar === -1 ? segments.length - 1 : globstar;
+  const patterns = segments.slice(0, fixed).map((segment) => globToRegExp(segment));
+  return (relativeDir) => {
+    const names = relativeDir.split('/');
+    if (globstar === -1 && names.length > fixed) return false;
+    return patterns.every((pattern, i) => i >= names.length || pattern.test(names[i]));
+  };
+}
+
+/** `glob` split on the `/` outside braces; undefined when a `/` is inside braces. */
+function splitSegments(glob: string): string[] | undefined {
+  const segments: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < glob.length; i++) {
+    const ch = glob[i];
+    if (ch === '\\') i++;
+    else if (ch === '{') depth++;
+    else if (ch === '}' && depth > 0) depth--;
+    else if (ch === '/') {
+      if (depth > 0) return undefined;
+      segments.push(glob.slice(start, i));
+      start = i + 1;
+    }
+  }
+  segments.push(glob.slice(start));
+  return segments;
 }
