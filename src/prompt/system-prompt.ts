@@ -1,6 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
-
 /** The base instructions every primary agent starts from (agents may replace them). */
 export const BASE_PROMPT = `You are opencode, an AI coding agent working in the user's project through tools.
 
@@ -33,56 +30,4 @@ export function environmentSection(facts: EnvironmentFacts): string {
     `  Model: ${facts.model}`,
     '</env>',
   ].join('\n');
-}
-
-/** File names that hold project instructions, closest to the working directory first. */
-export const INSTRUCTION_FILE_NAMES = ['AGENTS.md', 'CLAUDE.md'];
-
-/**
- * Instruction files in effect for `directory`: the nearest `AGENTS.md` (or `CLAUDE.md`) from the
- * directory up to the project root, the global ones, and the config's `instructions` entries.
- */
-export async function findInstructionFiles(options: {
-  directory: string;
-  worktree: string;
-  globalFiles: string[];
-  configured: string[];
-}): Promise<Array<{ path: string; content: string }>> {
-  const found: Array<{ path: string; content: string }> = [];
-  const seen = new Set<string>();
-  const add = async (path: string) => {
-    if (seen.has(path)) return false;
-    const content = await readFile(path, 'utf8').catch(() => undefined);
-    if (content === undefined) return false;
-    seen.add(path);
-    found.push({ path, content });
-    return true;
-  };
-  const stop = options.worktree === '/' ? options.directory : options.worktree;
-  for (const name of INSTRUCTION_FILE_NAMES) {
-    let current = options.directory;
-    let added = false;
-    for (;;) {
-      if (await add(join(current, name))) added = true;
-      if (current === stop || dirname(current) === current) break;
-      current = dirname(current);
-    }
-    // AGENTS.md takes precedence: CLAUDE.md is only read where no AGENTS.md exists.
-    if (added) break;
-  }
-  for (const file of options.globalFiles) {
-    if (await add(file)) break;
-  }
-  for (const entry of options.configured) {
-    await add(
-      isAbsolute(entry)
-        ? entry
-        : resolve(options.worktree === '/' ? options.directory : options.worktree, entry),
-    );
-  }
-  return found;
-}
-
-export function instructionsSection(files: Array<{ path: string; content: string }>): string[] {
-  return files.map((file) => `Instructions from: ${file.path}\n${file.content}`);
 }
