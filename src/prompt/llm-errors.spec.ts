@@ -1,5 +1,10 @@
 import { APICallError } from 'ai';
-import { isTransientError, retryDelayMs, toMessageError } from './llm-errors';
+import {
+  isContextOverflowError,
+  isTransientError,
+  retryDelayMs,
+  toMessageError,
+} from './llm-errors';
 
 function apiError(statusCode: number, headers: Record<string, string> = {}): APICallError {
   return new APICallError({
@@ -59,5 +64,45 @@ describe('llm errors', () => {
       data: { message: 'bad tool schema', isRetryable: false },
     });
     expect(isTransientError(invalid)).toBe(false);
+  });
+
+  it('recognises a prompt too long for the context, from an HTTP error or inside the stream', () => {
+    const refused = (message: string, statusCode = 400, responseBody?: string) =>
+      new APICallError({
+        message,
+        url: 'http://127.0.0.1/v1',
+        requestBodyValues: {},
+        statusCode,
+        ...(responseBody !== undefined && { responseBody }),
+      });
+    const openai = refused(
+      "This model's maximum context length is 128000 tokens.",
+      400,
+      '{"error":{"code":"context_length_exceeded"}}',
+    );
+    expect(isContextOverflowError(openai)).toBe(true);
+    expect(
+      isContextOverflowError(refused('prompt is too long: 210000 tokens > 200000 maximum')),
+    ).toBe(true);
+    expect(
+      isContextOverflowError(refused('Bad Request', 400, '{"code":"context_length_exceeded"}')),
+    ).toBe(true);
+    expect(
+      isContextOverflowError({
+        message: 'Input is too long for the model',
+        type: 'invalid_request_error',
+      }),
+    ).toBe(true);
+    // A server error mentioning tokens is not a refusal of the prompt's size.
+    expect(isContextOverflowError(refused('too many tokens in flight', 503))).toBe(false);
+    expect(isContextOverflowError(refused('invalid tool schema'))).toBe(false);
+
+    expect(toMessageError(openai, 'fake')).toEqual({
+      name: 'ContextOverflowError',
+      data: {
+        message: "This model's maximum context length is 128000 tokens.",
+        responseBody: '{"error":{"code":"context_length_exceeded"}}',
+      },
+    });
   });
 });

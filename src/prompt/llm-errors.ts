@@ -16,6 +16,8 @@ export type MessageError =
         responseBody?: string;
       };
     }
+  | { name: 'ContextOverflowError'; data: { message: string; responseBody?: string } }
+  | { name: 'ContentFilterError'; data: { message: string } }
   | { name: 'UnknownError'; data: { message: string } };
 
 export const ABORTED_ERROR: MessageError = {
@@ -125,9 +127,44 @@ function parseRetryAfter(headers: Record<string, string> | undefined): number | 
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
+/**
+ * How providers say a prompt does not fit the model's context: OpenAI and compatible servers
+ * (`context_length_exceeded`, "maximum context length"), Anthropic ("prompt is too long"),
+ * Gemini ("exceeds the maximum number of tokens"), and local servers' variants.
+ */
+const CONTEXT_OVERFLOW_PATTERN =
+  /context_length_exceeded|maximum context length|context window|prompt is too long|input is too long|too many (input )?tokens|exceeds the (maximum|max) (number of )?(input )?tokens|reduce the length of the (messages|prompt)/i;
+
+/** Whether the provider refused the call because the prompt does not fit the context. */
+export function isContextOverflowError(error: unknown): boolean {
+  if (APICallError.isInstance(error)) {
+    if (error.statusCode !== undefined && ![400, 413, 422].includes(error.statusCode)) return false;
+    return CONTEXT_OVERFLOW_PATTERN.test(`${error.message} ${error.responseBody ?? ''}`);
+  }
+  const streamed = providerErrorData(error);
+  return (
+    streamed !== undefined &&
+    CONTEXT_OVERFLOW_PATTERN.test(
+      `${streamed.message} ${typeof streamed.code === 'string' ? streamed.code : ''}`,
+    )
+  );
+}
+
 /** The stored form of a failure, with nothing secret in it (no request bodies or headers sent). */
 export function toMessageError(error: unknown, providerID: string): MessageError {
   if (isAbortError(error)) return ABORTED_ERROR;
+  if (isContextOverflowError(error)) {
+    const responseBody = APICallError.isInstance(error) ? error.responseBody : undefined;
+    return {
+      name: 'ContextOverflowError',
+      data: {
+        message: APICallError.isInstance(error)
+          ? error.message
+          : (providerErrorData(error)?.message ?? errorMessage(error)),
+        ...(responseBody !== undefined && { responseBody: responseBody.slice(0, 2_000) }),
+      },
+    };
+  }
   if (APICallError.isInstance(error)) {
     if (error.statusCode === 401 || error.statusCode === 403) {
       return { name: 'ProviderAuthError', data: { providerID, message: error.message } };

@@ -1,6 +1,7 @@
 import type { AssistantContent, ModelMessage, ToolContent, UserContent } from 'ai';
 import type { MessageWithParts } from '../session/dto/message-with-parts.dto';
 import type { FilePart } from '../session/dto/part.dto';
+import { truncateOutput } from '../tool/tool.types';
 
 /** What the model is told for a tool call that never finished (aborted, server stopped). */
 export const INTERRUPTED_TOOL_OUTPUT = 'Tool execution was interrupted';
@@ -10,7 +11,13 @@ export const INTERRUPTED_TOOL_OUTPUT = 'Tool execution was interrupted';
  * reasoning and tool calls, with each tool call followed by its result (or its error), so the
  * model sees exactly what happened in earlier steps and turns.
  */
-export function toModelMessages(history: MessageWithParts[]): ModelMessage[] {
+export function toModelMessages(
+  history: MessageWithParts[],
+  options: {
+    /** Cuts each tool output to this many characters (a summary of an overlong conversation). */
+    toolOutputLimit?: number;
+  } = {},
+): ModelMessage[] {
   const messages: ModelMessage[] = [];
   for (const { info, parts } of history) {
     if (info.role === 'user') {
@@ -66,7 +73,12 @@ export function toModelMessages(history: MessageWithParts[]): ModelMessage[] {
               type: 'tool-result',
               toolCallId: part.callID,
               toolName: part.tool,
-              output: { type: 'text', value: state.output },
+              output: {
+                type: 'text',
+                value: options.toolOutputLimit
+                  ? truncateOutput(state.output, options.toolOutputLimit).text
+                  : state.output,
+              },
             });
           } else {
             const error = state.status === 'error' ? state.error : INTERRUPTED_TOOL_OUTPUT;

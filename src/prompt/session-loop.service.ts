@@ -292,15 +292,26 @@ export class SessionLoopService implements SessionWorkQueue {
       return this.unanswered(instance, user, error);
     }
     let last = await this.runSubtaskParts(setup);
+    // Set while the next step starts from a summary this turn just made: a step that overflows
+    // again right after is not summarized again, which could go in circles.
+    let fromFreshSummary = false;
     // An abort during the subtasks ends the turn there; otherwise the model takes over.
     for (let step = 1; step <= setup.maxSteps && !(last && signal.aborted); step++) {
       const recorder = this.startAssistantMessage(setup);
       const outcome = await this.runStepWithRetries(setup, recorder);
-      recorder.message.time.completed = Date.now();
-      if (!outcome.error && outcome.finish === 'length') {
-        // The model hit its output limit: the answer is cut off, which the user must be told.
-        outcome.error = { name: 'MessageOutputLengthError', data: {} };
+      const mayCompact = setup.compaction.auto && !fromFreshSummary && !signal.aborted;
+      fromFreshSummary = false;
+      if (
+        mayCompact &&
+        outcome.error?.name === 'ContextOverflowError' &&
+        (await this.recoverFromOverflow(setup, recorder))
+      ) {
+        fromFreshSummary = true;
+        step--;
+        continue;
       }
+      recorder.message.time.completed = Date.now();
+      outcome.error ??= finishError(outcome.finish);
       if (outcome.error) {
         recorder.message.error = outcome.error;
         this.publishError(instance, user.sessionID, outcome.error);
@@ -309,12 +320,13 @@ export class SessionLoopService implements SessionWorkQueue {
       last = { info: recorder.message, parts: recorder.parts() };
       if (outcome.error || signal.aborted) break;
       const continues = outcome.finish === 'tool-calls';
-      if (this.contextFull(setup, recorder.message)) {
+      if (mayCompact && this.contextFull(setup, recorder.message)) {
         // Summarized now rather than when the next call fails: after the turn's last answer
         // too, so that the next prompt starts from the summary.
-        const compacted = await this.compactContext(setup);
+        const compacted = await this.compactContext(setup, false);
         if (!compacted || !continues || signal.aborted) break;
         this.continueAfterCompaction(setup);
+        fromFreshSummary = true;
       } else if (!continues) break;
     }
     // The session's summary of changed files, and `session.diff`, follow every turn.
@@ -673,10 +685,21 @@ export class SessionLoopService implements SessionWorkQueue {
   }
 
   private contextFull(setup: TurnSetup, message: AssistantMessage): boolean {
-    return (
-      setup.compaction.auto &&
-      isContextOverflow(message.tokens, setup.limit, setup.compaction.reserved)
-    );
+    return isContextOverflow(message.tokens, setup.limit, setup.compaction.reserved);
+  }
+
+  /**
+   * The provider refused a step as too long for the context. When the step produced nothing,
+   * the session is summarized, the step's message (which holds only the failure) is dropped and
+   * the turn goes on from the summary. False when that could not be done: the error stands.
+   */
+  private async recoverFromOverflow(setup: TurnSetup, recorder: StepRecorder): Promise<boolean> {
+    if (recorder.parts().some((part) => part.type !== 'step-start')) return false;
+    if (!(await this.compactContext(setup, true))) return false;
+    const { message } = recorder;
+    this.messages.removeMessage(setup.instance, message.sessionID, message.id);
+    this.continueAfterCompaction(setup);
+    return true;
   }
 
   /**
@@ -684,7 +707,7 @@ export class SessionLoopService implements SessionWorkQueue {
    * turn's; false when it failed, which is published as `session.error` (and stored on the
    * summary message when the model call was made).
    */
-  private async compactContext(setup: TurnSetup): Promise<boolean> {
+  private async compactContext(setup: TurnSetup, overflow: boolean): Promise<boolean> {
     const { instance, user, signal } = setup;
     const agent = await this.agents.find(instance, 'compaction');
     const ref: ModelRef = agent?.model ?? user.model;
@@ -693,7 +716,7 @@ export class SessionLoopService implements SessionWorkQueue {
       return await this.summaries.compact(
         instance,
         user.sessionID,
-        { providerID: ref.providerID, modelID: ref.modelID, auto: true },
+        { providerID: ref.providerID, modelID: ref.modelID, auto: true, overflow },
         model,
         signal,
       );
@@ -842,4 +865,22 @@ function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
     };
     signal.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/**
+ * The error a step's finish reason stands for: an answer cut off at the output limit, or one the
+ * provider's content filter stopped. The user must be told either way.
+ */
+function finishError(finish: string | undefined): MessageError | undefined {
+  switch (finish) {
+    case 'length':
+      return { name: 'MessageOutputLengthError', data: {} };
+    case 'content-filter':
+      return {
+        name: 'ContentFilterError',
+        data: { message: 'The provider stopped the answer with its content filter' },
+      };
+    default:
+      return undefined;
+  }
 }

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import type { ModelMessage } from 'ai';
 import { ModuleRef } from '@nestjs/core';
 import { AgentService } from '../agent/agent.service';
 import { BusService } from '../core/bus/bus.service';
@@ -22,6 +23,9 @@ import './summary.events';
 
 /** What the compaction prompt reads as when a summary opens the model's context. */
 export const SUMMARY_QUESTION = 'What did we do so far?';
+
+/** Characters of each tool output a summary of a conversation too long for the model sees. */
+const OVERFLOW_TOOL_OUTPUT_CHARS = 2_000;
 
 const SUMMARY_SYSTEM =
   'You write hand-over notes for coding sessions: precise, complete on what matters, short.';
@@ -49,6 +53,8 @@ export interface SummarizeInput {
   providerID: string;
   modelID: string;
   auto?: boolean;
+  /** The provider refused the conversation as too long: tool outputs are cut for the summary. */
+  overflow?: boolean;
 }
 
 /**
@@ -138,7 +144,12 @@ export class SummaryService {
       const agent =
         lastPrompt?.info.agent ?? session.agent ?? (await this.agents.defaultAgent(instance)).name;
       const prompt = this.storePrompt(instance, sessionID, agent, input);
-      summarized = await this.writeSummary(instance, prompt, model, history, signal);
+      // A conversation the provider refused as too long would be refused for the summary too:
+      // the summary gets the gist of each tool output, not all of it.
+      const messages = toModelMessages(history, {
+        toolOutputLimit: input.overflow ? OVERFLOW_TOOL_OUTPUT_CHARS : undefined,
+      });
+      summarized = await this.writeSummary(instance, prompt, model, messages, signal);
     } finally {
       this.sessions.update(instance, sessionID, { time: { compacting: null } });
     }
@@ -167,6 +178,7 @@ export class SummaryService {
       messageID: prompt.id,
       type: 'compaction',
       auto: input.auto ?? false,
+      ...(input.overflow && { overflow: true }),
     });
     return prompt;
   }
@@ -176,7 +188,7 @@ export class SummaryService {
     instance: Instance,
     prompt: UserMessage,
     model: ResolvedModel,
-    history: MessageWithParts[],
+    messages: ModelMessage[],
     signal: AbortSignal,
   ): Promise<boolean> {
     const { sessionID } = prompt;
@@ -204,7 +216,7 @@ export class SummaryService {
       const result = await generateText({
         model: model.language,
         system: SUMMARY_SYSTEM,
-        messages: [...toModelMessages(history), { role: 'user', content: SUMMARY_PROMPT }],
+        messages: [...messages, { role: 'user', content: SUMMARY_PROMPT }],
         abortSignal: signal,
         maxRetries: 2,
       });

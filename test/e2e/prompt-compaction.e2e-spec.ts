@@ -68,6 +68,7 @@ describe('agent loop: automatic compaction when the context is full', () => {
     expect(sent).toContain('Carry on with the task');
     expect(sent).not.toContain('find the markdown files');
 
+    await t.waitForIdle(sessionID);
     const labels = t.sessionEvents(sessionID).map(eventLabel);
     expect(labels).toContain('session.compacted');
     expect(labels.filter((label) => label === 'session.idle')).toHaveLength(1);
@@ -115,9 +116,63 @@ describe('agent loop: automatic compaction when the context is full', () => {
       'assistant',
     ]);
     expect(messages[3].info).toMatchObject({ summary: true, error: expect.anything() });
+    await t.waitForIdle(sessionID);
     const labels = t.sessionEvents(sessionID).map(eventLabel);
     expect(labels).toContain('session.error');
     expect(labels).not.toContain('session.compacted');
+  });
+
+  /** What OpenAI-compatible servers answer for a prompt longer than the context. */
+  const REFUSED_AS_TOO_LONG = {
+    status: 400,
+    body: {
+      error: {
+        message:
+          "This model's maximum context length is 1000 tokens; your messages resulted in 1500 tokens.",
+        type: 'invalid_request_error',
+        code: 'context_length_exceeded',
+      },
+    },
+  };
+
+  it('a call the provider refuses as too long is summarized and tried again from the summary', async () => {
+    const sessionID = await t.createSession('refused');
+    t.model.enqueue(
+      REFUSED_AS_TOO_LONG,
+      { text: 'Summary: the user wants a haiku.' },
+      { text: 'Here is the haiku.' },
+    );
+    const answer = await prompt(sessionID, 'write a haiku');
+    expect(answer.parts.find((part) => part.type === 'text')?.text).toBe('Here is the haiku.');
+    const messages = await t.messages(sessionID);
+    expect(messages.map(({ info }) => info.role)).toEqual([
+      'user',
+      'user',
+      'assistant',
+      'user',
+      'assistant',
+    ]);
+    expect(messages[1].parts[0]).toMatchObject({ type: 'compaction', auto: true, overflow: true });
+    expect(messages[2].info.summary).toBe(true);
+    expect(messages.some(({ info }) => info.error)).toBe(false);
+    await t.waitForIdle(sessionID);
+    const labels = t.sessionEvents(sessionID).map(eventLabel);
+    expect(labels).toContain('message.removed');
+    expect(labels).toContain('session.compacted');
+    expect(labels).not.toContain('session.error');
+  });
+
+  it('a call refused as too long right after a summary fails with ContextOverflowError', async () => {
+    const sessionID = await t.createSession('refused twice');
+    t.model.enqueue(REFUSED_AS_TOO_LONG, { text: 'Summary: a long story.' }, REFUSED_AS_TOO_LONG);
+    const answer = await prompt(sessionID, 'tell the whole story');
+    expect(answer.info.error).toMatchObject({
+      name: 'ContextOverflowError',
+      data: { message: expect.stringContaining('maximum context length') },
+    });
+    await t.waitForEvent('session.error', sessionID);
+    const labels = t.sessionEvents(sessionID).map(eventLabel);
+    expect(labels.filter((label) => label === 'session.compacted')).toHaveLength(1);
   });
 
   it('does nothing with compaction.auto false, or for a model of unknown context size', async () => {

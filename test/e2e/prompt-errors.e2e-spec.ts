@@ -81,12 +81,15 @@ describe('agent loop: errors', () => {
 
   it('prompt_async: a failing model call becomes a stored error and session.error', async () => {
     const sessionID = await t.createSession('async failure');
-    t.model.enqueue({ status: 400, body: { error: { message: 'prompt is too long' } } });
+    t.model.enqueue({
+      status: 400,
+      body: { error: { message: 'unsupported parameter: temperature' } },
+    });
     await t.promptAsync(sessionID, 'hi');
     const event = await t.waitForEvent('session.error', sessionID);
     expect(event.properties.error).toMatchObject({
       name: 'APIError',
-      data: { statusCode: 400, message: expect.stringContaining('prompt is too long') },
+      data: { statusCode: 400, message: expect.stringContaining('unsupported parameter') },
     });
     await t.waitForIdle(sessionID);
     const stored = await t.messages(sessionID);
@@ -117,6 +120,18 @@ describe('agent loop: errors', () => {
     const response = await t.prompt(sessionID, 'write a lot');
     expect(response.info.finish).toBe('length');
     expect(response.info.error).toEqual({ name: 'MessageOutputLengthError', data: {} });
+    await t.waitForEvent('session.error', sessionID);
+  });
+
+  it("an answer the provider's content filter stopped is stored with ContentFilterError", async () => {
+    const sessionID = await t.createSession('filtered');
+    t.model.enqueue({ text: 'Partial', finish: 'content_filter' });
+    const response = await t.prompt(sessionID, 'something filtered');
+    expect(response.info.finish).toBe('content-filter');
+    expect(response.info.error).toMatchObject({
+      name: 'ContentFilterError',
+      data: { message: expect.any(String) },
+    });
     await t.waitForEvent('session.error', sessionID);
   });
 
