@@ -6,7 +6,6 @@ import { gitRepo, tempDir, writeFiles } from '../../test/support/fixtures';
 import {
   fetchInstructionUrl,
   findInstructionFiles,
-  INSTRUCTION_URL_TIMEOUT_MS,
   InstructionUrlCache,
   instructionsSection,
   MAX_INSTRUCTION_BYTES,
@@ -256,16 +255,16 @@ describe('fetchInstructionUrl', () => {
 
   it('gives up on a server that does not finish in time, or when cancelled', async () => {
     const started = Date.now();
-    await expect(fetchInstructionUrl(`${base}/hang`)).rejects.toThrow(
-      `no complete answer within ${INSTRUCTION_URL_TIMEOUT_MS / 1000} s`,
+    await expect(fetchInstructionUrl(`${base}/hang`, undefined, 300)).rejects.toThrow(
+      'no complete answer within 0.3 s',
     );
-    expect(Date.now() - started).toBeGreaterThanOrEqual(INSTRUCTION_URL_TIMEOUT_MS - 100);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
 
     const controller = new AbortController();
     const pending = fetchInstructionUrl(`${base}/hang`, controller.signal);
     controller.abort(new Error('instance disposed'));
     await expect(pending).rejects.toThrow('instance disposed');
-  }, 15_000);
+  });
 });
 
 describe('InstructionUrlCache', () => {

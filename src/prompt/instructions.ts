@@ -18,7 +18,7 @@ export const INSTRUCTION_FILE_NAMES = ['AGENTS.md', 'CLAUDE.md'];
 export const MAX_INSTRUCTION_BYTES = 256 * 1024;
 
 /** How long an instruction URL may take, body included, as the reference. */
-export const INSTRUCTION_URL_TIMEOUT_MS = 5_000;
+const INSTRUCTION_URL_TIMEOUT_MS = 5_000;
 
 /** How long a fetched instruction URL (or its failure) is reused before it is fetched again. */
 export const INSTRUCTION_URL_TTL_MS = 5 * 60_000;
@@ -126,12 +126,16 @@ export async function readInstructionFile(path: string): Promise<string | undefi
 }
 
 /**
- * Fetches an instruction URL: a GET that must answer 2xx with text within
- * {@link INSTRUCTION_URL_TIMEOUT_MS}; the body is cut at {@link MAX_INSTRUCTION_BYTES}. Throws an
- * error saying why otherwise. `signal` cancels it early (the instance going away).
+ * Fetches an instruction URL: a GET that must answer 2xx with text within `timeoutMs` (default
+ * {@link INSTRUCTION_URL_TIMEOUT_MS}); the body is cut at {@link MAX_INSTRUCTION_BYTES}. Throws
+ * an error saying why otherwise. `signal` cancels it early (the instance going away).
  */
-export async function fetchInstructionUrl(url: string, signal?: AbortSignal): Promise<string> {
-  const timeout = AbortSignal.timeout(INSTRUCTION_URL_TIMEOUT_MS);
+export async function fetchInstructionUrl(
+  url: string,
+  signal?: AbortSignal,
+  timeoutMs = INSTRUCTION_URL_TIMEOUT_MS,
+): Promise<string> {
+  const timeout = AbortSignal.timeout(timeoutMs);
   try {
     const response = await fetch(url, {
       signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
@@ -153,7 +157,7 @@ export async function fetchInstructionUrl(url: string, signal?: AbortSignal): Pr
     return text;
   } catch (error) {
     if (timeout.aborted) {
-      throw new Error(`no complete answer within ${INSTRUCTION_URL_TIMEOUT_MS / 1000} s`);
+      throw new Error(`no complete answer within ${timeoutMs / 1000} s`);
     }
     throw error;
   }
