@@ -1,6 +1,7 @@
 import type { AssistantContent, ModelMessage, ToolContent, UserContent } from 'ai';
 import type { MessageWithParts } from '../session/dto/message-with-parts.dto';
-import type { FilePart } from '../session/dto/part.dto';
+import type { FilePart, ToolStateCompletedDto } from '../session/dto/part.dto';
+import { CLEARED_TOOL_OUTPUT } from '../summary/tool-output-pruning';
 import { truncateOutput } from '../tool/tool.types';
 
 /** What the model is told for a tool call that never finished (aborted, server stopped). */
@@ -73,12 +74,7 @@ export function toModelMessages(
               type: 'tool-result',
               toolCallId: part.callID,
               toolName: part.tool,
-              output: {
-                type: 'text',
-                value: options.toolOutputLimit
-                  ? truncateOutput(state.output, options.toolOutputLimit).text
-                  : state.output,
-              },
+              output: { type: 'text', value: outputForModel(state, options.toolOutputLimit) },
             });
           } else {
             const error = state.status === 'error' ? state.error : INTERRUPTED_TOOL_OUTPUT;
@@ -107,6 +103,12 @@ export function toModelMessages(
       messages.push({ role: 'user', content: attachments.flatMap(filePartContent) });
   }
   return messages;
+}
+
+/** A tool's output as the model reads it: cleared once pruned, else cut to the limit if any. */
+function outputForModel(state: ToolStateCompletedDto, limit: number | undefined): string {
+  if (state.time.compacted !== undefined) return CLEARED_TOOL_OUTPUT;
+  return limit ? truncateOutput(state.output, limit).text : state.output;
 }
 
 /** A stored file part as model input: images as images, text as text, other files as files. */

@@ -87,8 +87,11 @@ interface TurnSetup {
   prices: ModelCost;
   /** The model's context window, for the overflow check after each step. */
   limit: ModelInfo['limit'];
-  /** Config `compaction`: summarize on overflow (default on), and the tokens kept free. */
-  compaction: { auto: boolean; reserved?: number };
+  /**
+   * Config `compaction`: summarize on overflow and clear old tool outputs after each turn (both
+   * on unless false), and the tokens kept free for an answer.
+   */
+  compaction: { auto: boolean; prune: boolean; reserved?: number };
   system: string[];
   rules: PermissionRule[];
   tools: ToolDefinition[];
@@ -329,6 +332,7 @@ export class SessionLoopService implements SessionWorkQueue {
         fromFreshSummary = true;
       } else if (!continues) break;
     }
+    if (setup.compaction.prune && !signal.aborted) this.pruneToolOutputs(setup);
     // The session's summary of changed files, and `session.diff`, follow every turn.
     await this.diffs
       .refresh(instance, user.sessionID, user.id)
@@ -363,7 +367,11 @@ export class SessionLoopService implements SessionWorkQueue {
       language: resolved.language,
       prices: resolved.model.cost,
       limit: resolved.model.limit,
-      compaction: { auto: compaction?.auto ?? true, reserved: compaction?.reserved },
+      compaction: {
+        auto: compaction?.auto ?? true,
+        prune: compaction?.prune ?? true,
+        reserved: compaction?.reserved,
+      },
       system,
       rules: agent.permission,
       tools,
@@ -682,6 +690,16 @@ export class SessionLoopService implements SessionWorkQueue {
     recorder.stepFinish(finish, tokens, cost, snapshot);
     const { total: _total, ...sessionTokens } = tokens;
     this.sessions.addUsage(setup.instance, setup.user.sessionID, { cost, tokens: sessionTokens });
+  }
+
+  private pruneToolOutputs(setup: TurnSetup): void {
+    const { sessionID } = setup.user;
+    try {
+      const cleared = this.summaries.pruneToolOutputs(setup.instance, sessionID);
+      if (cleared > 0) this.logger.log(`cleared ${cleared} old tool outputs of ${sessionID}`);
+    } catch (error) {
+      this.logger.warn(`old tool outputs of ${sessionID} not cleared: ${errorMessage(error)}`);
+    }
   }
 
   private contextFull(setup: TurnSetup, message: AssistantMessage): boolean {

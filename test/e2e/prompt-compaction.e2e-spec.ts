@@ -1,4 +1,7 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { CONTINUE_AFTER_COMPACTION } from '../../src/prompt/session-loop.service';
+import { CLEARED_TOOL_OUTPUT } from '../../src/summary/tool-output-pruning';
 import {
   eventLabel,
   requestMessages,
@@ -173,6 +176,39 @@ describe('agent loop: automatic compaction when the context is full', () => {
     await t.waitForEvent('session.error', sessionID);
     const labels = t.sessionEvents(sessionID).map(eventLabel);
     expect(labels.filter((label) => label === 'session.compacted')).toHaveLength(1);
+  });
+
+  it('clears old tool outputs from the context after a turn; clients still get them', async () => {
+    const sessionID = await t.createSession('prune');
+    // Six reads of ~58k characters (~14.5k tokens each): more than the 40k tokens kept.
+    const files = Array.from({ length: 6 }, (_, index) => join(t.directory, `big${index}.txt`));
+    for (const file of files) writeFileSync(file, `${'x'.repeat(39)}\n`.repeat(2000));
+    t.model.enqueue(
+      { toolCalls: files.map((filePath) => ({ name: 'read', arguments: { filePath } })) },
+      { text: 'Read them all.' },
+      { text: 'Second answer.' },
+      { text: 'Third answer.' },
+      { text: 'Fourth answer.' },
+    );
+    await t.prompt(sessionID, 'read six files');
+    await t.prompt(sessionID, 'second');
+    const toolParts = async () =>
+      (await t.messages(sessionID)).flatMap(({ parts }) =>
+        parts.filter((part) => part.type === 'tool'),
+      );
+    // The reading turn is still one of the latest two: nothing is cleared yet.
+    expect((await toolParts()).some((part) => part.state.time.compacted)).toBe(false);
+
+    await t.prompt(sessionID, 'third');
+    const reads = await toolParts();
+    const cleared = reads.filter((part) => part.state.time.compacted);
+    // The newest two outputs (~29k tokens) stay; a third would pass 40k: it and the older go.
+    expect(cleared).toEqual(reads.slice(0, 4));
+    expect(cleared.every((part) => part.state.output.length > 40_000)).toBe(true);
+
+    await t.prompt(sessionID, 'fourth');
+    const sent = lastRequestText();
+    expect(sent.split(CLEARED_TOOL_OUTPUT)).toHaveLength(5);
   });
 
   it('does nothing with compaction.auto false, or for a model of unknown context size', async () => {
