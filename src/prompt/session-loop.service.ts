@@ -8,7 +8,7 @@ import { AgentService } from '../agent/agent.service';
 import { PermissionService } from '../permission/permission.service';
 import type { PermissionRule } from '../permission/permission-rules';
 import { ProviderService } from '../provider/provider.service';
-import type { ModelCost, ModelInfo, ModelRef } from '../provider/provider.types';
+import type { ModelCost, ModelInfo } from '../provider/provider.types';
 import type { SessionWorkQueue } from '../session/session-work-queue';
 import type { AssistantMessage, MessageTokensDto, UserMessage } from '../session/dto/message.dto';
 import type { MessageWithParts } from '../session/dto/message-with-parts.dto';
@@ -21,6 +21,7 @@ import { SessionDiffService } from '../snapshot/session-diff.service';
 import { SnapshotService } from '../snapshot/snapshot.service';
 import type { SnapshotPatch } from '../snapshot/snapshot.types';
 import { ConfigService } from '../config/config.service';
+import { AutoCompactionService } from '../summary/auto-compaction.service';
 import { isContextOverflow } from '../summary/context-overflow';
 import { SummaryService } from '../summary/summary.service';
 import { ToolRegistryService } from '../tool/tool-registry.service';
@@ -46,9 +47,6 @@ const MAX_RETRY_DELAY_MS = 30_000;
 const DEFAULT_MAX_STEPS = 100;
 /** Identical consecutive tool calls that make a doom loop. */
 const DOOM_LOOP_THRESHOLD = 3;
-/** The prompt that resumes a turn whose context was just summarized to make room. */
-export const CONTINUE_AFTER_COMPACTION =
-  'The conversation so far has been summarized above to make room in the context. Carry on with the task from where it stopped; if it is unclear how to go on, stop and ask.';
 
 export interface TurnResult {
   info: AssistantMessage;
@@ -141,6 +139,7 @@ export class SessionLoopService implements SessionWorkQueue {
     private readonly bus: BusService,
     private readonly snapshots: SnapshotService,
     private readonly summaries: SummaryService,
+    private readonly compaction: AutoCompactionService,
     private readonly config: ConfigService,
     private readonly diffs: SessionDiffService,
   ) {}
@@ -323,16 +322,17 @@ export class SessionLoopService implements SessionWorkQueue {
       last = { info: recorder.message, parts: recorder.parts() };
       if (outcome.error || signal.aborted) break;
       const continues = outcome.finish === 'tool-calls';
-      if (mayCompact && this.contextFull(setup, recorder.message)) {
+      const { limit, compaction } = setup;
+      if (mayCompact && isContextOverflow(recorder.message.tokens, limit, compaction.reserved)) {
         // Summarized now rather than when the next call fails: after the turn's last answer
         // too, so that the next prompt starts from the summary.
-        const compacted = await this.compactContext(setup, false);
+        const compacted = await this.compaction.compact(instance, setup.user, signal, false);
         if (!compacted || !continues || signal.aborted) break;
-        this.continueAfterCompaction(setup);
+        setup.user = this.compaction.continuation(instance, setup.user);
         fromFreshSummary = true;
       } else if (!continues) break;
     }
-    if (setup.compaction.prune && !signal.aborted) this.pruneToolOutputs(setup);
+    if (setup.compaction.prune && !signal.aborted) this.compaction.prune(instance, user.sessionID);
     // The session's summary of changed files, and `session.diff`, follow every turn.
     await this.diffs
       .refresh(instance, user.sessionID, user.id)
@@ -692,85 +692,18 @@ export class SessionLoopService implements SessionWorkQueue {
     this.sessions.addUsage(setup.instance, setup.user.sessionID, { cost, tokens: sessionTokens });
   }
 
-  private pruneToolOutputs(setup: TurnSetup): void {
-    const { sessionID } = setup.user;
-    try {
-      const cleared = this.summaries.pruneToolOutputs(setup.instance, sessionID);
-      if (cleared > 0) this.logger.log(`cleared ${cleared} old tool outputs of ${sessionID}`);
-    } catch (error) {
-      this.logger.warn(`old tool outputs of ${sessionID} not cleared: ${errorMessage(error)}`);
-    }
-  }
-
-  private contextFull(setup: TurnSetup, message: AssistantMessage): boolean {
-    return isContextOverflow(message.tokens, setup.limit, setup.compaction.reserved);
-  }
-
   /**
    * The provider refused a step as too long for the context. When the step produced nothing,
    * the session is summarized, the step's message (which holds only the failure) is dropped and
    * the turn goes on from the summary. False when that could not be done: the error stands.
    */
   private async recoverFromOverflow(setup: TurnSetup, recorder: StepRecorder): Promise<boolean> {
-    if (recorder.parts().some((part) => part.type !== 'step-start')) return false;
-    if (!(await this.compactContext(setup, true))) return false;
-    const { message } = recorder;
-    this.messages.removeMessage(setup.instance, message.sessionID, message.id);
-    this.continueAfterCompaction(setup);
-    return true;
-  }
-
-  /**
-   * Summarizes the session (an `auto` compaction) with the `compaction` agent's model, else the
-   * turn's; false when it failed, which is published as `session.error` (and stored on the
-   * summary message when the model call was made).
-   */
-  private async compactContext(setup: TurnSetup, overflow: boolean): Promise<boolean> {
     const { instance, user, signal } = setup;
-    const agent = await this.agents.find(instance, 'compaction');
-    const ref: ModelRef = agent?.model ?? user.model;
-    try {
-      const model = await this.providers.getModel(instance, ref.providerID, ref.modelID);
-      return await this.summaries.compact(
-        instance,
-        user.sessionID,
-        { providerID: ref.providerID, modelID: ref.modelID, auto: true, overflow },
-        model,
-        signal,
-      );
-    } catch (error) {
-      // The compaction model is gone (config changed): the turn cannot go on, and says why.
-      this.publishError(instance, user.sessionID, toMessageError(error, ref.providerID));
-      return false;
-    }
-  }
-
-  /**
-   * Goes on with the turn after a compaction: a synthetic prompt, as the user's, asks the model
-   * to carry on, and the turn's next steps answer it (their context starts at the summary).
-   */
-  private continueAfterCompaction(setup: TurnSetup): void {
-    const { instance, user } = setup;
-    const prompt: UserMessage = {
-      id: this.ids.ascending('message'),
-      sessionID: user.sessionID,
-      role: 'user',
-      time: { created: Date.now() },
-      agent: user.agent,
-      model: user.model,
-      ...(user.system && { system: user.system }),
-      ...(user.tools && { tools: user.tools }),
-    };
-    this.messages.saveMessage(instance, prompt);
-    this.messages.savePart(instance, {
-      id: this.ids.ascending('part'),
-      sessionID: prompt.sessionID,
-      messageID: prompt.id,
-      type: 'text',
-      text: CONTINUE_AFTER_COMPACTION,
-      synthetic: true,
-    });
-    setup.user = prompt;
+    if (recorder.parts().some((part) => part.type !== 'step-start')) return false;
+    if (!(await this.compaction.compact(instance, user, signal, true))) return false;
+    this.messages.removeMessage(instance, recorder.message.sessionID, recorder.message.id);
+    setup.user = this.compaction.continuation(instance, user);
+    return true;
   }
 
   /**

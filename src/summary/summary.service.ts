@@ -20,7 +20,6 @@ import '../session/session.events';
 import { SESSION_WORK_QUEUE, type SessionWorkQueue } from '../session/session-work-queue';
 import { SessionService } from '../session/session.service';
 import './summary.events';
-import { toolOutputsToPrune } from './tool-output-pruning';
 
 /** What the compaction prompt reads as when a summary opens the model's context. */
 export const SUMMARY_QUESTION = 'What did we do so far?';
@@ -122,21 +121,6 @@ export class SummaryService {
   /** {@link history} of a stored session: what the agent loop sends the model. */
   conversation(sessionID: string): MessageWithParts[] {
     return this.history(this.messages.conversation(sessionID));
-  }
-
-  /**
-   * Clears old tool outputs from the model's context (config `compaction.prune`, on unless
-   * false), as the reference does after each turn: the parts keep their output for clients and
-   * get `time.compacted`; the model reads a placeholder instead. Answers how many.
-   */
-  pruneToolOutputs(instance: Instance, sessionID: string): number {
-    const parts = toolOutputsToPrune(this.conversation(sessionID));
-    const compacted = Date.now();
-    for (const part of parts) {
-      const time = { ...part.state.time, compacted };
-      this.messages.savePart(instance, { ...part, state: { ...part.state, time } });
-    }
-    return parts.length;
   }
 
   /**
