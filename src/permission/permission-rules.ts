@@ -1,6 +1,7 @@
 import { matchesWildcard } from './wildcard';
 
-export const PERMISSION_ACTIONS = ['allow', 'ask', 'deny'] as const;
+/** In the reference's order (its `PermissionAction` enum). */
+export const PERMISSION_ACTIONS = ['allow', 'deny', 'ask'] as const;
 export type PermissionAction = (typeof PERMISSION_ACTIONS)[number];
 
 /**

@@ -1,12 +1,14 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsOptional, IsString } from 'class-validator';
-
-export const PERMISSION_ACTIONS = ['allow', 'deny', 'ask'] as const;
-export type PermissionActionName = (typeof PERMISSION_ACTIONS)[number];
+import {
+  PERMISSION_ACTIONS,
+  type PermissionAction,
+  type PermissionRule,
+} from '../../permission/permission-rules';
 
 /** One rule of a session's permission ruleset, as the reference's `PermissionRule`. */
 @ApiSchema({ name: 'PermissionRule' })
-export class PermissionRuleDto {
+export class PermissionRuleDto implements PermissionRule {
   @ApiProperty({ description: 'Permission name (`bash`, `edit`, `*`)' })
   @IsString()
   @IsNotEmpty()
@@ -18,7 +20,7 @@ export class PermissionRuleDto {
 
   @ApiProperty({ enum: PERMISSION_ACTIONS, enumName: 'PermissionAction' })
   @IsIn(PERMISSION_ACTIONS)
-  action: PermissionActionName;
+  action: PermissionAction;
 }
 
 @ApiSchema({ name: 'SnapshotFileDiff' })
