@@ -28,6 +28,12 @@ export interface MessageRecord {
   parts: JsonText<Part>[];
 }
 
+/** Where a message is stored: its session and its id. */
+export interface MessageKey {
+  sessionID: string;
+  messageID: string;
+}
+
 export interface MessagePage {
   /** Oldest first. */
   records: MessageRecord[];
@@ -60,6 +66,13 @@ export abstract class MessageRepository {
   /** Deletes the message and its parts; false when it is not a message of the session. */
   abstract deleteMessage(sessionID: string, messageID: string): boolean;
   abstract deletePart(sessionID: string, messageID: string, partID: string): boolean;
+  /**
+   * Assistant messages without `time.completed`: answers still being written, or left so by a
+   * process that stopped mid-turn. Read from a partial index, so the cost follows their number.
+   */
+  abstract unfinishedMessages(): MessageKey[];
+  /** Messages holding a tool part that is `pending` or `running` (each message once). */
+  abstract messagesWithOpenTools(): MessageKey[];
 }
 
 interface MessageRow {
@@ -91,6 +104,8 @@ export class SqliteMessageRepository extends MessageRepository {
     hasOlder: Statement<[string, string], { found: number }>;
     deleteMessage: Statement<[string, string]>;
     deletePart: Statement<[string, string, string]>;
+    unfinishedMessages: Statement<[], MessageKey>;
+    messagesWithOpenTools: Statement<[], MessageKey>;
   };
 
   constructor(db: DatabaseService) {
@@ -134,6 +149,21 @@ export class SqliteMessageRepository extends MessageRepository {
       deleteMessage: sql.prepare('DELETE FROM message WHERE session_id = ? AND id = ?'),
       deletePart: sql.prepare(
         'DELETE FROM part WHERE session_id = ? AND message_id = ? AND id = ?',
+      ),
+      // Both WHERE clauses repeat those of the partial indexes `message_unfinished` and
+      // `part_tool_open` (migration 4) word for word: the planner uses a partial index only
+      // when the query implies its condition.
+      unfinishedMessages: sql.prepare(
+        `SELECT session_id AS sessionID, id AS messageID FROM message
+         WHERE json_extract(data, '$.role') = 'assistant'
+           AND json_extract(data, '$.time.completed') IS NULL
+         ORDER BY session_id, id`,
+      ),
+      messagesWithOpenTools: sql.prepare(
+        `SELECT DISTINCT session_id AS sessionID, message_id AS messageID FROM part
+         WHERE json_extract(data, '$.type') = 'tool'
+           AND json_extract(data, '$.state.status') IN ('pending', 'running')
+         ORDER BY session_id, message_id`,
       ),
     };
   }
@@ -192,6 +222,14 @@ export class SqliteMessageRepository extends MessageRepository {
 
   deletePart(sessionID: string, messageID: string, partID: string): boolean {
     return this.statements.deletePart.run(sessionID, messageID, partID).changes > 0;
+  }
+
+  unfinishedMessages(): MessageKey[] {
+    return this.statements.unfinishedMessages.all();
+  }
+
+  messagesWithOpenTools(): MessageKey[] {
+    return this.statements.messagesWithOpenTools.all();
   }
 
   /** The parts of a run of consecutive messages (oldest first), in one range scan. */

@@ -52,6 +52,11 @@ export abstract class SessionRepository {
   abstract descendants(id: string): Session[];
   /** Deletes the session with everything below it and everything it holds. */
   abstract delete(id: string): boolean;
+  /**
+   * Sessions whose `time.compacting` is set (a summary is being written, or a process stopped
+   * while writing one). Read from a partial index, so the cost follows their number.
+   */
+  abstract compacting(): Session[];
 }
 
 /** The SQLite sessions table; `data` holds the session JSON, columns what is queried. */
@@ -65,6 +70,7 @@ export class SqliteSessionRepository extends SessionRepository {
     children: Statement<[string], { data: string }>;
     descendants: Statement<[string], { data: string }>;
     delete: Statement<[string]>;
+    compacting: Statement<[], { data: string }>;
   };
   /** List statements by SQL text: one per combination of filters, prepared once. */
   private readonly listStatements = new Map<string, Statement<unknown[], StoredSession>>();
@@ -99,6 +105,11 @@ export class SqliteSessionRepository extends SessionRepository {
          ORDER BY tree.depth DESC, session.id`,
       ),
       delete: sql.prepare('DELETE FROM session WHERE id = ?'),
+      // The WHERE clause of the partial index `session_compacting` (migration 4), word for word.
+      compacting: sql.prepare(
+        `SELECT data FROM session WHERE json_extract(data, '$.time.compacting') IS NOT NULL
+         ORDER BY id`,
+      ),
     };
   }
 
@@ -164,6 +175,10 @@ export class SqliteSessionRepository extends SessionRepository {
 
   delete(id: string): boolean {
     return this.statements.delete.run(id).changes > 0;
+  }
+
+  compacting(): Session[] {
+    return this.statements.compacting.all().map((row) => parse(row.data));
   }
 
   private listStatement(text: string): Statement<unknown[], StoredSession> {
