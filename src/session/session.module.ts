@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { InterruptedWorkService } from './interrupted-work.service';
 import { MessageController } from './message.controller';
 import { MessageRepository, SqliteMessageRepository } from './message.repository';
 import { MessageService } from './message.service';
@@ -12,7 +13,8 @@ import { TodoService } from './todo.service';
 
 /**
  * Sessions, their messages and parts, todos, statuses and running turns. Exports the services
- * the agent loop (and revert, share, summarize) build on.
+ * the agent loop (and revert, share, summarize) build on. At start-up it closes the turns a
+ * stopped server left open (`InterruptedWorkService`).
  */
 @Module({
   controllers: [SessionController, MessageController],
@@ -25,6 +27,7 @@ import { TodoService } from './todo.service';
     TodoService,
     SessionStatusService,
     SessionRunRegistry,
+    InterruptedWorkService,
   ],
   exports: [SessionService, MessageService, TodoService, SessionStatusService, SessionRunRegistry],
 })
