@@ -14,12 +14,14 @@ import type { ToolResult } from '../tool/tool.types';
 
 /** Writes no more than this often for progress of one running tool (bash output streams fast). */
 const PROGRESS_SAVE_INTERVAL_MS = 100;
+/** How often the text of a streaming part is stored meanwhile: at most this much is lost. */
+const STREAM_CHECKPOINT_INTERVAL_MS = 1_000;
 
 /**
  * Records one assistant message as the model streams it: every part is stored and published as
  * `message.part.updated` when it starts and when it ends, while text and reasoning deltas go out
- * as `message.part.delta` events only (the part is stored whole at its end), which keeps a
- * token-by-token stream off the database.
+ * as `message.part.delta` events only, the part's text being stored about once a second while it
+ * streams and whole at its end, which keeps a token-by-token stream off the database.
  */
 export class StepRecorder {
   private readonly streaming = new Map<string, TextPart | ReasoningPart>();
@@ -30,6 +32,8 @@ export class StepRecorder {
   /** What is stored for this message, by part id, in creation (= id) order. */
   private readonly stored = new Map<string, Part>();
   private readonly lastProgressSave = new Map<string, number>();
+  /** When each streaming part's text was last stored. */
+  private readonly lastCheckpoint = new Map<string, number>();
   /** Saves of progress held back by the interval, made when it has passed. */
   private readonly progressTimers = new Map<string, NodeJS.Timeout>();
 
@@ -91,6 +95,14 @@ export class StepRecorder {
       field: 'text',
       delta,
     });
+    const now = Date.now();
+    if (
+      now - (this.lastCheckpoint.get(part.id) ?? part.time?.start ?? now) >=
+      STREAM_CHECKPOINT_INTERVAL_MS
+    ) {
+      this.lastCheckpoint.set(part.id, now);
+      this.messages.checkpointPart({ ...part });
+    }
   }
 
   streamEnd(
@@ -102,6 +114,7 @@ export class StepRecorder {
     const part = this.streaming.get(key);
     if (!part) return;
     this.streaming.delete(key);
+    this.lastCheckpoint.delete(part.id);
     if (kind === 'text') part.text = part.text.trimEnd();
     part.time = { start: part.time?.start ?? Date.now(), end: Date.now() };
     if (metadata) part.metadata = { ...part.metadata, ...metadata };

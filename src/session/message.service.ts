@@ -74,8 +74,18 @@ export class MessageService {
   }
 
   /**
+   * Stores a part without an event: what a streaming text part holds so far, its increments
+   * having gone out as `message.part.delta`. A server stopped mid-answer keeps that text, and a
+   * client loading the session meanwhile sees it.
+   */
+  checkpointPart(part: Part): void {
+    const result = this.db.transaction(() => this.messages.savePart(part));
+    this.check(result, part.sessionID, part.messageID, part.id);
+  }
+
+  /**
    * Publishes a streamed increment of a part's field (`message.part.delta`) without storing it:
-   * the agent loop saves the whole part when the stream settles.
+   * the agent loop checkpoints the part now and then and saves it whole when the stream settles.
    */
   publishPartDelta(instance: Instance, delta: MessagePartDeltaEvent): void {
     this.bus.publish(instance, 'message.part.delta', delta);

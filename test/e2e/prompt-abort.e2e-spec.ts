@@ -57,6 +57,25 @@ describe('agent loop: abort', () => {
     expect(status.body[sessionID]).toBeUndefined();
   });
 
+  it('stores the text of a long stream as it goes, without extra events', async () => {
+    const sessionID = await t.createSession('checkpoint');
+    t.model.enqueue({ text: ['first ', 'second ', 'third ', 'fourth '], delayMs: 400, hang: true });
+    const answer = t.prompt(sessionID, 'talk slowly');
+    await t.waitForEvent('message.part.delta', sessionID, {
+      match: (event) => event.properties.delta === 'fourth ',
+    });
+    // Read while the answer still streams: a second in, the text so far was stored.
+    const [, streaming] = await t.messages(sessionID);
+    const text = streaming.parts.find((part) => part.type === 'text');
+    expect(text?.text).toMatch(/^first second( third)?/);
+    expect(streaming.info.time.completed).toBeUndefined();
+    const textUpdates = labels(sessionID).filter((label) => label === 'message.part.updated:text');
+    // The user's prompt and the part's start: the stored text went out as deltas only.
+    expect(textUpdates).toHaveLength(2);
+    await abort(sessionID);
+    await answer;
+  });
+
   it('mid-bash: kills the whole process group and marks the tool interrupted', async () => {
     const sessionID = await t.createSession('abort bash');
     const marker = `abort-marker-${process.pid}-${Date.now()}`;
