@@ -401,6 +401,7 @@ describe('work left open by a stopped server', () => {
         DROP INDEX message_unfinished;
         DROP INDEX part_tool_open;
         DROP INDEX session_compacting;
+        DROP TABLE server_process;
       `);
       db.connection.pragma('user_version = 3');
       const s = fill();

@@ -33,7 +33,8 @@ export interface ClosedWork {
  * Closes what a server process left open when it stopped mid-turn (a crash, `kill -9`): the
  * stored state would otherwise look in progress forever, and clients would show spinners and
  * running tools that never end. Runs once at start-up, before the server answers requests, when
- * nothing of an earlier process can still be running; work is closed as the agent loop closes an
+ * nothing of an earlier process can still be running (it does nothing while another server of
+ * this host uses the database); work is closed as the agent loop closes an
  * aborted turn (open tools become errors marked `interrupted`, the answer gets
  * `MessageAbortedError`). No events are published: no client is connected yet, and every client
  * reads the stored state when it connects.
@@ -49,6 +50,14 @@ export class InterruptedWorkService implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
+    const others = this.db.otherLiveServers;
+    if (others.length > 0) {
+      // Their turns may be running right now: closing them would show their clients an abort.
+      this.logger.log(
+        `another server (pid ${others.join(', ')}) uses this database: open work left as it is`,
+      );
+      return;
+    }
     const started = performance.now();
     let closed: ClosedWork;
     try {

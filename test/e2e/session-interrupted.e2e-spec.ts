@@ -1,4 +1,6 @@
+import { hostname } from 'node:os';
 import { IdGenerator } from '../../src/core/id';
+import { DatabaseService } from '../../src/core/storage/database.service';
 import type { AssistantMessage } from '../../src/session/dto/message.dto';
 import type { MessageWithParts } from '../../src/session/dto/message-with-parts.dto';
 import type { Part, TextPart, ToolPart } from '../../src/session/dto/part.dto';
@@ -106,6 +108,46 @@ describe('work left open by a server that stopped mid-turn', () => {
         .body as Session;
       expect(summarized.time.compacting).toBeUndefined();
       expect(summarized.title).toBe('summarizing');
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('is left alone while another server of this host uses the same database', async () => {
+    const first = await startTestApp();
+    const session = (await first.http.post('/session').send({ title: 'shared' }).expect(200))
+      .body as Session;
+    const factory = await SessionFactory.create(first.app, first.directory);
+    const ids = first.app.get(IdGenerator);
+    const question = factory.save(factory.userMessage(session.id, 'still working?'))[0];
+    const answer: AssistantMessage = {
+      id: ids.ascending('message'),
+      sessionID: session.id,
+      role: 'assistant',
+      time: { created: Date.now() },
+      parentID: question.info.id,
+      modelID: 'fake-model',
+      providerID: 'fake',
+      mode: 'build',
+      agent: 'build',
+      path: { cwd: factory.instance.directory, root: factory.instance.worktree },
+      cost: 0,
+      tokens: { input: 0, output: 0, reasoning: 0, cache: { read: 0, write: 0 } },
+    };
+    first.app.get(MessageService).saveMessage(factory.instance, answer);
+    // Another live process of this host (the test runner's parent) registered as a server.
+    first.app
+      .get(DatabaseService)
+      .connection.prepare('INSERT INTO server_process (host, pid, started) VALUES (?, ?, ?)')
+      .run(hostname(), process.ppid, Date.now());
+    await first.close();
+
+    const second = await startTestApp({ home: first.home, directory: first.directory });
+    try {
+      const stored = (await second.http.get(`/session/${session.id}/message`).expect(200))
+        .body as MessageWithParts[];
+      // Its turn may be running: the answer is not closed under it.
+      expect(stored.at(-1)?.info).toEqual(answer);
     } finally {
       await second.close();
     }

@@ -118,4 +118,19 @@ export const MIGRATIONS: readonly Migration[] = [
           WHERE json_extract(data, '$.time.compacting') IS NOT NULL;
       `),
   },
+  {
+    version: 5,
+    name: 'server processes',
+    // The server processes using this database, so that one starting up can tell whether work
+    // left open belongs to a crashed process or to another server still running.
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE server_process (
+          host TEXT NOT NULL,
+          pid INTEGER NOT NULL,
+          started INTEGER NOT NULL,
+          PRIMARY KEY (host, pid)
+        ) STRICT;
+      `),
+  },
 ];
