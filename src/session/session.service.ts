@@ -220,7 +220,8 @@ export class SessionService {
 
   /**
    * A new session holding copies (new ids) of the session's messages and parts up to and
-   * including `messageID` (all when absent), titled as a fork ("<title> (fork #n)").
+   * including `messageID` (all when absent), titled as a fork ("<title> (fork #n)"), without an
+   * answer still being written.
    * The reference copies the messages strictly before `messageID`; the issue asks to include it.
    */
   fork(instance: Instance, sessionID: string, messageID?: string): Session {
@@ -238,7 +239,11 @@ export class SessionService {
         metadata: original.metadata && structuredClone(original.metadata),
       });
       this.sessions.insert(session);
-      const copies = this.copyMessages(source.slice(0, end), session.id);
+      // An answer still being written stays out: no turn runs in the fork to finish it.
+      const settled = source
+        .slice(0, end)
+        .filter(({ info }) => info.role !== 'assistant' || info.time.completed !== undefined);
+      const copies = this.copyMessages(settled, session.id);
       for (const copy of copies) {
         this.messages.saveMessage(copy.info);
         for (const part of copy.parts) this.messages.savePart(part);

@@ -445,6 +445,22 @@ describe('sessions', () => {
       expect(eventsOf('session.created', whole.id)).toHaveLength(1);
     });
 
+    it('leaves out an answer still being written: no turn runs in the fork', async () => {
+      const factory = await SessionFactory.create(t.app, t.directory);
+      const original = await create({ title: 'busy' });
+      factory.conversation(original.id, 1);
+      const next = factory.save(factory.userMessage(original.id, 'and now?'))[0];
+      const writing = factory.assistantMessage(original.id, next.info.id, 'half an ans');
+      factory.save({ ...writing, info: { ...writing.info, time: { created: Date.now() } } });
+
+      const fork = (await t.http.post(`/session/${original.id}/fork`).expect(200)).body as Session;
+      const copied = (await t.http.get(`/session/${fork.id}/message`).expect(200)).body as Array<{
+        info: { role: string; time: { completed?: number } };
+      }>;
+      expect(copied.map(({ info }) => info.role)).toEqual(['user', 'assistant', 'user']);
+      expect(copied[1].info.time.completed).toEqual(expect.any(Number));
+    });
+
     it('refuses unknown sessions and messages, and malformed ids', async () => {
       const session = await create();
       await t.http.post('/session/ses_ffffffffffff0000000000000/fork').expect(404);
