@@ -201,4 +201,10 @@ export interface FileToolDeps {
   tracker: FileReadTracker;
   /** Runs the project's formatter on a file the tool wrote (before the tracker records it). */
   formatFile?: (instance: Instance, file: string) => Promise<boolean>;
+  /**
+   * Shows a file the tool wrote to the project's language servers and answers the errors they
+   * report in it, as a block the tool appends to its output for the model to fix ('' when there
+   * are none or no server runs).
+   */
+  checkFile?: (instance: Instance, file: string) => Promise<string>;
 }

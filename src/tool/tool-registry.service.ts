@@ -66,6 +66,10 @@ export class ToolRegistryService {
     const deps = {
       tracker: this.tracker,
       formatFile: (instance: Instance, file: string) => this.formatter.formatFile(instance, file),
+      checkFile: async (instance: Instance, file: string) => {
+        await this.lsp.touchFile(instance, file, { waitForDiagnostics: true });
+        return this.lsp.errorReport(instance, file);
+      },
     };
     this.fixedTools = [
       bashTool,
@@ -128,10 +132,9 @@ export class ToolRegistryService {
   /** Side effects of a finished tool that other areas care about. */
   afterExecution(instance: Instance, toolID: string, result: ToolResult): void {
     const file = result.metadata.filepath;
+    // The tool itself has shown the file to the language servers (its errors are in its output).
     if ((toolID === 'write' || toolID === 'edit') && typeof file === 'string') {
       this.bus.publish(instance, 'file.edited', { file });
-      // Language servers learn of the change (and start, for a file type they serve).
-      void this.lsp.touchFile(instance, file);
     }
   }
 

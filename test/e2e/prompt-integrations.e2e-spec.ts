@@ -11,7 +11,9 @@ const file = process.argv[2];
 fs.writeFileSync(file, fs.readFileSync(file, 'utf8').toUpperCase());
 `;
 
-describe('agent loop: MCP tools and formatters', () => {
+const FAKE_LSP_SERVER = join(__dirname, '..', 'support', 'fake-lsp-server.js');
+
+describe('agent loop: MCP tools, formatters and language servers', () => {
   let t: AgentTestApp;
 
   beforeAll(async () => {
@@ -22,6 +24,7 @@ describe('agent loop: MCP tools and formatters', () => {
       config: {
         mcp: { fake: { type: 'local', command: fakeMcpStdioCommand(), timeout: 10_000 } },
         formatter: { upper: { command: ['node', formatter, '$FILE'], extensions: ['.up'] } },
+        lsp: { fake: { command: ['node', FAKE_LSP_SERVER], extensions: ['.fake'] } },
       },
     });
   });
@@ -66,6 +69,37 @@ describe('agent loop: MCP tools and formatters', () => {
     expect(tools.map((part) => part.state?.status)).toEqual(['completed', 'completed']);
     // The edit's result was formatted again: upper case throughout.
     expect(readFileSync(file, 'utf8')).toBe('BYE\n');
+  });
+
+  it("appends the language server's errors to a write or edit, for the model to fix", async () => {
+    const sessionID = await t.createSession('lsp');
+    const file = join(t.directory, 'module.fake');
+    t.model.enqueue(
+      {
+        toolCalls: [{ name: 'write', arguments: { filePath: file, content: 'ERROR: no body\n' } }],
+      },
+      {
+        toolCalls: [
+          {
+            name: 'edit',
+            arguments: { filePath: file, oldString: 'ERROR: no body', newString: 'function body' },
+          },
+        ],
+      },
+      { text: 'fixed' },
+    );
+    await t.prompt(sessionID, 'write then fix');
+    const messages = await t.messages(sessionID);
+    const [write, edit] = messages
+      .flatMap((message) => message.parts)
+      .filter((part) => part.type === 'tool');
+    expect(write.state.output).toBe(
+      'Wrote file successfully (new file).\n\nLSP errors detected in this file, please fix:\n' +
+        `<diagnostics file="${file}">\nERROR [1:1] no body\n</diagnostics>`,
+    );
+    // The model read the report in its next request, and the fixed file reports nothing.
+    expect(JSON.stringify(turnRequests(t.model).at(-2)?.body)).toContain('ERROR [1:1] no body');
+    expect(edit.state.output).toBe('Edit applied successfully.');
   });
 
   it('records what a turn changed: the session diff lists it and a revert undoes it', async () => {

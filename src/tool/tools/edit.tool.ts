@@ -96,6 +96,7 @@ export function createEditTool(deps: FileToolDeps) {
         await deps.formatFile?.(ctx.instance, file);
         const written = await statOrUndefined(file);
         if (written) deps.tracker.record(ctx.sessionID, real, stampOf(written));
+        const errors = (await deps.checkFile?.(ctx.instance, file)) ?? '';
 
         const output = !stats
           ? 'Created the file successfully.'
@@ -104,7 +105,7 @@ export function createEditTool(deps: FileToolDeps) {
             : 'Edit applied successfully.';
         return {
           title: relative,
-          output,
+          output: output + errors,
           metadata: {
             diff: diff.patch,
             filediff: {

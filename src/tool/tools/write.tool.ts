@@ -62,12 +62,14 @@ export function createWriteTool(deps: FileToolDeps) {
         await deps.formatFile?.(ctx.instance, file);
         const written = await statOrUndefined(file);
         if (written) deps.tracker.record(ctx.sessionID, real, stampOf(written));
+        const errors = (await deps.checkFile?.(ctx.instance, file)) ?? '';
 
         return {
           title: relative,
-          output: exists
-            ? 'Wrote file successfully (replaced the previous content).'
-            : 'Wrote file successfully (new file).',
+          output:
+            (exists
+              ? 'Wrote file successfully (replaced the previous content).'
+              : 'Wrote file successfully (new file).') + errors,
           metadata: { filepath: file, exists, diff: diff.patch, file },
         };
       });
