@@ -23,4 +23,3 @@ export interface WellKnownAuthInfo {
   token: string;
 }
 
-export const AUTH_TYPES = ['oauth', 'api', 'wellknown'] as const;

@@ -29,10 +29,3 @@ export class ConfigInvalidError extends NamedError<ConfigErrorData> {
     super('ConfigInvalidError', 400, data);
   }
 }
-
-/** `file:12:5` plus the key, for messages and log lines. */
-export function describeLocation(data: Omit<ConfigErrorData, 'message'>): string {
-  const position = data.line !== undefined ? `:${data.line}:${data.column ?? 1}` : '';
-  const key = data.key ? ` at "${data.key}"` : '';
-  return `${data.path}${position}${key}`;
-}
