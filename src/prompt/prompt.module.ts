@@ -3,6 +3,7 @@ import { AgentModule } from '../agent/agent.module';
 import { CommandModule } from '../command/command.module';
 import { ConfigModule } from '../config/config.module';
 import { PermissionModule } from '../permission/permission.module';
+import { ProjectModule } from '../project/project.module';
 import { ProviderModule } from '../provider/provider.module';
 import { RevertModule } from '../revert/revert.module';
 import { SESSION_WORK_QUEUE } from '../session/session-work-queue';
@@ -26,6 +27,7 @@ import { TitleService } from './title.service';
     ConfigModule,
     CommandModule,
     PermissionModule,
+    ProjectModule,
     ToolModule,
     SnapshotModule,
     SummaryModule,

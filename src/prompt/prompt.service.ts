@@ -4,6 +4,7 @@ import { IdGenerator } from '../core/id';
 import type { Instance } from '../core/instance/instance';
 import { AgentService } from '../agent/agent.service';
 import { CommandService } from '../command/command.service';
+import { ProjectService } from '../project/project.service';
 import { ProviderService } from '../provider/provider.service';
 import { RevertService } from '../revert/revert.service';
 import type { AssistantMessage, UserMessage } from '../session/dto/message.dto';
@@ -58,6 +59,7 @@ export class PromptService implements SubagentRunner {
     private readonly runs: SessionRunRegistry,
     private readonly ids: IdGenerator,
     private readonly reverts: RevertService,
+    private readonly projects: ProjectService,
   ) {}
 
   prompt(instance: Instance, sessionID: string, body: PromptBodyDto): Promise<AcceptedPrompt> {
@@ -83,11 +85,19 @@ export class PromptService implements SubagentRunner {
   /** `/init`: asks the model to study the project and write its AGENTS.md. */
   async init(instance: Instance, sessionID: string, body: InitBodyDto): Promise<AcceptedPrompt> {
     const command = await this.commands.get(instance, 'init');
-    return this.accept(instance, sessionID, {
+    const accepted = await this.accept(instance, sessionID, {
       messageID: body.messageID,
       model: { providerID: body.providerID, modelID: body.modelID },
       parts: [{ type: 'text', text: this.commands.render(command, '') }],
     });
+    return {
+      ...accepted,
+      // The project counts as initialized once the model has answered the init prompt.
+      answer: accepted.answer?.then((result) => {
+        if (!result.info.error) this.projects.markInitialized(instance);
+        return result;
+      }),
+    };
   }
 
   /**

@@ -180,4 +180,32 @@ describe('agent loop: prompts', () => {
     expect(tool.state.output).toContain('shell-output');
     expect(t.model.requests.length).toBe(before);
   });
+
+  it('init: has the model study the project, then marks the project initialized', async () => {
+    const sessionID = await t.createSession('init');
+    const before = (await t.http.get('/project/current').expect(200)).body as {
+      time: { initialized?: number };
+    };
+    expect(before.time.initialized).toBeUndefined();
+    t.model.enqueue({ text: 'Wrote AGENTS.md.' });
+    await t.http
+      .post(`/session/${sessionID}/init`)
+      .send({
+        providerID: 'fake',
+        modelID: 'fake-model',
+        messageID: 'msg_ffffffffffff00init0000000',
+      })
+      .expect(200, 'true');
+    expect(JSON.stringify(turnRequests(t.model).at(-1)?.body)).toContain('AGENTS.md');
+    const after = (await t.http.get('/project/current').expect(200)).body as {
+      id: string;
+      time: { initialized?: number };
+    };
+    expect(after.time.initialized).toEqual(expect.any(Number));
+    const updated = await sse.waitFor((frame) => frameType(frame) === 'project.updated');
+    expect(updated.data).toMatchObject({
+      type: 'project.updated',
+      properties: { id: after.id, time: { initialized: after.time.initialized } },
+    });
+  });
 });
