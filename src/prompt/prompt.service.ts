@@ -4,6 +4,8 @@ import { IdGenerator } from '../core/id';
 import type { Instance } from '../core/instance/instance';
 import { AgentService } from '../agent/agent.service';
 import { CommandService } from '../command/command.service';
+import '../command/command.events';
+import { BusService } from '../core/bus/bus.service';
 import { ProjectService } from '../project/project.service';
 import { ProviderService } from '../provider/provider.service';
 import { RevertService } from '../revert/revert.service';
@@ -60,6 +62,7 @@ export class PromptService implements SubagentRunner {
     private readonly ids: IdGenerator,
     private readonly reverts: RevertService,
     private readonly projects: ProjectService,
+    private readonly bus: BusService,
   ) {}
 
   prompt(instance: Instance, sessionID: string, body: PromptBodyDto): Promise<AcceptedPrompt> {
@@ -74,12 +77,14 @@ export class PromptService implements SubagentRunner {
   ): Promise<AcceptedPrompt> {
     const command = await this.commands.get(instance, body.command);
     const text = this.commands.render(command, body.arguments);
-    return this.accept(instance, sessionID, {
+    const accepted = await this.accept(instance, sessionID, {
       messageID: body.messageID,
       agent: body.agent ?? command.agent,
       model: parseModelRef(body.model ?? command.model),
       parts: [{ type: 'text', text }, ...(body.parts ?? [])],
     });
+    this.publishExecuted(instance, command.name, body.arguments, accepted);
+    return accepted;
   }
 
   /** `/init`: asks the model to study the project and write its AGENTS.md. */
@@ -90,6 +95,8 @@ export class PromptService implements SubagentRunner {
       model: { providerID: body.providerID, modelID: body.modelID },
       parts: [{ type: 'text', text: this.commands.render(command, '') }],
     });
+    // The reference runs /init as the `init` command, so it is announced like any other.
+    this.publishExecuted(instance, command.name, '', accepted);
     return {
       ...accepted,
       // The project counts as initialized once the model has answered the init prompt.
@@ -241,6 +248,21 @@ export class PromptService implements SubagentRunner {
     } finally {
       context.abort.removeEventListener('abort', stop);
     }
+  }
+
+  /**
+   * Announces a slash command once its prompt is stored, with the id of that user message.
+   * Difference: the reference publishes after the whole turn, naming the assistant's answer; a
+   * client learns of the command when it starts, and from the message the command became.
+   */
+  private publishExecuted(
+    instance: Instance,
+    name: string,
+    args: string,
+    accepted: AcceptedPrompt,
+  ): void {
+    const { id: messageID, sessionID } = accepted.user.info;
+    this.bus.publish(instance, 'command.executed', { name, sessionID, arguments: args, messageID });
   }
 
   private async accept(

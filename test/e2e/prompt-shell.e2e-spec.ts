@@ -183,6 +183,61 @@ describe('agent loop: shell and commands', () => {
       expect(sent).toContain('Review the file src/app.ts carefully');
     });
 
+    it('publishes command.executed with the user message the command became', async () => {
+      const sessionID = await t.createSession('command event');
+      t.model.enqueue({ text: 'reviewed' });
+      const messageID = 'msg_ffffffffffff00command0001';
+      await t.http
+        .post(`/session/${sessionID}/command`)
+        .send({ command: 'review', arguments: ' src/a.ts  "two words" ', messageID })
+        .expect(200);
+      const executed = await t.waitForEvent('command.executed', sessionID);
+      expect(executed.properties).toEqual({
+        name: 'review',
+        sessionID,
+        arguments: ' src/a.ts  "two words" ',
+        messageID,
+      });
+      const stored = await t.messages(sessionID);
+      expect(stored.find((message) => message.info.id === messageID)?.info.role).toBe('user');
+      // Announced once the prompt is stored, before the turn answers it.
+      const events = t.sessionEvents(sessionID);
+      expect(events.indexOf(executed)).toBeLessThan(
+        events.findIndex((event) => event.type === 'session.idle'),
+      );
+      expect(events.filter((event) => event.type === 'command.executed')).toHaveLength(1);
+    });
+
+    it('publishes command.executed with a server-chosen message id and the command name', async () => {
+      const sessionID = await t.createSession('command event, markdown');
+      t.model.enqueue({ text: 'explained' });
+      await t.http
+        .post(`/session/${sessionID}/command`)
+        .send({ command: 'explain', arguments: '' })
+        .expect(200);
+      const executed = await t.waitForEvent('command.executed', sessionID);
+      const [user] = await t.messages(sessionID);
+      expect(executed.properties).toEqual({
+        name: 'explain',
+        sessionID,
+        arguments: '',
+        messageID: user.info.id,
+      });
+      expect(user.info.id).toMatch(/^msg_/);
+    });
+
+    it('announces /init as the init command', async () => {
+      const sessionID = await t.createSession('init event');
+      t.model.enqueue({ text: 'Wrote AGENTS.md.' });
+      const messageID = 'msg_ffffffffffff00command0002';
+      await t.http
+        .post(`/session/${sessionID}/init`)
+        .send({ providerID: 'fake', modelID: 'fake-model', messageID })
+        .expect(200);
+      const executed = await t.waitForEvent('command.executed', sessionID);
+      expect(executed.properties).toEqual({ name: 'init', sessionID, arguments: '', messageID });
+    });
+
     it('runs a markdown command with its agent', async () => {
       const sessionID = await t.createSession('markdown command');
       t.model.enqueue({ text: 'explained' });
@@ -202,6 +257,31 @@ describe('agent loop: shell and commands', () => {
         .post(`/session/${sessionID}/command`)
         .send({ command: 'nope', arguments: '' })
         .expect(404);
+      expect(await t.messages(sessionID)).toEqual([]);
+    });
+
+    it('a refused command publishes no command.executed', async () => {
+      const sessionID = await t.createSession('refused command');
+      await t.http
+        .post(`/session/${sessionID}/command`)
+        .send({ command: 'nope', arguments: 'x' })
+        .expect(404);
+      await t.http
+        .post(`/session/${sessionID}/command`)
+        .send({ command: 'review', arguments: 'x', agent: 'nobody' })
+        .expect(400);
+      await t.http
+        .post(`/session/${sessionID}/command`)
+        .send({ command: 'review', arguments: 'x', model: 'fake/missing-model' })
+        .expect(400);
+      // A later event of the same session proves the stream got past the refusals.
+      await t.http.patch(`/session/${sessionID}`).send({ title: 'after refusals' }).expect(200);
+      await t.waitForEvent('session.updated', sessionID, {
+        match: (event) => event.properties.info.title === 'after refusals',
+      });
+      expect(
+        t.sessionEvents(sessionID).filter((event) => event.type === 'command.executed'),
+      ).toEqual([]);
       expect(await t.messages(sessionID)).toEqual([]);
     });
   });
