@@ -3,6 +3,7 @@ import { AppEnvironment } from '../core/config/app-environment';
 import type { Instance } from '../core/instance/instance';
 import { InstanceService } from '../core/instance/instance.service';
 import { currentBranch, defaultBranch } from '../core/instance/project-detector';
+import { BranchWatchService } from './branch-watch.service';
 import { PathDto, VcsInfoDto } from './dto/path.dto';
 
 @Injectable()
@@ -10,6 +11,7 @@ export class InstanceInfoService {
   constructor(
     private readonly env: AppEnvironment,
     private readonly instances: InstanceService,
+    private readonly branches: BranchWatchService,
   ) {}
 
   paths(instance: Instance): PathDto {
@@ -22,8 +24,15 @@ export class InstanceInfoService {
     };
   }
 
+  /**
+   * The branch and default branch. The first call also sets up the branch watch of the instance
+   * (`vcs.branch.updated`; a client that shows the branch asks here first) and answers once it
+   * is: the branch is read after the watch's own first read, so a switch in between is
+   * published rather than lost. The watch reads with `currentBranch` too, so both agree.
+   */
   async vcs(instance: Instance): Promise<VcsInfoDto> {
     if (instance.project.vcs !== 'git') return {};
+    await this.branches.watch(instance);
     const [branch, defaultName] = await Promise.all([
       currentBranch(instance.worktree),
       defaultBranch(instance.worktree),

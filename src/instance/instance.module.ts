@@ -1,6 +1,10 @@
 import { Module } from '@nestjs/common';
+import { BranchWatchService } from './branch-watch.service';
 import { InstanceController } from './instance.controller';
 import { InstanceInfoService } from './instance-info.service';
 
-@Module({ controllers: [InstanceController], providers: [InstanceInfoService] })
+@Module({
+  controllers: [InstanceController],
+  providers: [InstanceInfoService, BranchWatchService],
+})
 export class InstanceModule {}
