@@ -22,4 +22,3 @@ export interface WellKnownAuthInfo {
   key: string;
   token: string;
 }
-
