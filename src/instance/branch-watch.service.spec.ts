@@ -3,17 +3,32 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { gitRepo, runGit, tempDir } from '../../test/support/fixtures';
 import type { BusService } from '../core/bus/bus.service';
 import { Instance } from '../core/instance/instance';
+import type { InstanceService } from '../core/instance/instance.service';
 import { BranchWatchService } from './branch-watch.service';
 
 describe('BranchWatchService', () => {
   const publish = jest.fn();
-  const service = new BranchWatchService({ publish } as unknown as BusService);
+  const onCreated = jest.fn();
+  const service = new BranchWatchService(
+    { publish } as unknown as BusService,
+    { onCreated } as unknown as InstanceService,
+  );
   const logger = new Logger('spec');
 
   beforeEach(() => publish.mockReset());
 
   const gitInstance = (directory: string) =>
     new Instance(directory, { id: 'spec', worktree: directory, vcs: 'git' });
+
+  it('starts watching each instance as it is created', () => {
+    service.onModuleInit();
+    expect(onCreated).toHaveBeenCalledTimes(1);
+    const watch = jest.spyOn(service, 'watch').mockReturnValue(undefined);
+    const instance = new Instance('/nowhere', { id: 'spec', worktree: '/nowhere' });
+    (onCreated.mock.calls[0] as [(created: Instance) => void])[0](instance);
+    expect(watch).toHaveBeenCalledWith(instance);
+    watch.mockRestore();
+  });
 
   it('sets the watch up once per instance, then answers without waiting', async () => {
     const repo = gitRepo();

@@ -1,6 +1,7 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { BusService } from '../core/bus/bus.service';
 import type { Instance } from '../core/instance/instance';
+import { InstanceService } from '../core/instance/instance.service';
 import { BranchWatcher } from './branch-watcher';
 import './vcs.events';
 
@@ -14,19 +15,21 @@ interface BranchWatch {
 
 /**
  * Publishes `vcs.branch.updated` for an instance whenever the current branch of its worktree
- * changes. The watch starts with the instance's first `GET /vcs` and stops when the instance is
- * disposed; non-git projects get none.
- *
- * Difference: the reference starts it when the instance boots, on any request. Here that would
- * take a global interceptor, which measured -20% req/s on every route (GET /global/health 20k →
- * 15.5k on the 2-core box); clients that show the branch (the TUI's status bar, the web app)
- * fetch `GET /vcs` when they start anyway.
+ * changes. The watch starts with the instance, as the reference's does, and stops when the
+ * instance is disposed; non-git projects get none.
  */
 @Injectable()
-export class BranchWatchService {
+export class BranchWatchService implements OnModuleInit {
   private readonly logger = new Logger('Vcs');
 
-  constructor(private readonly bus: BusService) {}
+  constructor(
+    private readonly bus: BusService,
+    private readonly instances: InstanceService,
+  ) {}
+
+  onModuleInit(): void {
+    this.instances.onCreated((instance) => void this.watch(instance));
+  }
 
   /**
    * Makes sure the branch of `instance` is watched. Returns a promise while the watch is being

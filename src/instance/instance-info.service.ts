@@ -25,10 +25,10 @@ export class InstanceInfoService {
   }
 
   /**
-   * The branch and default branch. The first call also sets up the branch watch of the instance
-   * (`vcs.branch.updated`; a client that shows the branch asks here first) and answers once it
-   * is: the branch is read after the watch's own first read, so a switch in between is
-   * published rather than lost. The watch reads with `currentBranch` too, so both agree.
+   * The branch and default branch, answered once the instance's branch watch (started with the
+   * instance, `vcs.branch.updated`) is set up: the branch is read after the watch's own first
+   * read, so a switch in between is published rather than lost. The watch reads with
+   * `currentBranch` too, so both agree.
    */
   async vcs(instance: Instance): Promise<VcsInfoDto> {
     if (instance.project.vcs !== 'git') return {};

@@ -71,6 +71,18 @@ describe('vcs: vcs.branch.updated', () => {
     }
   });
 
+  it('follows the branch from the first request to the instance, without GET /vcs', async () => {
+    const repo = gitRepo();
+    // Any instance request creates the instance, and its watch with it.
+    await t.http.get('/path').query({ directory: repo }).expect(200);
+    // The watch sets itself up in the background: switch until a switch is seen.
+    for (let attempt = 0; published(repo).length === 0 && attempt < 25; attempt++) {
+      runGit(repo, 'checkout', '-q', '-b', `early-${attempt}`);
+      await sleep(200);
+    }
+    expect(published(repo)[0]?.branch).toMatch(/^early-\d+$/);
+  });
+
   it('says nothing when HEAD is rewritten with the same branch or a commit is made', async () => {
     const repo = gitRepo();
     expect(await vcs(repo)).toEqual({ branch: 'main' });

@@ -2,6 +2,7 @@ import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { realpath, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { BusService } from '../bus/bus.service';
+import { errorMessage } from '../errors/error-message';
 import { BadRequestError } from '../errors/named-error';
 import { Instance } from './instance';
 import { detectProject } from './project-detector';
@@ -21,6 +22,8 @@ export class InstanceService implements OnModuleDestroy {
    * shares the instance of its real path; disposing either must forget both.
    */
   private readonly realDirectories = new Map<string, string>();
+  /** Called with each new instance: work that lives as long as it (watching its git branch). */
+  private readonly createdListeners: Array<(instance: Instance) => void> = [];
 
   constructor(
     private readonly bus: BusService,
@@ -40,6 +43,14 @@ export class InstanceService implements OnModuleDestroy {
       () => this.instances.delete(requested),
     );
     return creating;
+  }
+
+  /**
+   * Calls `listener` with every instance created from now on, before any request uses it. The
+   * listener starts its work and returns; what it starts is closed by the instance's disposers.
+   */
+  onCreated(listener: (instance: Instance) => void): void {
+    this.createdListeners.push(listener);
   }
 
   /** Disposes the instance of `directory`, if there is one; the next request recreates it. */
@@ -77,6 +88,14 @@ export class InstanceService implements OnModuleDestroy {
     const project = await detectProject(real);
     this.projects.touch(project);
     this.logger.debug(`instance created for ${real} (project ${project.id})`);
-    return new Instance(real, project);
+    const instance = new Instance(real, project);
+    for (const listener of this.createdListeners) {
+      try {
+        listener(instance);
+      } catch (error) {
+        this.logger.warn(`starting work for ${real} failed: ${errorMessage(error)}`);
+      }
+    }
+    return instance;
   }
 }
