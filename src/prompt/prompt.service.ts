@@ -83,7 +83,7 @@ export class PromptService implements SubagentRunner {
       model: parseModelRef(body.model ?? command.model),
       parts: [{ type: 'text', text }, ...(body.parts ?? [])],
     });
-    this.publishExecuted(instance, command.name, body.arguments, accepted);
+    this.announceWhenAnswered(instance, command.name, body.arguments, accepted);
     return accepted;
   }
 
@@ -96,7 +96,7 @@ export class PromptService implements SubagentRunner {
       parts: [{ type: 'text', text: this.commands.render(command, '') }],
     });
     // The reference runs /init as the `init` command, so it is announced like any other.
-    this.publishExecuted(instance, command.name, '', accepted);
+    this.announceWhenAnswered(instance, command.name, '', accepted);
     return {
       ...accepted,
       // The project counts as initialized once the model has answered the init prompt.
@@ -251,18 +251,26 @@ export class PromptService implements SubagentRunner {
   }
 
   /**
-   * Announces a slash command once its prompt is stored, with the id of that user message.
-   * Difference: the reference publishes after the whole turn, naming the assistant's answer; a
-   * client learns of the command when it starts, and from the message the command became.
+   * Publishes `command.executed` as the reference does: once the command's turn is over, naming
+   * the answer it ended with. A turn stores its failures rather than throwing; one that cannot
+   * answer at all announces nothing.
    */
-  private publishExecuted(
+  private announceWhenAnswered(
     instance: Instance,
     name: string,
     args: string,
     accepted: AcceptedPrompt,
   ): void {
-    const { id: messageID, sessionID } = accepted.user.info;
-    this.bus.publish(instance, 'command.executed', { name, sessionID, arguments: args, messageID });
+    void accepted.answer?.then(
+      ({ info }) =>
+        this.bus.publish(instance, 'command.executed', {
+          name,
+          sessionID: info.sessionID,
+          arguments: args,
+          messageID: info.id,
+        }),
+      () => undefined,
+    );
   }
 
   private async accept(

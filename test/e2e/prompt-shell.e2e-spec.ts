@@ -183,59 +183,52 @@ describe('agent loop: shell and commands', () => {
       expect(sent).toContain('Review the file src/app.ts carefully');
     });
 
-    it('publishes command.executed with the user message the command became', async () => {
+    it('publishes command.executed once the turn is over, naming its answer', async () => {
       const sessionID = await t.createSession('command event');
       t.model.enqueue({ text: 'reviewed' });
-      const messageID = 'msg_ffffffffffff00command0001';
-      await t.http
+      const answer = await t.http
         .post(`/session/${sessionID}/command`)
-        .send({ command: 'review', arguments: ' src/a.ts  "two words" ', messageID })
+        .send({ command: 'review', arguments: ' src/a.ts  "two words" ' })
         .expect(200);
       const executed = await t.waitForEvent('command.executed', sessionID);
       expect(executed.properties).toEqual({
         name: 'review',
         sessionID,
         arguments: ' src/a.ts  "two words" ',
-        messageID,
+        messageID: (answer.body as { info: { id: string } }).info.id,
       });
-      const stored = await t.messages(sessionID);
-      expect(stored.find((message) => message.info.id === messageID)?.info.role).toBe('user');
-      // Announced once the prompt is stored, before the turn answers it.
+      const [, stored] = await t.messages(sessionID);
+      expect(stored.info).toMatchObject({ role: 'assistant', id: executed.properties.messageID });
       const events = t.sessionEvents(sessionID);
-      expect(events.indexOf(executed)).toBeLessThan(
-        events.findIndex((event) => event.type === 'session.idle'),
+      const answered = events.findIndex(
+        (event) =>
+          event.type === 'message.updated' &&
+          event.properties.info.id === stored.info.id &&
+          event.properties.info.time.completed !== undefined,
       );
+      expect(events.indexOf(executed)).toBeGreaterThan(answered);
       expect(events.filter((event) => event.type === 'command.executed')).toHaveLength(1);
-    });
-
-    it('publishes command.executed with a server-chosen message id and the command name', async () => {
-      const sessionID = await t.createSession('command event, markdown');
-      t.model.enqueue({ text: 'explained' });
-      await t.http
-        .post(`/session/${sessionID}/command`)
-        .send({ command: 'explain', arguments: '' })
-        .expect(200);
-      const executed = await t.waitForEvent('command.executed', sessionID);
-      const [user] = await t.messages(sessionID);
-      expect(executed.properties).toEqual({
-        name: 'explain',
-        sessionID,
-        arguments: '',
-        messageID: user.info.id,
-      });
-      expect(user.info.id).toMatch(/^msg_/);
     });
 
     it('announces /init as the init command', async () => {
       const sessionID = await t.createSession('init event');
       t.model.enqueue({ text: 'Wrote AGENTS.md.' });
-      const messageID = 'msg_ffffffffffff00command0002';
       await t.http
         .post(`/session/${sessionID}/init`)
-        .send({ providerID: 'fake', modelID: 'fake-model', messageID })
+        .send({
+          providerID: 'fake',
+          modelID: 'fake-model',
+          messageID: 'msg_ffffffffffff00command0002',
+        })
         .expect(200);
       const executed = await t.waitForEvent('command.executed', sessionID);
-      expect(executed.properties).toEqual({ name: 'init', sessionID, arguments: '', messageID });
+      const answer = (await t.messages(sessionID)).find(({ info }) => info.role === 'assistant')!;
+      expect(executed.properties).toEqual({
+        name: 'init',
+        sessionID,
+        arguments: '',
+        messageID: answer.info.id,
+      });
     });
 
     it('runs a markdown command with its agent', async () => {
