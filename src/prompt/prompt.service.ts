@@ -196,9 +196,9 @@ export class PromptService implements SubagentRunner {
             state: {
               status: 'completed',
               input,
-              output: run.output,
+              output: run.text,
               title: body.command,
-              metadata: { output: run.output, exit: run.exitCode, description: body.command },
+              metadata: { output: run.tail, exit: run.exitCode, description: body.command },
               time: { start, end },
             },
           };

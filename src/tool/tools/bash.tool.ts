@@ -1,6 +1,11 @@
 import { spawn } from 'node:child_process';
 import { z } from 'zod';
-import { defineTool, ToolExecutionError, truncateOutput } from '../tool.types';
+import {
+  defineTool,
+  MAX_TOOL_OUTPUT_CHARS,
+  ToolExecutionError,
+  truncateOutput,
+} from '../tool.types';
 import { alwaysPattern, splitCommands } from './shell-command';
 
 const DEFAULT_TIMEOUT_MS = 2 * 60_000;
@@ -55,30 +60,29 @@ export const bashTool = defineTool({
       context.instance.directory,
       timeoutMs,
       context.abort,
-      (output) =>
-        context.progress({
-          title,
-          metadata: { output: tail(output), description: input.description },
-        }),
+      (output) => context.progress({ title, metadata: { output, description: input.description } }),
     );
     if (run.aborted) throw new ToolExecutionError('Command aborted');
     const notes: string[] = [];
     if (run.timedOut) notes.push(`The command was stopped after ${timeoutMs} ms (timeout).`);
     if (run.exitCode !== 0 && run.exitCode !== null) notes.push(`Exit code: ${run.exitCode}`);
     if (run.signal && !run.timedOut) notes.push(`Terminated by signal ${run.signal}`);
-    const { text } = truncateOutput(run.output || '(no output)');
+    const text = run.text || '(no output)';
     return {
       title,
       output: notes.length
         ? `${text}\n\n<bash_metadata>\n${notes.join('\n')}\n</bash_metadata>`
         : text,
-      metadata: { output: tail(run.output), exit: run.exitCode, description: input.description },
+      metadata: { output: run.tail, exit: run.exitCode, description: input.description },
     };
   },
 });
 
 interface ShellRun {
-  output: string;
+  /** The output as the model reads it: cut past the tool output cap, with a note saying so. */
+  text: string;
+  /** The end of the output, for the part's metadata (what a client shows). */
+  tail: string;
   exitCode: number | null;
   signal: NodeJS.Signals | null;
   timedOut: boolean;
@@ -94,10 +98,10 @@ export function runShell(
   cwd: string,
   timeoutMs: number,
   signal: AbortSignal,
-  onOutput: (output: string) => void,
+  onOutput: (tail: string) => void,
 ): Promise<ShellRun> {
   return new Promise((resolve) => {
-    let output = '';
+    const output = new CommandOutput();
     let timedOut = false;
     let aborted = signal.aborted;
     const child = spawn('bash', ['-c', command], {
@@ -111,8 +115,8 @@ export function runShell(
       setTimeout(() => signalGroup(child.pid!, 'SIGKILL'), KILL_GRACE_MS).unref();
     };
     const append = (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-      onOutput(output);
+      output.append(chunk.toString('utf8'));
+      onOutput(output.tail);
     };
     child.stdout.on('data', append);
     child.stderr.on('data', append);
@@ -126,9 +130,7 @@ export function runShell(
     };
     signal.addEventListener('abort', onAbort, { once: true });
     if (aborted) killGroup();
-    child.on('error', (error) => {
-      output += `\n${error.message}`;
-    });
+    child.on('error', (error) => output.append(`\n${error.message}`));
     child.on('exit', () => {
       // The shell may exit while its background children live on, holding the output pipes
       // open (and so the call, until they end): stop the group as soon as the shell is done.
@@ -137,7 +139,8 @@ export function runShell(
     child.on('close', (exitCode, exitSignal) => {
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
-      resolve({ output, exitCode, signal: exitSignal, timedOut, aborted });
+      const { text } = truncateOutput(output.head, MAX_TOOL_OUTPUT_CHARS, output.length);
+      resolve({ text, tail: output.tail, exitCode, signal: exitSignal, timedOut, aborted });
     });
   });
 }
@@ -150,6 +153,23 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-function tail(output: string): string {
-  return output.length > METADATA_OUTPUT_CHARS ? output.slice(-METADATA_OUTPUT_CHARS) : output;
+/**
+ * What is kept of a command's output, however much it prints (a runaway command may write
+ * gigabytes before its timeout): the start, which the model reads, and the end, which the part
+ * shows live; what lies between is only counted.
+ */
+class CommandOutput {
+  head = '';
+  tail = '';
+  length = 0;
+
+  append(text: string): void {
+    this.length += text.length;
+    if (this.head.length <= MAX_TOOL_OUTPUT_CHARS) {
+      this.head += text.slice(0, MAX_TOOL_OUTPUT_CHARS + 1 - this.head.length);
+    }
+    const joined = this.tail + text;
+    this.tail =
+      joined.length > METADATA_OUTPUT_CHARS ? joined.slice(-METADATA_OUTPUT_CHARS) : joined;
+  }
 }

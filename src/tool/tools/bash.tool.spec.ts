@@ -1,0 +1,27 @@
+import { MAX_TOOL_OUTPUT_CHARS } from '../tool.types';
+import { runShell } from './bash.tool';
+
+describe('runShell', () => {
+  const run = (command: string, onOutput: (tail: string) => void = () => undefined) =>
+    runShell(command, process.cwd(), 30_000, new AbortController().signal, onOutput);
+
+  it('keeps a short output whole, as its text and its tail', async () => {
+    const result = await run('printf "one\\ntwo\\n"; exit 3');
+    expect(result).toMatchObject({ text: 'one\ntwo\n', tail: 'one\ntwo\n', exitCode: 3 });
+  });
+
+  it('keeps only the start and the end of an endless output, counting what it dropped', async () => {
+    const total = 3_000_000;
+    let largestTail = 0;
+    const result = await run(`head -c ${total} /dev/zero | tr '\\0' x; printf END`, (tail) => {
+      largestTail = Math.max(largestTail, tail.length);
+    });
+    expect(result.text.startsWith('x'.repeat(MAX_TOOL_OUTPUT_CHARS))).toBe(true);
+    expect(result.text).toContain(
+      `(Output truncated: ${total + 3 - MAX_TOOL_OUTPUT_CHARS} more characters were omitted.`,
+    );
+    expect(result.tail.endsWith('xxxEND')).toBe(true);
+    expect(result.tail.length).toBe(30_000);
+    expect(largestTail).toBeLessThanOrEqual(30_000);
+  });
+});
