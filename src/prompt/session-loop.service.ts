@@ -24,6 +24,11 @@ import { ConfigService } from '../config/config.service';
 import { AutoCompactionService } from '../summary/auto-compaction.service';
 import { isContextOverflow } from '../summary/context-overflow';
 import { SummaryService } from '../summary/summary.service';
+import {
+  DEFAULT_TOOL_OUTPUT_LIMIT,
+  limitToolOutput,
+  type ToolOutputLimit,
+} from '../tool/tool-output-limit';
 import { ToolRegistryService } from '../tool/tool-registry.service';
 import { type ToolContext, type ToolDefinition } from '../tool/tool.types';
 import {
@@ -90,6 +95,8 @@ interface TurnSetup {
    * on unless false), and the tokens kept free for an answer.
    */
   compaction: { auto: boolean; prune: boolean; reserved?: number };
+  /** Config `tool_output`: where the output of a tool without limits of its own is cut. */
+  toolOutput: ToolOutputLimit;
   system: string[];
   rules: PermissionRule[];
   tools: ToolDefinition[];
@@ -359,7 +366,7 @@ export class SessionLoopService implements SessionWorkQueue {
       model: `${user.model.providerID}/${user.model.modelID}`,
       extra: user.system,
     });
-    const { compaction } = await this.config.get(instance);
+    const { compaction, tool_output: toolOutput } = await this.config.get(instance);
     return {
       instance,
       user,
@@ -371,6 +378,10 @@ export class SessionLoopService implements SessionWorkQueue {
         auto: compaction?.auto ?? true,
         prune: compaction?.prune ?? true,
         reserved: compaction?.reserved,
+      },
+      toolOutput: {
+        maxLines: toolOutput?.max_lines ?? DEFAULT_TOOL_OUTPUT_LIMIT.maxLines,
+        maxBytes: toolOutput?.max_bytes ?? DEFAULT_TOOL_OUTPUT_LIMIT.maxBytes,
       },
       system,
       rules: agent.permission,
@@ -598,7 +609,13 @@ export class SessionLoopService implements SessionWorkQueue {
           metadata: { tool: definition.id, input },
         });
       }
-      const result = await definition.execute(input, context);
+      const executed = await definition.execute(input, context);
+      // Tools that keep their output within limits of their own say so (`metadata.truncated`);
+      // the output of the others is cut to the config's `tool_output` limits.
+      const result =
+        executed.metadata.truncated === undefined
+          ? { ...executed, output: limitToolOutput(executed.output, setup.toolOutput) }
+          : executed;
       recorder.toolCompleted(callID, result);
       this.toolRegistry.afterExecution(instance, definition.id, result);
       return result.output;

@@ -232,6 +232,29 @@ describe('agent loop: built-in tools', () => {
     expect(lastToolResult()).toMatch(/truncated/i);
   });
 
+  it('output is cut at the config tool_output limits, for tools without limits of their own', async () => {
+    await t.http
+      .patch('/config')
+      .send({ tool_output: { max_lines: 3 } })
+      .expect(200);
+    try {
+      const sessionID = await t.createSession('tool_output');
+      const bash = await callTool(sessionID, 'bash', { command: 'seq 1 10' });
+      expect(bash.state.output).toBe(
+        '1\n2\n3\n\n(Output cut at 3 lines or 51200 bytes: 16 of its 21 bytes were left out. Narrow the request, or read a file in pieces with offset and limit, to see the rest.)',
+      );
+      expect(lastToolResult()).toContain('Output cut at 3 lines');
+      // grep keeps its own limits (it says how many matches it left out).
+      const grep = await callTool(sessionID, 'grep', { pattern: 'a' });
+      expect(grep.state.output).not.toContain('Output cut');
+    } finally {
+      await t.http
+        .patch('/config')
+        .send({ tool_output: { max_lines: 2000 } })
+        .expect(200);
+    }
+  });
+
   it('grep, glob and list', async () => {
     const sessionID = await t.createSession('search');
     const grep = await callTool(sessionID, 'grep', { pattern: 'return 1' });
