@@ -50,6 +50,8 @@ export const MAX_STEP_ATTEMPTS = 4;
 const MAX_RETRY_DELAY_MS = 30_000;
 /** Steps of one turn when the agent sets no limit. */
 const DEFAULT_MAX_STEPS = 100;
+/** Nesting below which a session's turns may start subagents: root sessions only. */
+const DEFAULT_SUBAGENT_DEPTH = 1;
 /** Identical consecutive tool calls that make a doom loop. */
 const DOOM_LOOP_THRESHOLD = 3;
 
@@ -360,13 +362,17 @@ export class SessionLoopService implements SessionWorkQueue {
       user.model.providerID,
       user.model.modelID,
     );
-    const tools = await this.toolRegistry.toolsFor(instance, agent, user.tools);
+    const config = await this.config.get(instance);
+    const { compaction, tool_output: toolOutput } = config;
+    // Subagents start no subagents of their own unless config `subagent_depth` allows deeper.
+    const delegate =
+      this.sessions.depth(user.sessionID) < (config.subagent_depth ?? DEFAULT_SUBAGENT_DEPTH);
+    const tools = await this.toolRegistry.toolsFor(instance, agent, user.tools, delegate);
     const system = await this.systemPrompts.build(instance, {
       agentPrompt: agent.prompt,
       model: `${user.model.providerID}/${user.model.modelID}`,
       extra: user.system,
     });
-    const { compaction, tool_output: toolOutput } = await this.config.get(instance);
     return {
       instance,
       user,

@@ -130,6 +130,13 @@ export class SessionService {
     return session;
   }
 
+  /** How many sessions the session is nested in: 0 for a root, 1 for a subagent's session. */
+  depth(sessionID: string): number {
+    let depth = 0;
+    for (let id = this.get(sessionID).parentID; id; id = this.sessions.get(id)?.parentID) depth++;
+    return depth;
+  }
+
   /** The session; `SessionNotFoundError` (404) when there is none. */
   get(sessionID: string): Session {
     const session = this.sessions.get(sessionID);

@@ -40,7 +40,6 @@ export interface ToolListItem {
 
 /** An agent as far as tool selection is concerned. */
 export interface ToolAgent {
-  mode: string;
   permission?: PermissionRule[];
 }
 
@@ -106,17 +105,18 @@ export class ToolRegistryService {
 
   /**
    * The tools of a turn: those the agent's rules do not deny outright, minus those the prompt
-   * switched off (`tools: { bash: false }`). Subagents do not get `task`, so they cannot recurse.
+   * switched off (`tools: { bash: false }`); `task` only when the turn may start subagents
+   * (`delegate`: its session is nested less deep than config `subagent_depth` allows).
    */
   async toolsFor(
     instance: Instance,
     agent: ToolAgent,
     switches: Record<string, boolean> = {},
+    delegate = true,
   ): Promise<ToolDefinition[]> {
-    const tools =
-      agent.mode === 'subagent'
-        ? [...this.fixedTools, ...(await this.mcp.tools(instance))]
-        : await this.all(instance);
+    const tools = delegate
+      ? await this.all(instance)
+      : [...this.fixedTools, ...(await this.mcp.tools(instance))];
     const rules = agent.permission ?? [];
     return tools.filter((tool) => {
       if (switches[tool.id] === false) return false;

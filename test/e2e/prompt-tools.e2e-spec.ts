@@ -333,6 +333,39 @@ describe('agent loop: built-in tools', () => {
     expect(toolNames).not.toContain('task');
   });
 
+  it('task: config subagent_depth lets a subagent start subagents of its own', async () => {
+    await t.http.patch('/config').send({ subagent_depth: 2 }).expect(200);
+    try {
+      const sessionID = await t.createSession('nested task');
+      t.model.enqueue(
+        {
+          toolCalls: [
+            {
+              name: 'task',
+              arguments: {
+                description: 'Delegate deeper',
+                prompt: 'Nested question',
+                subagent_type: 'general',
+              },
+            },
+          ],
+        },
+        { text: 'The subagent answers.' },
+        { text: 'done' },
+      );
+      await t.prompt(sessionID, 'delegate twice');
+      const childRequest = turnRequests(t.model).find((request) =>
+        JSON.stringify(request.body.messages).includes('Nested question'),
+      )!;
+      const toolNames = (childRequest.body.tools as Array<{ function: { name: string } }>).map(
+        (tool) => tool.function.name,
+      );
+      expect(toolNames).toContain('task');
+    } finally {
+      await t.http.patch('/config').send({ subagent_depth: 1 }).expect(200);
+    }
+  });
+
   describe('webfetch', () => {
     let server: Server;
     let origin: string;
