@@ -4,6 +4,7 @@ import { IdGenerator } from '../core/id';
 import type { Instance } from '../core/instance/instance';
 import { AgentService } from '../agent/agent.service';
 import { CommandService } from '../command/command.service';
+import { ConfigService } from '../config/config.service';
 import '../command/command.events';
 import { BusService } from '../core/bus/bus.service';
 import { ProjectService } from '../project/project.service';
@@ -15,7 +16,7 @@ import type { Part, TextPart, ToolPart } from '../session/dto/part.dto';
 import { MessageService } from '../session/message.service';
 import { SessionRunRegistry } from '../session/session-run.registry';
 import { SessionService } from '../session/session.service';
-import { runShell } from '../tool/tools/bash.tool';
+import { resolveShell, runShell } from '../tool/tools/bash.tool';
 import type { SubagentRunner, SubtaskRequest } from '../tool/tools/task.tool';
 import type { ToolContext } from '../tool/tool.types';
 import type { CommandBodyDto, InitBodyDto } from './dto/command.dto';
@@ -63,6 +64,7 @@ export class PromptService implements SubagentRunner {
     private readonly reverts: RevertService,
     private readonly projects: ProjectService,
     private readonly bus: BusService,
+    private readonly config: ConfigService,
   ) {}
 
   prompt(instance: Instance, sessionID: string, body: PromptBodyDto): Promise<AcceptedPrompt> {
@@ -172,6 +174,7 @@ export class PromptService implements SubagentRunner {
         SHELL_TIMEOUT_MS,
         signal,
         () => undefined,
+        resolveShell((await this.config.get(instance)).shell),
       );
       const end = Date.now();
       const part: ToolPart = run.aborted

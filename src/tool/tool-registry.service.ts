@@ -7,13 +7,14 @@ import { z } from 'zod';
 import { BusService } from '../core/bus/bus.service';
 import type { Instance } from '../core/instance/instance';
 import { AgentService } from '../agent/agent.service';
+import { ConfigService } from '../config/config.service';
 import { FormatterService } from '../formatter/formatter.service';
 import { LspService } from '../lsp/lsp.service';
 import { McpService } from '../mcp/mcp.service';
 import { evaluate, type PermissionRule } from '../permission/permission-rules';
 import { TodoService } from '../session/todo.service';
 import { FileReadTracker } from './file-access';
-import { bashTool } from './tools/bash.tool';
+import { createBashTool } from './tools/bash.tool';
 import { createEditTool } from './tools/edit.tool';
 import { globTool } from './tools/glob.tool';
 import { grepTool } from './tools/grep.tool';
@@ -61,6 +62,7 @@ export class ToolRegistryService {
     private readonly formatter: FormatterService,
     private readonly lsp: LspService,
     private readonly mcp: McpService,
+    private readonly config: ConfigService,
   ) {
     const deps = {
       tracker: this.tracker,
@@ -71,7 +73,9 @@ export class ToolRegistryService {
       },
     };
     this.fixedTools = [
-      bashTool,
+      createBashTool({
+        configuredShell: async (instance) => (await this.config.get(instance)).shell,
+      }),
       createReadTool(deps),
       globTool,
       grepTool,

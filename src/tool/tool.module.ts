@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AgentModule } from '../agent/agent.module';
+import { ConfigModule } from '../config/config.module';
 import { FormatterModule } from '../formatter/formatter.module';
 import { LspModule } from '../lsp/lsp.module';
 import { McpModule } from '../mcp/mcp.module';
@@ -8,7 +9,7 @@ import { ToolController } from './tool.controller';
 import { ToolRegistryService } from './tool-registry.service';
 
 @Module({
-  imports: [SessionModule, AgentModule, FormatterModule, LspModule, McpModule],
+  imports: [SessionModule, AgentModule, ConfigModule, FormatterModule, LspModule, McpModule],
   controllers: [ToolController],
   providers: [ToolRegistryService],
   exports: [ToolRegistryService],

@@ -232,6 +232,23 @@ describe('agent loop: built-in tools', () => {
     expect(lastToolResult()).toMatch(/truncated/i);
   });
 
+  it('bash and /shell run with the config shell', async () => {
+    await t.http.patch('/config').send({ shell: '/bin/sh' }).expect(200);
+    try {
+      const sessionID = await t.createSession('config shell');
+      const bash = await callTool(sessionID, 'bash', { command: 'echo "$0"' });
+      expect(bash.state.output).toBe('/bin/sh\n');
+      const shell = await t.http
+        .post(`/session/${sessionID}/shell`)
+        .send({ agent: 'build', command: 'echo "$0"' })
+        .expect(200);
+      const part = (shell.body as { parts: ToolPart[] }).parts.find((p) => p.type === 'tool');
+      expect(part?.state.output).toBe('/bin/sh\n');
+    } finally {
+      await t.http.patch('/config').send({ shell: 'bash' }).expect(200);
+    }
+  });
+
   it('output is cut at the config tool_output limits, for tools without limits of their own', async () => {
     await t.http
       .patch('/config')

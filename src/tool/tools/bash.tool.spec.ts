@@ -1,5 +1,5 @@
 import { MAX_TOOL_OUTPUT_CHARS } from '../tool.types';
-import { runShell } from './bash.tool';
+import { resolveShell, runShell } from './bash.tool';
 
 describe('runShell', () => {
   const run = (command: string, onOutput: (tail: string) => void = () => undefined) =>
@@ -23,5 +23,28 @@ describe('runShell', () => {
     expect(result.tail.endsWith('xxxEND')).toBe(true);
     expect(result.tail.length).toBe(30_000);
     expect(largestTail).toBeLessThanOrEqual(30_000);
+  });
+
+  it('runs with the shell it is given', async () => {
+    const result = await runShell(
+      'echo "$0"',
+      process.cwd(),
+      30_000,
+      new AbortController().signal,
+      () => undefined,
+      '/bin/sh',
+    );
+    expect(result.text).toBe('/bin/sh\n');
+  });
+});
+
+describe('resolveShell', () => {
+  it('takes the configured shell when it speaks POSIX -c, else bash', () => {
+    expect(resolveShell(undefined)).toBe('bash');
+    expect(resolveShell('  ')).toBe('bash');
+    expect(resolveShell('/bin/zsh')).toBe('/bin/zsh');
+    expect(resolveShell('/usr/bin/fish')).toBe('bash');
+    expect(resolveShell('nu')).toBe('bash');
+    expect(resolveShell('C:\\Program Files\\PowerShell\\pwsh.exe')).toBe('bash');
   });
 });

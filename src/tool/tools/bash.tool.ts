@@ -6,6 +6,7 @@ import {
   ToolExecutionError,
   truncateOutput,
 } from '../tool.types';
+import type { Instance } from '../../core/instance/instance';
 import { alwaysPattern, splitCommands } from './shell-command';
 
 const DEFAULT_TIMEOUT_MS = 2 * 60_000;
@@ -30,53 +31,72 @@ const parameters = z.object({
     .describe('What the command does, in 5-10 words (shown to the user), e.g. "List files in src"'),
 });
 
-export const bashTool = defineTool({
-  id: 'bash',
-  description: [
-    'Runs a command in a bash shell in the project directory and returns its combined stdout and stderr.',
-    'Use it for builds, tests, git and other terminal work; prefer the read, list, glob, grep, edit and write',
-    'tools for looking at and changing files. Commands run non-interactively: pass flags such as --yes where',
-    'a program would prompt. Quote paths that contain spaces. Each call starts a fresh shell in the project',
-    'directory, so chain dependent steps with && rather than relying on `cd` from an earlier call.',
-    `Output past ${METADATA_OUTPUT_CHARS} characters is cut. Commands time out after two minutes unless a`,
-    'timeout is given.',
-  ].join(' '),
-  parameters,
-  async execute(input, context) {
-    const commands = splitCommands(input.command);
-    await context.ask({
-      permission: 'bash',
-      patterns: commands,
-      always: [...new Set(commands.map(alwaysPattern))],
-      metadata: {
-        command: input.command,
-        ...(input.description && { description: input.description }),
-      },
-    });
-    const timeoutMs = Math.min(input.timeout ?? DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS);
-    const title = input.description ?? input.command;
-    const run = await runShell(
-      input.command,
-      context.instance.directory,
-      timeoutMs,
-      context.abort,
-      (output) => context.progress({ title, metadata: { output, description: input.description } }),
-    );
-    if (run.aborted) throw new ToolExecutionError('Command aborted');
-    const notes: string[] = [];
-    if (run.timedOut) notes.push(`The command was stopped after ${timeoutMs} ms (timeout).`);
-    if (run.exitCode !== 0 && run.exitCode !== null) notes.push(`Exit code: ${run.exitCode}`);
-    if (run.signal && !run.timedOut) notes.push(`Terminated by signal ${run.signal}`);
-    const text = run.text || '(no output)';
-    return {
-      title,
-      output: notes.length
-        ? `${text}\n\n<bash_metadata>\n${notes.join('\n')}\n</bash_metadata>`
-        : text,
-      metadata: { output: run.tail, exit: run.exitCode, description: input.description },
-    };
-  },
-});
+/** Shells whose `-c` does not take a POSIX command line: the tool falls back to bash. */
+const NON_POSIX_SHELLS = new Set(['fish', 'nu', 'nushell', 'pwsh', 'powershell', 'cmd', 'elvish']);
+
+/** The shell commands run with: config `shell` when it speaks POSIX `-c`, else bash. */
+export function resolveShell(configured: string | undefined): string {
+  const shell = configured?.trim();
+  if (!shell) return 'bash';
+  const name = (shell.split(/[\\/]/).pop() ?? shell).replace(/\.exe$/i, '').toLowerCase();
+  return NON_POSIX_SHELLS.has(name) ? 'bash' : shell;
+}
+
+export interface BashToolDeps {
+  /** The config's `shell` for the instance, if any. */
+  configuredShell(instance: Instance): Promise<string | undefined>;
+}
+
+export const createBashTool = (deps: BashToolDeps) =>
+  defineTool({
+    id: 'bash',
+    description: [
+      'Runs a command in a bash shell in the project directory and returns its combined stdout and stderr.',
+      'Use it for builds, tests, git and other terminal work; prefer the read, list, glob, grep, edit and write',
+      'tools for looking at and changing files. Commands run non-interactively: pass flags such as --yes where',
+      'a program would prompt. Quote paths that contain spaces. Each call starts a fresh shell in the project',
+      'directory, so chain dependent steps with && rather than relying on `cd` from an earlier call.',
+      `Output past ${METADATA_OUTPUT_CHARS} characters is cut. Commands time out after two minutes unless a`,
+      'timeout is given.',
+    ].join(' '),
+    parameters,
+    async execute(input, context) {
+      const commands = splitCommands(input.command);
+      await context.ask({
+        permission: 'bash',
+        patterns: commands,
+        always: [...new Set(commands.map(alwaysPattern))],
+        metadata: {
+          command: input.command,
+          ...(input.description && { description: input.description }),
+        },
+      });
+      const timeoutMs = Math.min(input.timeout ?? DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS);
+      const title = input.description ?? input.command;
+      const run = await runShell(
+        input.command,
+        context.instance.directory,
+        timeoutMs,
+        context.abort,
+        (output) =>
+          context.progress({ title, metadata: { output, description: input.description } }),
+        resolveShell(await deps.configuredShell(context.instance)),
+      );
+      if (run.aborted) throw new ToolExecutionError('Command aborted');
+      const notes: string[] = [];
+      if (run.timedOut) notes.push(`The command was stopped after ${timeoutMs} ms (timeout).`);
+      if (run.exitCode !== 0 && run.exitCode !== null) notes.push(`Exit code: ${run.exitCode}`);
+      if (run.signal && !run.timedOut) notes.push(`Terminated by signal ${run.signal}`);
+      const text = run.text || '(no output)';
+      return {
+        title,
+        output: notes.length
+          ? `${text}\n\n<bash_metadata>\n${notes.join('\n')}\n</bash_metadata>`
+          : text,
+        metadata: { output: run.tail, exit: run.exitCode, description: input.description },
+      };
+    },
+  });
 
 interface ShellRun {
   /** The output as the model reads it: cut past the tool output cap, with a note saying so. */
@@ -90,7 +110,7 @@ interface ShellRun {
 }
 
 /**
- * Runs `command` with bash in its own process group, so that a timeout or an abort can stop the
+ * Runs `command` with `shell` (bash by default) in its own process group, so that a timeout or an abort can stop the
  * command and everything it started (pipelines, servers, grandchildren), not just the shell.
  */
 export function runShell(
@@ -99,12 +119,13 @@ export function runShell(
   timeoutMs: number,
   signal: AbortSignal,
   onOutput: (tail: string) => void,
+  shell = 'bash',
 ): Promise<ShellRun> {
   return new Promise((resolve) => {
     const output = new CommandOutput();
     let timedOut = false;
     let aborted = signal.aborted;
-    const child = spawn('bash', ['-c', command], {
+    const child = spawn(shell, ['-c', command], {
       cwd,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
