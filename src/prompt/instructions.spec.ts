@@ -9,6 +9,7 @@ import {
   InstructionUrlCache,
   instructionsSection,
   MAX_INSTRUCTION_BYTES,
+  MAX_TOTAL_INSTRUCTION_CHARS,
   readInstructionFile,
 } from './instructions';
 
@@ -127,6 +128,16 @@ describe('findInstructionFiles', () => {
       configured: ['rules.md'],
     });
     expect(noGit).toEqual([]);
+  });
+
+  it('leaves out files past the total cap, in order', async () => {
+    const big = 'x'.repeat(200 * 1024);
+    const { find } = project({ 'docs/a.md': big, 'docs/b.md': big, 'docs/c.md': big });
+    const found = await find(['docs/*.md']);
+    expect(found.map((item) => item.source.split('/').pop())).toEqual(['a.md', 'b.md']);
+    expect(found.reduce((sum, item) => sum + item.content.length, 0)).toBeLessThanOrEqual(
+      MAX_TOTAL_INSTRUCTION_CHARS,
+    );
   });
 
   it('includes each real file once, AGENTS.md and symlinks included', async () => {

@@ -17,6 +17,13 @@ export const INSTRUCTION_FILE_NAMES = ['AGENTS.md', 'CLAUDE.md'];
  */
 export const MAX_INSTRUCTION_BYTES = 256 * 1024;
 
+/**
+ * The most all instruction files together put into the system prompt (~128k tokens). The
+ * reference has no limit; one keeps a broad glob (`**\/*.md` reaches into `node_modules`) from
+ * making every model call too long for the context. Files past it are left out, in order.
+ */
+export const MAX_TOTAL_INSTRUCTION_CHARS = 512 * 1024;
+
 /** How long an instruction URL may take, body included, as the reference. */
 const INSTRUCTION_URL_TIMEOUT_MS = 5_000;
 
@@ -36,7 +43,8 @@ export function isInstructionUrl(entry: string): boolean {
  * - the config's `instructions` entries that are not URLs, in their order: `~/` is the user's
  *   home; an absolute path may be a glob (its matches sorted); a relative path or glob is looked
  *   up at each level from the directory up to the project root, nearest first.
- * Missing files, globs without matches, directories and binary files are passed over.
+ * Missing files, globs without matches, directories and binary files are passed over, and so
+ * are files past {@link MAX_TOTAL_INSTRUCTION_CHARS} in all.
  */
 export async function findInstructionFiles(options: {
   directory: string;
@@ -47,6 +55,7 @@ export async function findInstructionFiles(options: {
 }): Promise<Instruction[]> {
   const found: Instruction[] = [];
   const seen = new Set<string>();
+  let total = 0;
   /** Whether `path` is an instruction file (read now, or earlier under another name). */
   const add = async (path: string): Promise<boolean> => {
     const real = await realpath(path).catch(() => undefined);
@@ -55,6 +64,8 @@ export async function findInstructionFiles(options: {
     const content = await readInstructionFile(real);
     if (content === undefined) return false;
     seen.add(real);
+    if (total + content.length > MAX_TOTAL_INSTRUCTION_CHARS) return true;
+    total += content.length;
     found.push({ source: path, content });
     return true;
   };
