@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { join } from 'node:path';
+import { fetchErrorMessage } from '../core/errors/error-message';
 import { AppEnvironment } from '../core/config/app-environment';
 import type { Instance } from '../core/instance/instance';
 import { ConfigService } from '../config/config.service';
@@ -83,7 +84,7 @@ export class SystemPromptService {
         new InstructionUrlCache((url) =>
           fetchInstructionUrl(url, instance.signal).catch((error: unknown) => {
             this.logger.warn(
-              `Instructions from ${urlForLog(url)} left out: ${describeFetchError(error)}`,
+              `Instructions from ${urlForLog(url)} left out: ${fetchErrorMessage(error)}`,
             );
             return undefined;
           }),
@@ -106,18 +107,4 @@ function urlForLog(url: string): string {
   } catch {
     return '(an invalid URL)';
   }
-}
-
-/** The error's message, with the reason undici keeps in `cause` (ECONNREFUSED, ENOTFOUND...). */
-function describeFetchError(error: unknown): string {
-  const message = (value: unknown): string | undefined =>
-    typeof value === 'object' && value !== null && 'message' in value
-      ? String(value.message)
-      : undefined;
-  const cause =
-    typeof error === 'object' && error !== null && 'cause' in error
-      ? message(error.cause)
-      : undefined;
-  const text = message(error) ?? String(error);
-  return cause ? `${text} (${cause})` : text;
 }

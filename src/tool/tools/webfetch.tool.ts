@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fetchErrorMessage } from '../../core/errors/error-message';
 import { defineTool, ToolExecutionError, truncateOutput, type ToolResult } from '../tool.types';
 
 export const MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
@@ -69,7 +70,7 @@ export const webfetchTool = defineTool({
         throw new ToolExecutionError(`Request to ${input.url} timed out after ${seconds} seconds.`);
       }
       if (error instanceof ToolExecutionError) throw error;
-      throw new ToolExecutionError(`Request to ${input.url} failed: ${describeFetchError(error)}`);
+      throw new ToolExecutionError(`Request to ${input.url} failed: ${fetchErrorMessage(error)}`);
     }
 
     const { body, contentType } = fetched;
@@ -180,21 +181,6 @@ function tooLarge(): ToolExecutionError {
   return new ToolExecutionError(
     `Response too large: it exceeds the ${MAX_RESPONSE_BYTES / (1024 * 1024)} MB limit.`,
   );
-}
-
-function describeFetchError(error: unknown): string {
-  // Checked by shape: errors from undici may come from another realm than this module's Error.
-  const message = (value: unknown): string | undefined =>
-    typeof value === 'object' && value !== null && 'message' in value
-      ? String(value.message)
-      : undefined;
-  // undici hides the reason (ECONNREFUSED, ENOTFOUND...) in `cause`.
-  const cause =
-    typeof error === 'object' && error !== null && 'cause' in error
-      ? message(error.cause)
-      : undefined;
-  const text = message(error) ?? String(error);
-  return cause ? `${text} (${cause})` : text;
 }
 
 function decode(body: Buffer, contentType: string): string {
