@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /**
- * The original server's OpenAPI document for the routes of the source document: a copy of
- * `../shared/reference/opencode-openapi.json`, kept in the repository so the contract is checked
- * on any clone.
+ * The original server's whole OpenAPI document (every route it serves): a copy of
+ * `../shared/reference/opencode-openapi-full.json`, kept in the repository so the contract is
+ * checked on any clone.
  */
 const REFERENCE_FILE = join(__dirname, 'openapi.reference.json');
 const VALIDATOR = join(__dirname, '..', '..', 'scripts', 'validate-openapi.mjs');
