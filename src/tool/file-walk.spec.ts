@@ -143,6 +143,17 @@ describe('walkFiles', () => {
     expect(await walk({ root })).toEqual(['link.txt', 'real.txt']);
   });
 
+  it('follows symlinked directories when asked, entering each real directory once', async () => {
+    const outside = tempDir();
+    writeFiles(outside, { 'shared.txt': '' });
+    const root = tempDir();
+    writeFiles(root, { 'a/x.txt': '' });
+    symlinkSync(outside, join(root, 'linked'));
+    symlinkSync(root, join(root, 'a/loop'));
+    symlinkSync(join(root, 'a'), join(root, 'again'));
+    expect(await walk({ root, followSymlinks: true })).toEqual(['a/x.txt', 'linked/shared.txt']);
+  });
+
   it('stops when the signal is aborted', async () => {
     const root = tempDir();
     writeFiles(root, { 'a/b.ts': '' });

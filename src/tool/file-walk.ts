@@ -1,5 +1,5 @@
 import type { Dirent } from 'node:fs';
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readFile, readdir, realpath, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { toPosix } from './file-access';
@@ -263,13 +263,18 @@ export interface WalkOptions {
   respectIgnoreFiles?: boolean;
   /** Skips an entry (and, for a directory, all below it) when true. */
   skip?: (entry: WalkEntry) => boolean;
+  /**
+   * Enter symlinked directories too (default false). Each real directory is entered once, so a
+   * link back up the tree cannot loop.
+   */
+  followSymlinks?: boolean;
   signal?: AbortSignal;
 }
 
 /**
  * Yields every file below `root`, breadth first, names sorted within a directory. Symlinks to
- * files are yielded; symlinked directories are not followed (no cycles, no escaping the root).
- * Unreadable directories are passed over.
+ * files are yielded; symlinked directories are not followed (no cycles, no escaping the root)
+ * unless `followSymlinks` asks for it. Unreadable directories are passed over.
  */
 export async function* walkFiles(options: WalkOptions): AsyncGenerator<WalkEntry> {
   const root = options.root;
@@ -277,12 +282,18 @@ export async function* walkFiles(options: WalkOptions): AsyncGenerator<WalkEntry
   const ignoreFiles = respect ? await chooseIgnoreFiles(root, options.ignoreAnchor) : undefined;
   const prefix = ignoreFiles ? toPosix(path.relative(ignoreFiles.anchor, root)) : '';
   const queue: string[] = [''];
+  const entered = new Set<string>();
   while (queue.length > 0) {
     options.signal?.throwIfAborted();
     const relDir = queue.shift() as string;
     const dir = relDir === '' ? root : path.join(root, relDir);
     let dirents: Dirent[];
     try {
+      if (options.followSymlinks) {
+        const real = await realpath(dir);
+        if (entered.has(real)) continue;
+        entered.add(real);
+      }
       dirents = await readdir(dir, { withFileTypes: true });
     } catch {
       continue;
@@ -292,11 +303,12 @@ export async function* walkFiles(options: WalkOptions): AsyncGenerator<WalkEntry
       if (dirent.name === '.git') continue;
       const relative = relDir === '' ? dirent.name : `${relDir}/${dirent.name}`;
       const absolute = path.join(dir, dirent.name);
-      const isDirectory = dirent.isDirectory();
+      let isDirectory = dirent.isDirectory();
       let isFile = dirent.isFile();
       if (dirent.isSymbolicLink()) {
         const target = await stat(absolute).catch(() => undefined);
         isFile = target?.isFile() ?? false;
+        isDirectory = Boolean(options.followSymlinks && target?.isDirectory());
       }
       if (!isDirectory && !isFile) continue;
       const entry: WalkEntry = { absolute, relative, name: dirent.name, isDirectory };
@@ -341,7 +353,7 @@ function isBelow(parent: string, child: string): boolean {
 export async function globFiles(
   root: string,
   glob: string,
-  options: { signal?: AbortSignal } = {},
+  options: { signal?: AbortSignal; followSymlinks?: boolean } = {},
 ): Promise<string[]> {
   const matches = globToRegExp(glob);
   const canHoldMatches = directoryFilter(glob);
@@ -350,6 +362,7 @@ export async function globFiles(
     root,
     respectIgnoreFiles: false,
     skip: (entry) => entry.isDirectory && !canHoldMatches(entry.relative),
+    followSymlinks: options.followSymlinks,
     signal: options.signal,
   });
   for await (const entry of walk) {
