@@ -7,6 +7,7 @@ export const ID_PREFIXES = {
   message: 'msg',
   part: 'prt',
   permission: 'per',
+  question: 'que',
   event: 'evt',
   user: 'usr',
   pty: 'pty',

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { BusEvent } from '../core/bus/bus-event';
 
 export class PermissionToolRef {
@@ -9,7 +9,9 @@ export class PermissionToolRef {
   callID: string;
 }
 
+/** A request waiting for the user: `permission.asked`, and the items of `GET /permission`. */
 @BusEvent('permission.asked')
+@ApiSchema({ name: 'PermissionRequest' })
 export class PermissionAskedEvent {
   @ApiProperty({ pattern: '^per' })
   id: string;

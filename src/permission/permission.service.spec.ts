@@ -2,6 +2,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { BusService } from '../core/bus/bus.service';
 import { IdGenerator } from '../core/id';
 import type { Instance } from '../core/instance/instance';
+import { UserRejectedError } from '../tool/tool.types';
 import { PermissionService } from './permission.service';
 import type { PermissionRule } from './permission-rules';
 
@@ -29,7 +30,7 @@ describe('PermissionService', () => {
       asked++;
       const info = envelope.payload.properties as { id: string; sessionID: string };
       subscription.unsubscribe();
-      queueMicrotask(() => service.reply(info.sessionID, info.id, reply));
+      queueMicrotask(() => service.reply(info.id, { reply }));
     });
     return { asked: () => asked };
   }
@@ -55,6 +56,57 @@ describe('PermissionService', () => {
     await expect(service.ask({ ...context('ses_b'), rules: denied }, request)).rejects.toThrow(
       /denies/,
     );
-    expect(() => service.reply('ses_b', 'per_unknown', 'once')).toThrow(/not found/);
+    expect(() => service.reply('per_unknown', { reply: 'once' })).toThrow(/not found/);
+    expect(() => service.replyInSession('ses_b', 'per_unknown', 'once')).toThrow(/not found/);
+  });
+
+  it('lists the pending requests of the instance, oldest first, until they are answered', async () => {
+    const other = { directory: '/q', projectID: 'q' } as Instance;
+    const first = service.ask(context('ses_c'), request);
+    const second = service.ask(context('ses_d'), { ...request, patterns: ['pwd'] });
+    const elsewhere = service.ask({ ...context('ses_e'), instance: other }, request);
+    const listed = service.list(instance);
+    expect(listed.map((info) => [info.sessionID, info.patterns])).toEqual([
+      ['ses_c', ['ls src']],
+      ['ses_d', ['pwd']],
+    ]);
+    expect(service.list(other)).toHaveLength(1);
+
+    // The deprecated route only answers requests of the session it names.
+    expect(() => service.replyInSession('ses_d', listed[0].id, 'once')).toThrow(/not found/);
+    service.replyInSession('ses_c', listed[0].id, 'once');
+    await first;
+    expect(service.list(instance).map((info) => info.sessionID)).toEqual(['ses_d']);
+    service.reply(listed[1].id, { reply: 'once' });
+    service.reply(service.list(other)[0].id, { reply: 'once' });
+    await Promise.all([second, elsewhere]);
+    expect(service.list(instance)).toEqual([]);
+  });
+
+  it("a reject with a message fails with those words; a reject refuses the session's other requests", async () => {
+    const corrected = service.ask(context('ses_f'), request);
+    service.reply(service.list(instance)[0].id, { reply: 'reject', message: 'use dir instead' });
+    await expect(corrected).rejects.toThrow(/use dir instead/);
+    await expect(corrected).rejects.not.toBeInstanceOf(UserRejectedError);
+
+    const one = service.ask(context('ses_g'), request);
+    const two = service.ask(context('ses_g'), { ...request, patterns: ['pwd'] });
+    const unrelated = service.ask(context('ses_h'), request);
+    const [first] = service.list(instance);
+    service.reply(first.id, { reply: 'reject' });
+    await expect(one).rejects.toBeInstanceOf(UserRejectedError);
+    await expect(two).rejects.toBeInstanceOf(UserRejectedError);
+    expect(service.list(instance).map((info) => info.sessionID)).toEqual(['ses_h']);
+    service.reply(service.list(instance)[0].id, { reply: 'once' });
+    await unrelated;
+  });
+
+  it('an aborted turn withdraws its request', async () => {
+    const abort = new AbortController();
+    const asked = service.ask({ ...context('ses_i'), signal: abort.signal }, request);
+    expect(service.list(instance)).toHaveLength(1);
+    abort.abort();
+    await expect(asked).rejects.toThrow(/Aborted/);
+    expect(service.list(instance)).toEqual([]);
   });
 });

@@ -7,9 +7,11 @@ import { IdGenerator } from '../core/id';
 import type { Instance } from '../core/instance/instance';
 import type { PermissionRequest } from '../tool/tool.types';
 import {
+  PermissionCorrectedError,
   PermissionDeniedError,
   PermissionNotFoundError,
   PermissionRejectedError,
+  PermissionRequestNotFoundError,
 } from './permission.errors';
 import { PermissionAskedEvent, PermissionReply } from './permission.events';
 import { evaluate, PermissionRule } from './permission-rules';
@@ -31,10 +33,18 @@ interface PendingRequest {
   reject(error: Error): void;
 }
 
+/** An answer to a pending request: the reply, and for a reject what the user said instead. */
+export interface PermissionAnswer {
+  reply: PermissionReply;
+  message?: string;
+}
+
 /**
  * Decides whether a tool call may go ahead: configured rules first (allow / deny without asking),
  * then the patterns this session already approved with "always", and otherwise it asks the user
- * through `permission.asked` and waits for `POST /session/:id/permissions/:permissionID`.
+ * through `permission.asked` and waits for `POST /permission/:requestID/reply` (or the deprecated
+ * `POST /session/:id/permissions/:permissionID`). A request stays listed until it is answered or
+ * its turn ends, so a client that reconnects can still answer it.
  */
 @Injectable()
 export class PermissionService {
@@ -89,24 +99,69 @@ export class PermissionService {
     });
   }
 
-  /** Answers a pending request. An unknown request (or one of another session) is a 404. */
-  reply(sessionID: string, requestID: string, reply: PermissionReply): boolean {
+  /** The pending requests of an instance (its directory), oldest first. */
+  list(instance: Instance): PermissionAskedEvent[] {
+    return [...this.pending.values()]
+      .filter((request) => request.instance.directory === instance.directory)
+      .map((request) => request.info);
+  }
+
+  /** Answers a pending request of any session. An unknown request is a 404. */
+  reply(requestID: string, answer: PermissionAnswer): boolean {
     const request = this.pending.get(requestID);
-    if (!request || request.info.sessionID !== sessionID)
+    if (!request) throw new PermissionRequestNotFoundError(requestID);
+    this.settle(request, answer);
+    return true;
+  }
+
+  /**
+   * The deprecated per-session answer: a request of another session is as unknown as a missing
+   * one (a 404 in the classic error shape).
+   */
+  replyInSession(sessionID: string, requestID: string, reply: PermissionReply): boolean {
+    const request = this.pending.get(requestID);
+    if (!request || request.info.sessionID !== sessionID) {
       throw new PermissionNotFoundError(requestID);
+    }
+    this.settle(request, { reply });
+    return true;
+  }
+
+  private settle(request: PendingRequest, { reply, message }: PermissionAnswer): void {
+    const { id: requestID, sessionID, permission } = request.info;
     this.bus.publish(request.instance, 'permission.replied', { sessionID, requestID, reply });
     switch (reply) {
       case 'once':
         request.resolve();
-        return true;
+        return;
       case 'reject':
-        request.reject(new PermissionRejectedError(request.info.permission));
-        return true;
+        request.reject(
+          message
+            ? new PermissionCorrectedError(permission, message)
+            : new PermissionRejectedError(permission),
+        );
+        // The turn stops (or goes on with the user's words): the session's other open
+        // questions, from calls of the same step, are refused with it, as the reference does.
+        this.rejectOthers(sessionID, requestID);
+        return;
       case 'always':
-        this.remember(sessionID, request.info.permission, request.info.always);
+        this.remember(sessionID, permission, request.info.always);
         request.resolve();
         this.resolveCoveredRequests(sessionID);
-        return true;
+        return;
+    }
+  }
+
+  private rejectOthers(sessionID: string, answeredID: string): void {
+    for (const other of [...this.pending.values()]) {
+      const { info } = other;
+      if (info.sessionID !== sessionID || info.id === answeredID) continue;
+      this.bus.publish(other.instance, 'permission.replied', {
+        sessionID,
+        requestID: info.id,
+        reply: 'reject',
+      });
+      other.reject(new PermissionRejectedError(info.permission));
     }
   }
 

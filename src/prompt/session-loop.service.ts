@@ -30,7 +30,7 @@ import {
   type ToolOutputLimit,
 } from '../tool/tool-output-limit';
 import { ToolRegistryService } from '../tool/tool-registry.service';
-import { type ToolContext, type ToolDefinition } from '../tool/tool.types';
+import { type ToolContext, type ToolDefinition, UserRejectedError } from '../tool/tool.types';
 import {
   ABORTED_ERROR,
   isAbortError,
@@ -99,6 +99,10 @@ interface TurnSetup {
   compaction: { auto: boolean; prune: boolean; reserved?: number };
   /** Config `tool_output`: where the output of a tool without limits of its own is cut. */
   toolOutput: ToolOutputLimit;
+  /** Config `experimental.continue_loop_on_deny`: a rejected permission or question does not stop the turn. */
+  continueOnReject: boolean;
+  /** Set when the user rejected a tool call: the turn ends once the current step is over. */
+  rejected: boolean;
   system: string[];
   rules: PermissionRule[];
   tools: ToolDefinition[];
@@ -329,7 +333,7 @@ export class SessionLoopService implements SessionWorkQueue {
       }
       recorder.saveMessage();
       last = { info: recorder.message, parts: recorder.parts() };
-      if (outcome.error || signal.aborted) break;
+      if (outcome.error || signal.aborted || setup.rejected) break;
       const continues = outcome.finish === 'tool-calls';
       const { limit, compaction } = setup;
       if (mayCompact && isContextOverflow(recorder.message.tokens, limit, compaction.reserved)) {
@@ -389,6 +393,8 @@ export class SessionLoopService implements SessionWorkQueue {
         maxLines: toolOutput?.max_lines ?? DEFAULT_TOOL_OUTPUT_LIMIT.maxLines,
         maxBytes: toolOutput?.max_bytes ?? DEFAULT_TOOL_OUTPUT_LIMIT.maxBytes,
       },
+      continueOnReject: config.experimental?.continue_loop_on_deny ?? false,
+      rejected: false,
       system,
       rules: agent.permission,
       tools,
@@ -482,7 +488,7 @@ export class SessionLoopService implements SessionWorkQueue {
       model: setup.language,
       system: setup.system.join('\n\n'),
       messages,
-      tools: this.aiTools(setup, recorder, history, ai.zodSchema),
+      tools: this.aiTools(setup, recorder, ai.zodSchema),
       stopWhen: ai.stepCountIs(1),
       maxRetries: 0,
       abortSignal: setup.signal,
@@ -548,7 +554,6 @@ export class SessionLoopService implements SessionWorkQueue {
   private aiTools(
     setup: TurnSetup,
     recorder: StepRecorder,
-    history: MessageWithParts[],
     toSchema: (schema: ToolDefinition['parameters']) => Schema,
   ): ToolSet {
     const tools: ToolSet = {};
@@ -557,7 +562,7 @@ export class SessionLoopService implements SessionWorkQueue {
         description: definition.description,
         inputSchema: this.inputSchemaOf(definition, toSchema),
         execute: (input: Record<string, unknown>, options: { toolCallId: string }) =>
-          this.executeTool(setup, recorder, history, definition, input, options.toolCallId),
+          this.executeTool(setup, recorder, definition, input, options.toolCallId),
       };
     }
     return tools;
@@ -578,7 +583,6 @@ export class SessionLoopService implements SessionWorkQueue {
   private async executeTool(
     setup: TurnSetup,
     recorder: StepRecorder,
-    history: MessageWithParts[],
     definition: ToolDefinition,
     input: Record<string, unknown>,
     callID: string,
@@ -607,7 +611,7 @@ export class SessionLoopService implements SessionWorkQueue {
       progress: (update) => recorder.toolProgress(callID, update),
     };
     try {
-      if (isDoomLoop(history, recorder, definition.id, input)) {
+      if (isDoomLoop(recorder, definition.id, input)) {
         await context.ask({
           permission: 'doom_loop',
           patterns: [definition.id],
@@ -627,6 +631,7 @@ export class SessionLoopService implements SessionWorkQueue {
       return result.output;
     } catch (error) {
       const aborted = setup.signal.aborted;
+      if (error instanceof UserRejectedError && !setup.continueOnReject) setup.rejected = true;
       recorder.toolFailed(
         callID,
         definition.id,
@@ -651,7 +656,6 @@ export class SessionLoopService implements SessionWorkQueue {
     if (subtasks.length === 0 || !task) return undefined;
     const recorder = this.startAssistantMessage(setup);
     recorder.stepStart(setup.snapshot);
-    const history = this.historyFor(user);
     for (const subtask of subtasks) {
       const input = {
         description: subtask.description,
@@ -659,14 +663,9 @@ export class SessionLoopService implements SessionWorkQueue {
         subagent_type: subtask.agent,
       };
       // A failed subtask is recorded on its tool part; the model sees that error.
-      await this.executeTool(
-        setup,
-        recorder,
-        history,
-        task,
-        input,
-        this.ids.ascending('tool'),
-      ).catch(() => undefined);
+      await this.executeTool(setup, recorder, task, input, this.ids.ascending('tool')).catch(
+        () => undefined,
+      );
     }
     recorder.message.finish = 'tool-calls';
     recorder.message.time.completed = Date.now();
@@ -795,15 +794,15 @@ export class SessionLoopService implements SessionWorkQueue {
   }
 }
 
-/** The model called the same tool with the same input several times in a row. */
-function isDoomLoop(
-  history: MessageWithParts[],
-  recorder: StepRecorder,
-  tool: string,
-  input: Record<string, unknown>,
-): boolean {
+/**
+ * The model called the same tool with the same input several times in a row within the current
+ * assistant message, as the reference counts: calls of earlier steps or turns (the same prompt
+ * sent again) are not a loop.
+ */
+function isDoomLoop(recorder: StepRecorder, tool: string, input: Record<string, unknown>): boolean {
   const signature = JSON.stringify([tool, input]);
-  const calls = [...history.flatMap((message) => message.parts), ...recorder.parts()]
+  const calls = recorder
+    .parts()
     .filter((part) => part.type === 'tool' && part.state.status !== 'pending')
     .map((part) => (part.type === 'tool' ? JSON.stringify([part.tool, part.state.input]) : ''));
   // The current call is already recorded as running: it and the ones before it must all match.

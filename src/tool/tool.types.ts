@@ -35,7 +35,10 @@ export interface ToolContext {
   agent: string;
   /** Aborted when the turn is aborted: tools stop their work (and child processes) on it. */
   abort: AbortSignal;
-  /** Asks for a permission; resolves when allowed, throws `PermissionRejectedError` when denied. */
+  /**
+   * Asks for a permission; resolves when allowed, throws a `UserRejectedError` when the user
+   * rejects it (another error when a rule denies it or the user answers with instructions).
+   */
   ask(request: PermissionRequest): Promise<void>;
   /** Streams progress into the running tool part (`bash` output as it comes). */
   progress(update: { title?: string; metadata?: Record<string, unknown> }): void;
@@ -60,6 +63,13 @@ export function defineTool<TSchema extends z.ZodType>(
 ): ToolDefinition<TSchema> {
   return definition;
 }
+
+/**
+ * The user said no (a permission or a question rejected without a word). The tool fails with this
+ * error, and the turn stops after the step, as the reference does, unless config
+ * `experimental.continue_loop_on_deny` is set: the model should not carry on against a refusal.
+ */
+export class UserRejectedError extends Error {}
 
 /** A failure the model should see as the tool's error (not a crash of the turn). */
 export class ToolExecutionError extends Error {

@@ -118,24 +118,31 @@ describe('agent loop: permissions', () => {
     await third;
   });
 
-  it('"reject" fails the tool with an error the model sees in its next request', async () => {
+  it('"reject" fails the tool and ends the turn after its step, as the reference does', async () => {
     const sessionID = await t.createSession('ask reject');
-    t.model.enqueue(
-      { toolCalls: [{ name: 'bash', arguments: { command: 'touch rejected.txt' } }] },
-      { text: 'understood' },
-    );
+    t.model.enqueue({
+      toolCalls: [{ name: 'bash', arguments: { command: 'touch rejected.txt' } }],
+    });
+    const requestsBefore = turnRequests(t.model).length;
     const answer = t.prompt(sessionID, 'touch');
     const request = await t.waitForEvent('permission.asked', sessionID);
     await reply(sessionID, request.properties.id, 'reject').expect(200);
-    await answer;
+    const result = await answer;
+    expect(result.info.finish).toBe('tool-calls');
     const tool = (await t.messages(sessionID))[1].parts.find((part) => part.type === 'tool')!;
     expect(tool.state.status).toBe('error');
     expect(tool.state.error).toMatch(/rejected/);
-    const result = requestMessages(turnRequests(t.model).at(-1)!).find(
+    // No further step: the model is not asked to carry on against the refusal...
+    expect(turnRequests(t.model).length).toBe(requestsBefore + 1);
+    expect(existsSync(join(t.directory, 'rejected.txt'))).toBe(false);
+
+    // ...and sees the rejection with the next prompt.
+    t.model.enqueue({ text: 'understood' });
+    await t.prompt(sessionID, 'why?');
+    const result2 = requestMessages(turnRequests(t.model).at(-1)!).find(
       (message) => message.role === 'tool',
     );
-    expect(String(result?.content)).toMatch(/rejected/);
-    expect(existsSync(join(t.directory, 'rejected.txt'))).toBe(false);
+    expect(String(result2?.content)).toMatch(/rejected/);
   });
 
   it('answers 404 for an unknown request and 400 for malformed ids or replies', async () => {
@@ -183,10 +190,10 @@ describe('agent loop: permissions', () => {
     expect(names).not.toContain('webfetch');
   });
 
-  it('asks doom_loop on the third identical call in a row', async () => {
+  it('asks doom_loop on the third identical call in a row of one assistant message', async () => {
     const sessionID = await t.createSession('doom loop');
-    const same = { toolCalls: [{ name: 'glob', arguments: { pattern: '*.md' } }] };
-    t.model.enqueue(same, same, same, { text: 'stopped looping' });
+    const call = { name: 'glob', arguments: { pattern: '*.md' } };
+    t.model.enqueue({ toolCalls: [call, call, call] }, { text: 'stopped looping' });
     const answer = t.prompt(sessionID, 'loop');
     const request = await t.waitForEvent('permission.asked', sessionID);
     expect(request.properties).toMatchObject({
@@ -195,24 +202,37 @@ describe('agent loop: permissions', () => {
       always: ['glob'],
       metadata: { tool: 'glob', input: { pattern: '*.md' } },
     });
-    const tools = (await t.messages(sessionID))
-      .flatMap((message) => message.parts)
-      .filter((part) => part.type === 'tool');
-    expect(tools.map((part) => part.state.status)).toEqual(['completed', 'completed', 'running']);
     await reply(sessionID, request.properties.id, 'once').expect(200);
     const result = await answer;
     expect(result.parts.find((part) => part.type === 'text')?.text).toBe('stopped looping');
     expect(asked(sessionID)).toHaveLength(1);
+    const tools = (await t.messages(sessionID))
+      .flatMap((message) => message.parts)
+      .filter((part) => part.type === 'tool');
+    expect(tools.map((part) => part.state.status)).toEqual(['completed', 'completed', 'completed']);
+  });
+
+  it('does not count calls of earlier steps or turns as a doom loop', async () => {
+    const sessionID = await t.createSession('no doom loop');
+    const same = { toolCalls: [{ name: 'glob', arguments: { pattern: '*.md' } }] };
+    // Three steps of one turn, then the same prompt twice more.
+    t.model.enqueue(same, same, same, { text: 'one' });
+    await t.prompt(sessionID, 'find the docs');
+    t.model.enqueue(same, { text: 'two' });
+    await t.prompt(sessionID, 'find the docs');
+    t.model.enqueue(same, { text: 'three' });
+    const last = await t.prompt(sessionID, 'find the docs');
+    expect(last.parts.find((part) => part.type === 'text')?.text).toBe('three');
+    expect(asked(sessionID)).toHaveLength(0);
   });
 
   it('asks external_directory for a path outside the project, with the directory as pattern', async () => {
     const outside = tempDir('outside-');
     writeFileSync(join(outside, 'secret.txt'), 'outside content');
     const sessionID = await t.createSession('external');
-    t.model.enqueue(
-      { toolCalls: [{ name: 'read', arguments: { filePath: join(outside, 'secret.txt') } }] },
-      { text: 'ok' },
-    );
+    t.model.enqueue({
+      toolCalls: [{ name: 'read', arguments: { filePath: join(outside, 'secret.txt') } }],
+    });
     const answer = t.prompt(sessionID, 'read outside');
     const request = await t.waitForEvent('permission.asked', sessionID);
     expect(request.properties).toMatchObject({

@@ -1,14 +1,12 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { BadRequestError, NamedError, NotFoundError } from './named-error';
+import { TaggedError } from './tagged-error';
 
-interface ErrorBody {
-  name: string;
-  data: { message: string };
-}
+type ErrorBody = { name: string; data: { message: string } } | { _tag: string; message: string };
 
 /**
- * The single place errors become HTTP responses: named errors keep their name and data, Nest's
+ * The single place errors become HTTP responses: named and tagged errors keep their shape, Nest's
  * HTTP exceptions (unknown routes, validation) are put in the same shape, and anything else is a
  * 500 `UnknownError` whose details go to the log only, never to the client.
  */
@@ -26,6 +24,9 @@ export class HttpExceptionFilter implements ExceptionFilter {
   describe(exception: unknown): { status: number; body: ErrorBody } {
     if (exception instanceof NamedError) {
       return { status: exception.status, body: exception.toJSON() };
+    }
+    if (exception instanceof TaggedError) {
+      return { status: exception.status, body: exception.toJSON() as ErrorBody };
     }
     if (exception instanceof HttpException) return this.fromHttpException(exception);
     const clientError = asClientError(exception);

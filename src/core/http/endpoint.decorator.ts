@@ -32,6 +32,8 @@ export interface EndpointOptions {
   forbidden?: boolean;
   /** Server-wide routes take no `directory` / `workspace` parameters. */
   serverScoped?: boolean;
+  /** Kept for older clients; /doc marks it so new ones use its replacement. */
+  deprecated?: boolean;
 }
 
 /**
@@ -44,6 +46,7 @@ export function Endpoint(options: EndpointOptions): MethodDecorator {
       operationId: options.operationId,
       summary: options.summary,
       description: options.description ?? options.summary,
+      ...(options.deprecated && { deprecated: true }),
     }),
     ApiTags(options.tag),
     HttpCode(options.response === 'none' ? 204 : 200),
