@@ -22,10 +22,12 @@ import { ProviderModule } from './provider/provider.module';
 import { RevertModule } from './revert/revert.module';
 import { SessionModule } from './session/session.module';
 import { ShareModule } from './share/share.module';
+import { SkillModule } from './skill/skill.module';
 import { SnapshotModule } from './snapshot/snapshot.module';
 import { SummaryModule } from './summary/summary.module';
 import { ToolModule } from './tool/tool.module';
 import { TuiModule } from './tui/tui.module';
+import { VcsModule } from './vcs/vcs.module';
 
 @Module({})
 export class AppModule {
@@ -38,12 +40,14 @@ export class AppModule {
         EventModule,
         ProjectModule,
         InstanceModule,
+        VcsModule,
         LogModule,
         ConfigModule,
         AuthModule,
         ProviderModule,
         AgentModule,
         CommandModule,
+        SkillModule,
         SessionModule,
         TuiModule,
         PermissionModule,
