@@ -13,6 +13,7 @@ import { LspService } from '../lsp/lsp.service';
 import { McpService } from '../mcp/mcp.service';
 import { evaluate, type PermissionRule } from '../permission/permission-rules';
 import { TodoService } from '../session/todo.service';
+import { SkillService } from '../skill/skill.service';
 import { FileReadTracker } from './file-access';
 import { createBashTool } from './tools/bash.tool';
 import { createEditTool } from './tools/edit.tool';
@@ -20,6 +21,7 @@ import { globTool } from './tools/glob.tool';
 import { grepTool } from './tools/grep.tool';
 import { listTool } from './tools/list.tool';
 import { createReadTool } from './tools/read.tool';
+import { createSkillTool } from './tools/skill.tool';
 import { createTaskTool, type SubagentRunner } from './tools/task.tool';
 import { createTodoTools } from './tools/todo.tool';
 import { webfetchTool } from './tools/webfetch.tool';
@@ -63,6 +65,7 @@ export class ToolRegistryService {
     private readonly lsp: LspService,
     private readonly mcp: McpService,
     private readonly config: ConfigService,
+    private readonly skills: SkillService,
   ) {
     const deps = {
       tracker: this.tracker,
@@ -89,12 +92,17 @@ export class ToolRegistryService {
 
   /** Every tool id, in the order the model sees them. */
   ids(): string[] {
-    return [...this.fixedTools.map((tool) => tool.id), 'task'];
+    return [...this.fixedTools.map((tool) => tool.id), 'task', 'skill'];
   }
 
-  /** Every tool of the instance: the built-ins, `task`, and the tools of its MCP servers. */
+  /** Every tool of the instance: the built-ins, `task`, `skill` and the tools of its MCP servers. */
   async all(instance: Instance): Promise<ToolDefinition[]> {
-    return [...this.fixedTools, await this.taskTool(instance), ...(await this.mcp.tools(instance))];
+    return [
+      ...this.fixedTools,
+      await this.taskTool(instance),
+      await this.skillTool(instance, []),
+      ...(await this.mcp.tools(instance)),
+    ];
   }
 
   /** Tools with their JSON schemas, as `GET /experimental/tool` lists them. */
@@ -118,10 +126,13 @@ export class ToolRegistryService {
     switches: Record<string, boolean> = {},
     delegate = true,
   ): Promise<ToolDefinition[]> {
-    const tools = delegate
-      ? await this.all(instance)
-      : [...this.fixedTools, ...(await this.mcp.tools(instance))];
     const rules = agent.permission ?? [];
+    const tools = [
+      ...this.fixedTools,
+      ...(delegate ? [await this.taskTool(instance)] : []),
+      await this.skillTool(instance, rules),
+      ...(await this.mcp.tools(instance)),
+    ];
     return tools.filter((tool) => {
       if (switches[tool.id] === false) return false;
       const permission = PERMISSION_OF_TOOL[tool.id] ?? tool.id;
@@ -146,6 +157,11 @@ export class ToolRegistryService {
   @OnEvent('session.deleted')
   forgetSession({ payload }: BusEnvelope<'session.deleted'>): void {
     this.tracker.forgetSession(payload.properties.sessionID);
+  }
+
+  /** `skill`, offering the skills the agent's `rules` do not deny. */
+  private async skillTool(instance: Instance, rules: PermissionRule[]): Promise<ToolDefinition> {
+    return createSkillTool(await this.skills.available(instance, rules), this.skills);
   }
 
   private async taskTool(instance: Instance): Promise<ToolDefinition> {

@@ -5,11 +5,20 @@ import { FormatterModule } from '../formatter/formatter.module';
 import { LspModule } from '../lsp/lsp.module';
 import { McpModule } from '../mcp/mcp.module';
 import { SessionModule } from '../session/session.module';
+import { SkillModule } from '../skill/skill.module';
 import { ToolController } from './tool.controller';
 import { ToolRegistryService } from './tool-registry.service';
 
 @Module({
-  imports: [SessionModule, AgentModule, ConfigModule, FormatterModule, LspModule, McpModule],
+  imports: [
+    SessionModule,
+    AgentModule,
+    ConfigModule,
+    FormatterModule,
+    LspModule,
+    McpModule,
+    SkillModule,
+  ],
   controllers: [ToolController],
   providers: [ToolRegistryService],
   exports: [ToolRegistryService],
