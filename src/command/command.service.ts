@@ -1,8 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import { dirname } from 'node:path';
 import { ConfigService } from '../config/config.service';
 import type { CommandConfig } from '../config/config.schema';
 import { NotFoundError } from '../core/errors/named-error';
 import type { Instance } from '../core/instance/instance';
+import { SkillService } from '../skill/skill.service';
+import { BUILT_IN_LOCATION, type SkillInfo } from '../skill/skill.types';
 import { INIT_TEMPLATE, REVIEW_TEMPLATE } from './command.prompts';
 import { renderTemplate, templateHints } from './command.template';
 import type { CommandInfo } from './command.types';
@@ -10,11 +13,14 @@ import type { CommandInfo } from './command.types';
 /**
  * Slash commands: the built-ins (`init`, `review`, as the reference), then the config's `command`
  * section and command markdown files (loaded into it by the config service), which may replace a
- * built-in of the same name.
+ * built-in of the same name, then every skill whose name no command has taken.
  */
 @Injectable()
 export class CommandService {
-  constructor(private readonly config: ConfigService) {}
+  constructor(
+    private readonly config: ConfigService,
+    private readonly skills: SkillService,
+  ) {}
 
   async list(instance: Instance): Promise<CommandInfo[]> {
     return Object.values(await this.commands(instance));
@@ -57,8 +63,34 @@ export class CommandService {
     for (const [name, command] of Object.entries(config.command)) {
       commands[name] = toCommand(name, command);
     }
+    for (const skill of await this.skills.list(instance)) {
+      if (!Object.hasOwn(commands, skill.name)) commands[skill.name] = skillCommand(skill);
+    }
     return commands;
   }
+}
+
+/**
+ * A skill run as a slash command, as the reference lists it: its content is the prompt, followed
+ * by where its files are (a built-in skill has no folder). `hints` stays empty, as there.
+ */
+function skillCommand(skill: SkillInfo): CommandInfo {
+  const template =
+    skill.location === BUILT_IN_LOCATION
+      ? skill.content
+      : [
+          skill.content,
+          '',
+          `Base directory for this skill: ${dirname(skill.location)}`,
+          'Relative paths in this skill (e.g. scripts/, references/) start from this directory.',
+        ].join('\n');
+  return {
+    name: skill.name,
+    ...(skill.description !== undefined && { description: skill.description }),
+    source: 'skill',
+    template,
+    hints: [],
+  };
 }
 
 function toCommand(name: string, command: CommandConfig): CommandInfo {

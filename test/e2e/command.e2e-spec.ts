@@ -23,10 +23,11 @@ describe('command: GET /command', () => {
     await t?.close();
   });
 
-  it('lists the built-in init and review commands', async () => {
+  it('lists the built-in init and review commands, then the built-in skill', async () => {
     t = await startTestApp();
     const commands = (await t.http.get('/command').expect(200)).body as CommandBody[];
-    expect(commands.map((c) => c.name)).toEqual(['init', 'review']);
+    expect(commands.map((c) => c.name)).toEqual(['init', 'review', 'customize-opencode']);
+    expect(commands[2]).toMatchObject({ source: 'skill', hints: [] });
     const [init, review] = commands;
     expect(init).toMatchObject({
       description: 'create/update AGENTS.md',
@@ -73,7 +74,7 @@ describe('command: GET /command', () => {
     const commands = (await t.http.get('/command').expect(200)).body as CommandBody[];
     const byName = Object.fromEntries(commands.map((c) => [c.name, c]));
     expect(Object.keys(byName).sort()).toEqual(
-      ['fix', 'git/pr', 'init', 'review', 'standup', 'test'].sort(),
+      ['customize-opencode', 'fix', 'git/pr', 'init', 'review', 'standup', 'test'].sort(),
     );
     expect(byName.init).toMatchObject({
       description: 'custom init',
