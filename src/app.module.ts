@@ -27,6 +27,7 @@ import { SnapshotModule } from './snapshot/snapshot.module';
 import { SummaryModule } from './summary/summary.module';
 import { ToolModule } from './tool/tool.module';
 import { TuiModule } from './tui/tui.module';
+import { VcsModule } from './vcs/vcs.module';
 
 @Module({})
 export class AppModule {
@@ -39,6 +40,7 @@ export class AppModule {
         EventModule,
         ProjectModule,
         InstanceModule,
+        VcsModule,
         LogModule,
         ConfigModule,
         AuthModule,

@@ -2,16 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { AppEnvironment } from '../core/config/app-environment';
 import type { Instance } from '../core/instance/instance';
 import { InstanceService } from '../core/instance/instance.service';
-import { currentBranch, defaultBranch } from '../core/instance/project-detector';
-import { BranchWatchService } from './branch-watch.service';
-import { PathDto, VcsInfoDto } from './dto/path.dto';
+import { PathDto } from './dto/path.dto';
 
 @Injectable()
 export class InstanceInfoService {
   constructor(
     private readonly env: AppEnvironment,
     private readonly instances: InstanceService,
-    private readonly branches: BranchWatchService,
   ) {}
 
   paths(instance: Instance): PathDto {
@@ -22,22 +19,6 @@ export class InstanceInfoService {
       worktree: instance.worktree,
       directory: instance.directory,
     };
-  }
-
-  /**
-   * The branch and default branch, answered once the instance's branch watch (started with the
-   * instance, `vcs.branch.updated`) is set up: the branch is read after the watch's own first
-   * read, so a switch in between is published rather than lost. The watch reads with
-   * `currentBranch` too, so both agree.
-   */
-  async vcs(instance: Instance): Promise<VcsInfoDto> {
-    if (instance.project.vcs !== 'git') return {};
-    await this.branches.watch(instance);
-    const [branch, defaultName] = await Promise.all([
-      currentBranch(instance.worktree),
-      defaultBranch(instance.worktree),
-    ]);
-    return { ...(branch && { branch }), ...(defaultName && { default_branch: defaultName }) };
   }
 
   async dispose(instance: Instance): Promise<boolean> {

@@ -2,7 +2,7 @@ import { Controller, Get, Post } from '@nestjs/common';
 import { Endpoint } from '../core/http/endpoint.decorator';
 import { CurrentInstance } from '../core/http/instance-context';
 import type { Instance } from '../core/instance/instance';
-import { PathDto, VcsInfoDto } from './dto/path.dto';
+import { PathDto } from './dto/path.dto';
 import { InstanceInfoService } from './instance-info.service';
 
 @Controller()
@@ -20,19 +20,6 @@ export class InstanceController {
   })
   path(@CurrentInstance() instance: Instance): PathDto {
     return this.info.paths(instance);
-  }
-
-  @Get('vcs')
-  @Endpoint({
-    operationId: 'vcs.get',
-    tag: 'instance',
-    summary: 'Get VCS info',
-    description:
-      'Retrieve version control system (VCS) information for the current project, such as git branch.',
-    response: VcsInfoDto,
-  })
-  vcs(@CurrentInstance() instance: Instance): Promise<VcsInfoDto> {
-    return this.info.vcs(instance);
   }
 
   @Post('instance/dispose')

@@ -66,9 +66,16 @@ describe('foundation: health, path, vcs, project', () => {
 
   it('GET /vcs reports the current branch of a repository', async () => {
     const repo = uniqueRepo();
-    await t.http.get('/vcs').query({ directory: repo }).expect(200, { branch: 'main' });
+    // Without a remote, the default branch is the local main (as the reference).
+    await t.http
+      .get('/vcs')
+      .query({ directory: repo })
+      .expect(200, { branch: 'main', default_branch: 'main' });
     runGit(repo, 'checkout', '-q', '-b', 'feature/x');
-    await t.http.get('/vcs').query({ directory: repo }).expect(200, { branch: 'feature/x' });
+    await t.http
+      .get('/vcs')
+      .query({ directory: repo })
+      .expect(200, { branch: 'feature/x', default_branch: 'main' });
   });
 
   it('GET /vcs names the default branch of the origin remote', async () => {

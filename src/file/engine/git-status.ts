@@ -78,7 +78,7 @@ export class GitStatus {
   }
 }
 
-function classify(code: string): FileChangeStatus | undefined {
+export function classify(code: string): FileChangeStatus | undefined {
   const [index, worktree] = code;
   if (code === '??' || index === 'A' || worktree === 'A') {
     // Staged and then deleted again: nothing in HEAD, nothing on disk.
@@ -90,7 +90,7 @@ function classify(code: string): FileChangeStatus | undefined {
 }
 
 /** `XY path\0` records; with --no-renames there is never a second path. */
-function parsePorcelain(out: string): { code: string; file: string }[] {
+export function parsePorcelain(out: string): { code: string; file: string }[] {
   return out
     .split('\0')
     .filter((record) => record.length > 3)
@@ -98,7 +98,7 @@ function parsePorcelain(out: string): { code: string; file: string }[] {
 }
 
 /** `added\tremoved\tpath\0` records; binary files show `-` for both counts. */
-function parseNumstat(out: string): Map<string, { added: number; removed: number }> {
+export function parseNumstat(out: string): Map<string, { added: number; removed: number }> {
   const counts = new Map<string, { added: number; removed: number }>();
   for (const record of out.split('\0')) {
     const match = /^(\d+|-)\t(\d+|-)\t([\s\S]+)$/.exec(record);
@@ -142,7 +142,7 @@ export async function countLines(file: string): Promise<number> {
 }
 
 /** Runs `fn` over `items` with at most `limit` calls in flight. */
-async function forEachLimited<T>(
+export async function forEachLimited<T>(
   items: readonly T[],
   limit: number,
   fn: (item: T) => Promise<void>,

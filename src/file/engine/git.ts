@@ -4,6 +4,15 @@ export interface GitResult {
   code: number;
   stdout: string;
   stderr: string;
+  /** Set when the output passed `maxBuffer`: git was stopped and `stdout` is cut. */
+  truncated?: boolean;
+}
+
+export interface RunGitOptions {
+  /** Output past this many bytes stops git (default 64 MiB). */
+  maxBuffer?: number;
+  /** Written to git's stdin (a patch for `git apply -`). */
+  input?: string;
 }
 
 /**
@@ -26,23 +35,32 @@ export const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 
 /**
  * Runs git without a shell. Never throws for a non-zero exit: callers decide what a failure means
- * (not a repository, no commits yet); a missing git binary reads as code 127.
+ * (not a repository, no commits yet); a missing git binary reads as code 127, output past
+ * `maxBuffer` as code -1 with `truncated`.
  */
 export function runGit(
   cwd: string,
   args: string[],
-  maxBuffer = 64 * 1024 * 1024,
+  options: RunGitOptions = {},
 ): Promise<GitResult> {
+  const maxBuffer = options.maxBuffer ?? 64 * 1024 * 1024;
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       'git',
       [...GLOBAL_ARGS, ...args],
       { cwd, maxBuffer, encoding: 'utf8', windowsHide: true },
       (error, stdout, stderr) => {
+        if (error?.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') {
+          resolve({ code: -1, stdout, stderr, truncated: true });
+          return;
+        }
         const code = error ? (typeof error.code === 'number' ? error.code : 127) : 0;
         resolve({ code, stdout, stderr });
       },
     );
+    // git may exit before reading all of its input (a malformed patch): not this call's failure.
+    child.stdin?.on('error', () => undefined);
+    child.stdin?.end(options.input);
   });
 }
 

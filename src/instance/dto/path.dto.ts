@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 
 @ApiSchema({ name: 'Path' })
 export class PathDto {
@@ -16,13 +16,4 @@ export class PathDto {
 
   @ApiProperty()
   directory: string;
-}
-
-@ApiSchema({ name: 'VcsInfo' })
-export class VcsInfoDto {
-  @ApiPropertyOptional()
-  branch?: string;
-
-  @ApiPropertyOptional({ description: 'The default branch of the `origin` remote' })
-  default_branch?: string;
 }
