@@ -371,7 +371,18 @@ export class SessionLoopService implements SessionWorkQueue {
     // Subagents start no subagents of their own unless config `subagent_depth` allows deeper.
     const delegate =
       this.sessions.depth(user.sessionID) < (config.subagent_depth ?? DEFAULT_SUBAGENT_DEPTH);
-    const tools = await this.toolRegistry.toolsFor(instance, agent, user.tools, delegate);
+    // The session's own rules (a client denies `question` for sessions nobody can answer) come
+    // after the agent's, so they win, as the reference merges them.
+    const rules = [
+      ...(agent.permission ?? []),
+      ...(this.sessions.get(user.sessionID).permission ?? []),
+    ];
+    const tools = await this.toolRegistry.toolsFor(
+      instance,
+      { permission: rules },
+      user.tools,
+      delegate,
+    );
     const system = await this.systemPrompts.build(instance, {
       agentPrompt: agent.prompt,
       model: `${user.model.providerID}/${user.model.modelID}`,
@@ -396,7 +407,7 @@ export class SessionLoopService implements SessionWorkQueue {
       continueOnReject: config.experimental?.continue_loop_on_deny ?? false,
       rejected: false,
       system,
-      rules: agent.permission,
+      rules,
       tools,
       maxSteps: agent.steps ?? DEFAULT_MAX_STEPS,
       ...(agent.temperature !== undefined && { temperature: agent.temperature }),

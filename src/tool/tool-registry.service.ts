@@ -12,6 +12,7 @@ import { FormatterService } from '../formatter/formatter.service';
 import { LspService } from '../lsp/lsp.service';
 import { McpService } from '../mcp/mcp.service';
 import { evaluate, type PermissionRule } from '../permission/permission-rules';
+import { QuestionService } from '../question/question.service';
 import { TodoService } from '../session/todo.service';
 import { SkillService } from '../skill/skill.service';
 import { FileReadTracker } from './file-access';
@@ -22,6 +23,7 @@ import { grepTool } from './tools/grep.tool';
 import { listTool } from './tools/list.tool';
 import { createReadTool } from './tools/read.tool';
 import { createSkillTool } from './tools/skill.tool';
+import { createQuestionTool } from './tools/question.tool';
 import { createTaskTool, type SubagentRunner } from './tools/task.tool';
 import { createTodoTools } from './tools/todo.tool';
 import { webfetchTool } from './tools/webfetch.tool';
@@ -66,6 +68,7 @@ export class ToolRegistryService {
     private readonly mcp: McpService,
     private readonly config: ConfigService,
     private readonly skills: SkillService,
+    private readonly questions: QuestionService,
   ) {
     const deps = {
       tracker: this.tracker,
@@ -87,6 +90,7 @@ export class ToolRegistryService {
       createWriteTool(deps),
       webfetchTool,
       ...createTodoTools(this.todos),
+      createQuestionTool(this.questions),
     ] as ToolDefinition[];
   }
 

@@ -4,6 +4,7 @@ import { ConfigModule } from '../config/config.module';
 import { FormatterModule } from '../formatter/formatter.module';
 import { LspModule } from '../lsp/lsp.module';
 import { McpModule } from '../mcp/mcp.module';
+import { QuestionModule } from '../question/question.module';
 import { SessionModule } from '../session/session.module';
 import { SkillModule } from '../skill/skill.module';
 import { ToolController } from './tool.controller';
@@ -17,6 +18,7 @@ import { ToolRegistryService } from './tool-registry.service';
     FormatterModule,
     LspModule,
     McpModule,
+    QuestionModule,
     SkillModule,
   ],
   controllers: [ToolController],

@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, getSchemaPath, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { documentedBusEvents } from '../bus/bus-event';
 import { BadRequestErrorDto, ForbiddenPathErrorDto, NotFoundErrorDto } from '../errors/error.dto';
@@ -37,7 +37,8 @@ export function buildOpenApiDocument(app: INestApplication, version: string): Op
       properties: {
         id: { type: 'string', pattern: '^evt_' },
         type: { type: 'string', enum: [type] },
-        properties: { $ref: `#/components/schemas/${propertiesClass.name}` },
+        // The component name honours `@ApiSchema({ name })` (`PermissionRequest`).
+        properties: { $ref: getSchemaPath(propertiesClass) },
       },
       required: ['id', 'type', 'properties'],
     };

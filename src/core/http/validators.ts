@@ -19,6 +19,22 @@ export function IsStringRecord(options?: ValidationOptions): PropertyDecorator {
   );
 }
 
+/** An array of string arrays (`[["Red"], ["S", "L"]]`: one list of choices per question). */
+export function IsStringMatrix(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isStringMatrix',
+      validator: {
+        validate: (value: unknown) =>
+          Array.isArray(value) &&
+          value.every((row) => Array.isArray(row) && row.every((item) => typeof item === 'string')),
+        defaultMessage: (args) => `${args?.property ?? 'value'} must be an array of string arrays`,
+      },
+    },
+    options,
+  );
+}
+
 /**
  * An id of `kind` (`sessionID`, `messageID`, ...), in a body, query or path: a malformed id is a
  * 400 naming the field, so lookups only ever see well-formed ids (and an unknown one is a 404).

@@ -1,0 +1,101 @@
+import { Injectable } from '@nestjs/common';
+import { BusService } from '../core/bus/bus.service';
+import { IdGenerator } from '../core/id';
+import type { Instance } from '../core/instance/instance';
+import { QuestionNotFoundError, QuestionRejectedError } from './question.errors';
+import type { QuestionAnswer, QuestionAskedEvent, QuestionInfo } from './question.events';
+
+/** Where the questions come from: the `question` tool call of a turn. */
+export interface QuestionContext {
+  instance: Instance;
+  sessionID: string;
+  messageID: string;
+  callID: string;
+  /** The turn's signal: an abort withdraws the questions. */
+  signal: AbortSignal;
+}
+
+interface PendingQuestion {
+  instance: Instance;
+  info: QuestionAskedEvent;
+  resolve(answers: QuestionAnswer[]): void;
+  reject(error: Error): void;
+}
+
+/**
+ * Questions the model asks the user in the middle of a turn (the `question` tool): published as
+ * `question.asked`, listed by `GET /question` until they are answered, dismissed or their turn
+ * ends, and settled by `POST /question/:requestID/reply` or `/reject`.
+ */
+@Injectable()
+export class QuestionService {
+  private readonly pending = new Map<string, PendingQuestion>();
+
+  constructor(
+    private readonly bus: BusService,
+    private readonly ids: IdGenerator,
+  ) {}
+
+  /** Asks and waits: resolves with one answer per question, in order. */
+  ask(context: QuestionContext, questions: QuestionInfo[]): Promise<QuestionAnswer[]> {
+    if (context.signal.aborted) return Promise.reject(abortError());
+    const info: QuestionAskedEvent = {
+      id: this.ids.ascending('question'),
+      sessionID: context.sessionID,
+      questions,
+      tool: { messageID: context.messageID, callID: context.callID },
+    };
+    return new Promise<QuestionAnswer[]>((resolve, reject) => {
+      const onAbort = () => {
+        this.pending.delete(info.id);
+        reject(abortError());
+      };
+      context.signal.addEventListener('abort', onAbort, { once: true });
+      const settle = (action: () => void) => {
+        context.signal.removeEventListener('abort', onAbort);
+        this.pending.delete(info.id);
+        action();
+      };
+      this.pending.set(info.id, {
+        instance: context.instance,
+        info,
+        resolve: (answers) => settle(() => resolve(answers)),
+        reject: (error) => settle(() => reject(error)),
+      });
+      this.bus.publish(context.instance, 'question.asked', info);
+    });
+  }
+
+  /** The questions of an instance (its directory) that wait for an answer, oldest first. */
+  list(instance: Instance): QuestionAskedEvent[] {
+    return [...this.pending.values()]
+      .filter((question) => question.instance.directory === instance.directory)
+      .map((question) => question.info);
+  }
+
+  reply(requestID: string, answers: QuestionAnswer[]): boolean {
+    const question = this.find(requestID);
+    const { sessionID } = question.info;
+    this.bus.publish(question.instance, 'question.replied', { sessionID, requestID, answers });
+    question.resolve(answers);
+    return true;
+  }
+
+  reject(requestID: string): boolean {
+    const question = this.find(requestID);
+    const { sessionID } = question.info;
+    this.bus.publish(question.instance, 'question.rejected', { sessionID, requestID });
+    question.reject(new QuestionRejectedError());
+    return true;
+  }
+
+  private find(requestID: string): PendingQuestion {
+    const question = this.pending.get(requestID);
+    if (!question) throw new QuestionNotFoundError(requestID);
+    return question;
+  }
+}
+
+function abortError(): Error {
+  return Object.assign(new Error('Aborted'), { name: 'AbortError' });
+}
