@@ -226,10 +226,10 @@ export class SessionService {
   }
 
   /**
-   * A new session holding copies (new ids) of the session's messages and parts up to and
-   * including `messageID` (all when absent), titled as a fork ("<title> (fork #n)"), without an
-   * answer still being written.
-   * The reference copies the messages strictly before `messageID`; the issue asks to include it.
+   * A new session holding copies (new ids) of the session's messages and parts strictly before
+   * `messageID` (all when absent), as the reference does: clients offer "fork from here" to edit
+   * that prompt again. Titled as a fork ("<title> (fork #n)"), without an answer still being
+   * written. Deliberate difference: an unknown `messageID` is a 404, not a copy of everything.
    */
   fork(instance: Instance, sessionID: string, messageID?: string): Session {
     const { session, copies } = this.db.transaction(() => {
@@ -237,8 +237,8 @@ export class SessionService {
       const source = this.messages.page(sessionID, {}).records.map(parseRecord);
       let end = source.length;
       if (messageID !== undefined) {
-        end = source.findIndex((message) => message.info.id === messageID) + 1;
-        if (end === 0) throw new MessageNotFoundError(sessionID, messageID);
+        end = source.findIndex((message) => message.info.id === messageID);
+        if (end < 0) throw new MessageNotFoundError(sessionID, messageID);
       }
       const session = this.newSession(instance, {
         title: forkedTitle(original.title),

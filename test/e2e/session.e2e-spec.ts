@@ -395,7 +395,7 @@ describe('sessions', () => {
   });
 
   describe('POST /session/:id/fork', () => {
-    it('copies every message and part with new ids, or up to and including messageID', async () => {
+    it('copies every message and part with new ids, or those strictly before messageID', async () => {
       const factory = await SessionFactory.create(t.app, t.directory);
       const original = await create({ title: 'origin', metadata: { m: 1 } });
       const stored = factory.conversation(original.id, 3);
@@ -436,7 +436,11 @@ describe('sessions', () => {
       ).body as Session;
       expect(partial.title).toBe('origin (fork #1)');
       const partialMessages = await t.http.get(`/session/${partial.id}/message`).expect(200);
-      expect(partialMessages.body).toHaveLength(3);
+      // "Fork from here" on the second prompt: the first exchange only.
+      expect(partialMessages.body).toHaveLength(2);
+      expect(
+        (partialMessages.body as Array<{ info: { role: string } }>).map(({ info }) => info.role),
+      ).toEqual(['user', 'assistant']);
 
       const again = (await t.http.post(`/session/${whole.id}/fork`).expect(200)).body as Session;
       expect(again.title).toBe('origin (fork #2)');
