@@ -1,19 +1,26 @@
-import { Controller, Delete, Get, Header, Param, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, Param, Patch, Query, Res } from '@nestjs/common';
+import { ApiBody } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Endpoint } from '../core/http/endpoint.decorator';
+import { UnionBodyPipe } from '../core/http/union-body.pipe';
 import { CurrentInstance } from '../core/http/instance-context';
 import type { Instance } from '../core/instance/instance';
 import { MessageWithPartsDto } from './dto/message-with-parts.dto';
+import { PART_DTO_BY_TYPE, PartSchema, type Part } from './dto/part.dto';
 import {
   ListMessagesQueryDto,
   MessageParamsDto,
+  PartParamsDto,
   SessionParamsDto,
 } from './dto/session-request.dto';
 import { JSON_CONTENT_TYPE, type JsonText } from './json-text';
 import { MessageService } from './message.service';
 import { announceNextPage } from './paging';
 
-/** The read side of a session's messages (prompts are posted by the agent loop's routes). */
+/**
+ * A session's messages and their parts as clients read, edit and remove them (prompts are posted
+ * by the agent loop's routes).
+ */
 @Controller('session/:sessionID/message')
 export class MessageController {
   constructor(private readonly messages: MessageService) {}
@@ -66,5 +73,38 @@ export class MessageController {
   })
   delete(@CurrentInstance() instance: Instance, @Param() params: MessageParamsDto): boolean {
     return this.messages.deleteMessage(instance, params.sessionID, params.messageID);
+  }
+
+  @Patch(':messageID/part/:partID')
+  @Endpoint({
+    operationId: 'part.update',
+    tag: 'session',
+    summary: 'Update part',
+    description: 'Replace a stored part of a message with the part given (its ids as in the path).',
+    response: PartSchema,
+    responseDescription: 'Successfully updated part',
+    notFound: true,
+  })
+  @ApiBody({ type: PartSchema })
+  updatePart(
+    @CurrentInstance() instance: Instance,
+    @Param() params: PartParamsDto,
+    @Body(new UnionBodyPipe<Part>('type', PART_DTO_BY_TYPE)) part: Part,
+  ): Part {
+    return this.messages.updatePart(instance, params, part);
+  }
+
+  @Delete(':messageID/part/:partID')
+  @Endpoint({
+    operationId: 'part.delete',
+    tag: 'session',
+    summary: 'Delete part',
+    description: 'Remove a part from a message.',
+    response: 'boolean',
+    responseDescription: 'Successfully deleted part',
+    notFound: true,
+  })
+  deletePart(@CurrentInstance() instance: Instance, @Param() params: PartParamsDto): boolean {
+    return this.messages.deletePart(instance, params);
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { BusService } from '../core/bus/bus.service';
+import { BadRequestError } from '../core/errors/named-error';
 import type { Instance } from '../core/instance/instance';
 import { DatabaseService } from '../core/storage/database.service';
 import type { MessageInfo } from './dto/message.dto';
@@ -15,7 +16,12 @@ import {
   type SaveResult,
 } from './message.repository';
 import { SessionRunRegistry } from './session-run.registry';
-import { MessageNotFoundError, SessionBusyError, SessionNotFoundError } from './session.errors';
+import {
+  MessageNotFoundError,
+  PartNotFoundError,
+  SessionBusyError,
+  SessionNotFoundError,
+} from './session.errors';
 import { SessionRepository } from './session.repository';
 
 export interface MessageListOptions {
@@ -23,6 +29,13 @@ export interface MessageListOptions {
   limit?: number;
   /** Only messages older than this message (paging backwards). */
   before?: string;
+}
+
+/** Where a part is stored: its session, its message and its id. */
+export interface PartKey {
+  sessionID: string;
+  messageID: string;
+  partID: string;
 }
 
 /** A page of a session's messages, oldest first; `nextBefore` pages further back. */
@@ -127,6 +140,61 @@ export class MessageService {
     return this.removeMessage(instance, sessionID, messageID);
   }
 
+  /**
+   * `PATCH /session/:id/message/:messageID/part/:partID`: replaces a stored part with `part` (any
+   * type: a text part may become a reasoning part) and publishes `message.part.updated`. The
+   * body's ids must be those of the path (400). Unknown session, message or part: 404.
+   * Deliberate difference: the reference inserts a part it does not know (and even one whose
+   * message does not exist), so a client could plant parts under made-up ids; only parts the
+   * server stored can be replaced here.
+   * Refused (409) while a turn of the session runs: the agent loop holds the parts of the answer
+   * it writes and saves them again, so an edit would be lost, and the conversation it sends the
+   * model would change under it (as `DELETE .../message/:messageID`).
+   */
+  updatePart(instance: Instance, target: PartKey, part: Part): Part {
+    for (const field of ['sessionID', 'messageID', 'id'] as const) {
+      const expected = field === 'id' ? target.partID : target[field];
+      if (part[field] !== expected) {
+        throw new BadRequestError(
+          `${field} must be ${expected}, the ${field === 'id' ? 'partID' : field} of the path`,
+          'Body',
+          field,
+        );
+      }
+    }
+    this.db.transaction(() => {
+      this.assertPart(target);
+      if (this.runs.isRunning(target.sessionID)) throw new SessionBusyError(target.sessionID);
+      this.check(this.messages.savePart(part), part.sessionID, part.messageID, part.id);
+    });
+    this.bus.publish(instance, 'message.part.updated', {
+      sessionID: part.sessionID,
+      part,
+      time: Date.now(),
+    });
+    return part;
+  }
+
+  /**
+   * `DELETE /session/:id/message/:messageID/part/:partID`: removes the part and publishes
+   * `message.part.removed`. Unknown session, message or part: 404 (deliberate difference: the
+   * reference answers true and publishes the removal of a part that never existed). Refused (409)
+   * while a turn of the session runs, as `updatePart`.
+   */
+  deletePart(instance: Instance, target: PartKey): boolean {
+    this.db.transaction(() => {
+      this.assertPart(target);
+      if (this.runs.isRunning(target.sessionID)) throw new SessionBusyError(target.sessionID);
+      this.messages.deletePart(target.sessionID, target.messageID, target.partID);
+    });
+    this.bus.publish(instance, 'message.part.removed', {
+      sessionID: target.sessionID,
+      messageID: target.messageID,
+      partID: target.partID,
+    });
+    return true;
+  }
+
   /** The session's messages with their parts, oldest first (the newest `limit` when given). */
   listMessages(sessionID: string, options: MessageListOptions = {}): MessageWithParts[] {
     return this.page(sessionID, options).items;
@@ -183,6 +251,17 @@ export class MessageService {
   private nextBefore(page: MessagePage): { nextBefore?: string } {
     const oldest = page.records[0];
     return page.more && oldest ? { nextBefore: oldest.id } : {};
+  }
+
+  /** 404 unless the session, its message and that message's part exist. */
+  private assertPart({ sessionID, messageID, partID }: PartKey): void {
+    this.assertSession(sessionID);
+    if (!this.messages.getMessage(sessionID, messageID)) {
+      throw new MessageNotFoundError(sessionID, messageID);
+    }
+    if (this.messages.getPart(sessionID, partID)?.messageID !== messageID) {
+      throw new PartNotFoundError(messageID, partID);
+    }
   }
 
   private assertSession(sessionID: string): void {

@@ -12,6 +12,12 @@ export class MessageNotFoundError extends NotFoundError {
   }
 }
 
+export class PartNotFoundError extends NotFoundError {
+  constructor(messageID: string, partID: string) {
+    super(`Part not found: ${partID} (message ${messageID})`);
+  }
+}
+
 /**
  * The session is running a turn, and the request would change what the turn works on.
  * The reference answers 409 with `{ _tag, sessionID, message }`; we keep the one error contract

@@ -1,13 +1,28 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema, getSchemaPath } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { IsStringRecord } from '../../core/http/validators';
 import { SnapshotFileDiffDto, TokenCacheDto } from './session.dto';
 import { ApiUnionSchema } from '../../core/http/named-schema';
 
 // The message shapes of the reference (`UserMessage`, `AssistantMessage` and the errors an
-// assistant message can end with). The server writes them, so they document, not validate; they
-// are also the types the agent loop builds messages with.
+// assistant message can end with). The server writes them, so they mostly document; they are
+// also the types the agent loop builds messages with. The few that a part holds (`MessageTokens`,
+// `APIError`) validate too, for a part sent whole to `PATCH .../part/:partID`.
 
 class ErrorMessageData {
   @ApiProperty()
+  @IsString()
   message: string;
 }
 
@@ -110,27 +125,41 @@ export class ContentFilterErrorDto {
 @ApiSchema({ name: 'APIErrorData' })
 export class ApiErrorDataDto extends ErrorMessageData {
   @ApiPropertyOptional({ type: 'integer', minimum: 0 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
   statusCode?: number;
 
   @ApiProperty()
+  @IsBoolean()
   isRetryable: boolean;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
+  @IsOptional()
+  @IsStringRecord()
   responseHeaders?: Record<string, string>;
 
   @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
   responseBody?: string;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
+  @IsOptional()
+  @IsStringRecord()
   metadata?: Record<string, string>;
 }
 
 @ApiSchema({ name: 'APIError' })
 export class ApiErrorDto {
   @ApiProperty({ enum: ['APIError'] })
+  @IsIn(['APIError'])
   name: 'APIError';
 
   @ApiProperty({ type: ApiErrorDataDto })
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ApiErrorDataDto)
   data: ApiErrorDataDto;
 }
 
@@ -269,18 +298,26 @@ export class AssistantMessagePathDto {
 @ApiSchema({ name: 'MessageTokens' })
 export class MessageTokensDto {
   @ApiPropertyOptional()
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
   total?: number;
 
   @ApiProperty()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
   input: number;
 
   @ApiProperty()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
   output: number;
 
   @ApiProperty()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
   reasoning: number;
 
   @ApiProperty({ type: TokenCacheDto })
+  @IsObject()
+  @ValidateNested()
+  @Type(() => TokenCacheDto)
   cache: TokenCacheDto;
 }
 

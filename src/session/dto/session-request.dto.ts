@@ -44,6 +44,12 @@ export class MessageParamsDto extends SessionParamsDto {
   messageID: string;
 }
 
+export class PartParamsDto extends MessageParamsDto {
+  @ApiProperty({ pattern: '^prt' })
+  @IsEntityId('part')
+  partID: string;
+}
+
 @ApiSchema({ name: 'SessionCreateInput' })
 export class CreateSessionDto {
   @ApiPropertyOptional({ pattern: '^ses', description: 'Makes the new session a child of it' })

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import { IsIn, IsNotEmpty, IsOptional, IsString } from 'class-validator';
+import { IsIn, IsNotEmpty, IsNumber, IsOptional, IsString } from 'class-validator';
 import {
   PERMISSION_ACTIONS,
   type PermissionAction,
@@ -59,9 +59,11 @@ export class SessionSummaryDto {
 @ApiSchema({ name: 'TokenCache' })
 export class TokenCacheDto {
   @ApiProperty()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
   read: number;
 
   @ApiProperty()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
   write: number;
 }
 
