@@ -1,12 +1,14 @@
 import { Body, Controller, Get, Post, UseInterceptors } from '@nestjs/common';
-import { ApiBody, ApiNoContentResponse } from '@nestjs/swagger';
+import { ApiBody, ApiExtraModels, ApiNoContentResponse, getSchemaPath } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { Endpoint } from '../core/http/endpoint.decorator';
+import { UnionBodyPipe } from '../core/http/union-body.pipe';
 import { CurrentInstance } from '../core/http/instance-context';
 import type { Instance } from '../core/instance/instance';
 import { type ClientConnection, Connection } from './client-connection';
 import { AppendPromptDto } from './dto/append-prompt.dto';
 import { ExecuteCommandDto } from './dto/execute-command.dto';
+import { PUBLISH_DTO_BY_TYPE, type PublishTuiEventDto } from './dto/publish-event.dto';
 import { SelectSessionDto } from './dto/select-session.dto';
 import { ShowToastDto } from './dto/show-toast.dto';
 import { NoContentWhenEmptyInterceptor } from './no-content.interceptor';
@@ -31,6 +33,7 @@ const TUI_CONTROL_REQUEST_SCHEMA: SchemaObject = {
 
 /** Remote control of the terminal client: IDE plugins and scripts drive it through the server. */
 @Controller('tui')
+@ApiExtraModels(...Object.values(PUBLISH_DTO_BY_TYPE))
 export class TuiController {
   constructor(
     private readonly tui: TuiService,
@@ -166,6 +169,30 @@ export class TuiController {
   })
   selectSession(@CurrentInstance() instance: Instance, @Body() body: SelectSessionDto): boolean {
     return this.tui.selectSession(instance, body.sessionID);
+  }
+
+  @Post('publish')
+  @Endpoint({
+    operationId: 'tui.publish',
+    tag: 'tui',
+    summary: 'Publish TUI event',
+    description:
+      'Publish one TUI event (append to the prompt, run a command, show a toast, select a session).',
+    response: 'boolean',
+    responseDescription: 'Event published successfully',
+    notFound: true,
+  })
+  @ApiBody({
+    schema: {
+      anyOf: Object.values(PUBLISH_DTO_BY_TYPE).map((dto) => ({ $ref: getSchemaPath(dto) })),
+    },
+  })
+  publish(
+    @CurrentInstance() instance: Instance,
+    @Body(new UnionBodyPipe<PublishTuiEventDto>('type', PUBLISH_DTO_BY_TYPE))
+    event: PublishTuiEventDto,
+  ): boolean {
+    return this.tui.publish(instance, event);
   }
 
   @Get('control/next')

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { IsNotEmpty, IsString } from 'class-validator';
 import { BusEvent } from '../core/bus/bus-event';
 import { AppendPromptDto } from './dto/append-prompt.dto';
 import { SelectSessionDto } from './dto/select-session.dto';
@@ -6,14 +7,18 @@ import { ShowToastDto } from './dto/show-toast.dto';
 import { TUI_COMMANDS, type TuiCommandName } from './tui-commands';
 
 // The request bodies of the /tui routes are the event payloads (as in the reference), so the
-// events extend the DTOs: one definition documents both.
+// events extend the DTOs: one definition documents and validates both (`POST /tui/publish`
+// takes whole events).
 
 @BusEvent('tui.prompt.append')
 export class TuiPromptAppendEvent extends AppendPromptDto {}
 
 @BusEvent('tui.command.execute')
 export class TuiCommandExecuteEvent {
+  // Validated too: `POST /tui/publish` takes the event as its body.
   @ApiProperty({ anyOf: [{ type: 'string', enum: [...TUI_COMMANDS] }, { type: 'string' }] })
+  @IsString()
+  @IsNotEmpty()
   command: TuiCommandName;
 }
 

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { BusService } from '../core/bus/bus.service';
 import type { Instance } from '../core/instance/instance';
 import { SessionService } from '../session/session.service';
+import type { PublishTuiEventDto } from './dto/publish-event.dto';
 import type { ShowToastDto } from './dto/show-toast.dto';
 import { resolveTuiCommand, type TuiCommandName } from './tui-commands';
 import './tui.events';
@@ -73,6 +74,25 @@ export class TuiService {
     this.sessions.assertExists(sessionID);
     this.bus.publish(instance, 'tui.session.select', { sessionID });
     return true;
+  }
+
+  /**
+   * `POST /tui/publish`: publishes one TUI event as its own route does (a toast gets the default
+   * duration), except that a command is published as named, aliases unmapped (as the reference).
+   * Deliberate difference: the reference publishes `tui.session.select` for any `ses...` id; an
+   * unknown session is a 404 here, as on `POST /tui/select-session`.
+   */
+  publish(instance: Instance, event: PublishTuiEventDto): boolean {
+    switch (event.type) {
+      case 'tui.prompt.append':
+        return this.appendPrompt(instance, event.properties.text);
+      case 'tui.command.execute':
+        return this.runCommand(instance, event.properties.command);
+      case 'tui.toast.show':
+        return this.showToast(instance, event.properties);
+      case 'tui.session.select':
+        return this.selectSession(instance, event.properties.sessionID);
+    }
   }
 
   private runCommand(instance: Instance, command: TuiCommandName): boolean {

@@ -172,6 +172,79 @@ describe('TUI remote control: each /tui route publishes exactly its event', () =
     }
   });
 
+  describe('POST /tui/publish (the generic route)', () => {
+    const publish = (body: unknown) => t.http.post('/tui/publish').send(body as object);
+
+    it('publishes tui.prompt.append, tui.command.execute and tui.toast.show as given', async () => {
+      await expectEvent(
+        publish({ type: 'tui.prompt.append', properties: { text: 'from publish' } }),
+        { type: 'tui.prompt.append', properties: { text: 'from publish' } },
+      );
+      // The command is published as named: aliases are not mapped (as the reference).
+      for (const command of ['session.new', 'session_new', 'my.command']) {
+        await expectEvent(publish({ type: 'tui.command.execute', properties: { command } }), {
+          type: 'tui.command.execute',
+          properties: { command },
+        });
+      }
+      await expectEvent(
+        publish({ type: 'tui.toast.show', properties: { message: 'hi', variant: 'info' } }),
+        { type: 'tui.toast.show', properties: { message: 'hi', variant: 'info', duration: 5000 } },
+      );
+      await expectEvent(
+        publish({
+          type: 'tui.toast.show',
+          properties: { title: 'T', message: 'm', variant: 'warning', duration: 10 },
+        }),
+        {
+          type: 'tui.toast.show',
+          properties: { title: 'T', message: 'm', variant: 'warning', duration: 10 },
+        },
+      );
+    });
+
+    it('publishes tui.session.select for a known session, 404 for an unknown one', async () => {
+      const instance = await t.app.get(InstanceService).resolve(t.directory);
+      const session = t.app.get(SessionService).create(instance, {});
+      await expectEvent(
+        publish({ type: 'tui.session.select', properties: { sessionID: session.id } }),
+        { type: 'tui.session.select', properties: { sessionID: session.id } },
+      );
+      const missing = await publish({
+        type: 'tui.session.select',
+        properties: { sessionID: 'ses_0000000000000000000000000' },
+      });
+      expect(missing.status).toBe(404);
+      expect(missing.body.name).toBe('NotFoundError');
+      await expectNoEvent();
+    });
+
+    it.each([
+      [{ type: 'tui.nope', properties: {} }, 'type'],
+      [{ properties: { text: 'x' } }, 'type'],
+      [{}, 'type'],
+      [[1], 'type'],
+      [{ type: 42, properties: {} }, 'type'],
+      [{ type: 'tui.prompt.append' }, 'properties'],
+      [{ type: 'tui.prompt.append', properties: 'x' }, 'properties'],
+      [{ type: 'tui.prompt.append', properties: { text: 1 } }, 'properties.text'],
+      [{ type: 'tui.prompt.append', properties: { text: 'x', extra: 1 } }, 'properties.extra'],
+      [{ type: 'tui.prompt.append', properties: { text: 'x' }, id: 'evt_1' }, 'id'],
+      [{ type: 'tui.command.execute', properties: {} }, 'properties.command'],
+      [{ type: 'tui.toast.show', properties: { message: 'm' } }, 'properties.variant'],
+      [
+        { type: 'tui.toast.show', properties: { message: 'm', variant: 'info', duration: 0 } },
+        'properties.duration',
+      ],
+      [{ type: 'tui.session.select', properties: { sessionID: 'abc' } }, 'properties.sessionID'],
+    ])('refuses %j with 400 naming %s, publishing nothing', async (body, field) => {
+      const res = await publish(body);
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ name: 'BadRequest', data: { kind: 'Body', field } });
+      await expectNoEvent();
+    });
+  });
+
   it('sent every tui.* event exactly once', () => {
     expect(tuiFrames()).toHaveLength(seen);
   });
