@@ -48,11 +48,8 @@ export async function loadConfig(
 ): Promise<Config> {
   let merged: Record<string, unknown> = {};
   const addFile = async (file: string): Promise<void> => {
-    watched.push(file);
-    const text = await readFile(file, 'utf8').catch(() => undefined);
-    if (text === undefined) return;
-    const layer = await parseConfigSource({ path: file, text, baseDir: dirname(file) }, context);
-    merged = mergeConfig(merged, layer);
+    const layer = await fileLayer(file, context, watched);
+    if (layer) merged = mergeConfig(merged, layer);
   };
   const addMarkdown = async (configDir: string): Promise<void> => {
     const layer = await loadMarkdownLayer(configDir, problems);
@@ -77,6 +74,48 @@ export async function loadConfig(
     merged = mergeConfig(merged, layer);
   }
   return withDefaults(merged);
+}
+
+/**
+ * Only the global config files (`GET /global/config`): merged as in `loadConfig`, without the
+ * markdown files, the other layers or the defaults. `watched` receives the files read.
+ */
+export async function loadGlobalConfig(
+  globalDir: string,
+  context: SubstitutionContext,
+  watched: string[],
+): Promise<ConfigInput> {
+  // Every layer was validated against the schema, and merging valid layers keeps them valid.
+  let merged: ConfigInput = {};
+  for (const name of GLOBAL_FILES) {
+    const layer = await fileLayer(join(globalDir, name), context, watched);
+    if (layer) merged = mergeConfig(merged, layer);
+  }
+  return merged;
+}
+
+/** One config file as a layer, or undefined when there is no such file. */
+async function fileLayer(
+  file: string,
+  context: SubstitutionContext,
+  watched: string[],
+): Promise<ConfigInput | undefined> {
+  watched.push(file);
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  return parseConfigSource({ path: file, text, baseDir: dirname(file) }, context);
+}
+
+/**
+ * The global config file that wins (the last of them to load), which `PATCH /global/config`
+ * edits; when there is none, `opencode.jsonc` in the global directory (as the reference).
+ */
+export async function globalConfigFile(globalDir: string): Promise<string> {
+  for (const name of [...GLOBAL_FILES].reverse()) {
+    const file = join(globalDir, name);
+    if (await isFile(file)) return file;
+  }
+  return join(globalDir, 'opencode.jsonc');
 }
 
 /**

@@ -69,12 +69,20 @@ export class InstanceService implements OnModuleDestroy {
   }
 
   /**
+   * Disposes every instance (each publishes `server.instance.disposed`); the next request of a
+   * directory starts a new one. One failing disposal does not stop the others.
+   */
+  async disposeAll(): Promise<void> {
+    const directories = [...this.instances.keys()];
+    await Promise.allSettled(directories.map((directory) => this.dispose(directory)));
+  }
+
+  /**
    * Disposes every instance at shutdown while the bus and the database are still up (they close
    * in later lifecycle phases), so open `/event` streams end with `server.instance.disposed`.
    */
   async onModuleDestroy(): Promise<void> {
-    const directories = [...this.instances.keys()];
-    await Promise.allSettled(directories.map((directory) => this.dispose(directory)));
+    await this.disposeAll();
   }
 
   private async create(requested: string): Promise<Instance> {
