@@ -50,7 +50,7 @@ export async function waitForExit(pid: number, timeoutMs = 5000): Promise<boolea
 export interface FakeRemoteMcpOptions {
   /**
    * Answer 401 to every MCP request, with OAuth metadata whose authorization server does or does
-   * not offer dynamic client registration.
+   * not offer dynamic client registration (`POST /register`, which accepts any client).
    */
   unauthorized?: { registration: boolean };
   /**
@@ -95,6 +95,10 @@ export async function startFakeRemoteMcp(
         code_challenge_methods_supported: ['S256'],
         ...(options.unauthorized?.registration && { registration_endpoint: `${origin}/register` }),
       });
+    }
+    if (path === '/register' && req.method === 'POST' && options.unauthorized?.registration) {
+      // Dynamic client registration: the client then builds an authorization URL and stops.
+      return sendJson(res, 201, { client_id: 'fake-client', redirect_uris: [] });
     }
     if (options.sseOnly && path === '/messages') {
       const session = sseSessions.get(

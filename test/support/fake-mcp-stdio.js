@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // A tiny MCP server over stdio for the e2e tests, in plain CommonJS so `node` runs it directly.
 //
-// Tools: `echo` ({ text }) answers the text; `add` ({ a, b }) answers the sum. Behaviour the tests
-// need is switched by environment variables (which also proves the configured `environment`
-// reaches the child):
+// Tools: `echo` ({ text }) answers the text; `add` ({ a, b }) answers the sum. Resources: `notes`
+// (file:///notes.md) and `readme` (memo://readme, with a title and annotations). Behaviour the
+// tests need is switched by environment variables (which also proves the configured
+// `environment` reaches the child):
 //   FAKE_MCP_PID_FILE  write this process's pid there, so a test can check it is gone later
 //   FAKE_MCP_HANG=1    never answer `initialize` (connection timeout tests)
 //   FAKE_MCP_PREFIX    prepended to what `echo` answers
@@ -42,6 +43,18 @@ if (process.env.FAKE_MCP_HANG === '1') {
       inputSchema: { a: z.number(), b: z.number() },
     },
     async ({ a, b }) => ({ content: [{ type: 'text', text: String(a + b) }] }),
+  );
+  server.registerResource(
+    'notes',
+    'file:///notes.md',
+    { description: 'Project notes', mimeType: 'text/markdown' },
+    async (uri) => ({ contents: [{ uri: uri.href, text: '# notes' }] }),
+  );
+  server.registerResource(
+    'readme',
+    'memo://readme',
+    { title: 'Read me', annotations: { priority: 1 } },
+    async (uri) => ({ contents: [{ uri: uri.href, text: 'read me' }] }),
   );
   server
     .connect(new StdioServerTransport())
