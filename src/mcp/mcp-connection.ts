@@ -1,7 +1,8 @@
 import type { Logger } from '@nestjs/common';
+import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, Resource, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { resolve } from 'node:path';
 import type { z } from 'zod';
 import type { McpLocalConfigSchema, McpRemoteConfigSchema } from '../config/config.schema';
@@ -15,12 +16,14 @@ export type McpServerConfig = McpLocalConfig | McpRemoteConfig;
 /** How long a server may take to start and answer `initialize` when its config says nothing. */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
 /** The reference's text for a server whose authorization server cannot register clients. */
-const CLIENT_REGISTRATION_NEEDED =
+export const CLIENT_REGISTRATION_NEEDED =
   'Server does not support dynamic client registration. Please provide clientId in config.';
 /** How much of a local server's last stderr output a failure message quotes. */
 const STDERR_TAIL_CHARS = 500;
-/** A server that pages its tool list forever is cut off here. */
-const MAX_TOOL_PAGES = 100;
+/** A server that pages its tool or resource list forever is cut off here. */
+const MAX_LIST_PAGES = 100;
+/** What the MCP SDK says when an authorization server offers no client registration. */
+const NO_REGISTRATION_ERROR = /does not support dynamic client registration/i;
 
 export interface McpConnectionOptions {
   name: string;
@@ -33,6 +36,11 @@ export interface McpConnectionOptions {
   version: string;
   /** The instance's lifetime: nothing is started once it is aborted. */
   signal: AbortSignal;
+  /**
+   * A remote server's OAuth client (absent with `oauth: false`): stored tokens are sent and
+   * refreshed; a server that wants a login it has no tokens for is `needs_auth`.
+   */
+  authProvider?: OAuthClientProvider;
   logger: Logger;
   /** The server announced a new tool list. */
   onToolsChanged(): void;
@@ -63,6 +71,11 @@ export class McpConnection {
 
   get name(): string {
     return this.options.name;
+  }
+
+  /** The config this connection was made from (`enabled` as connect/disconnect set it). */
+  get config(): McpServerConfig {
+    return this.options.config;
   }
 
   get closed(): boolean {
@@ -101,6 +114,25 @@ export class McpConnection {
       resetTimeoutOnProgress: true,
     });
     return CallToolResultSchema.parse(result);
+  }
+
+  /** The server's resources (none when it offers none), every page, each request within `timeout`. */
+  async resources(timeout?: number): Promise<Resource[]> {
+    const client = this.client;
+    if (!client || this.status.status !== 'connected') return [];
+    if (!client.getServerCapabilities()?.resources) return [];
+    const resources: Resource[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < MAX_LIST_PAGES; page++) {
+      const result = await client.listResources(cursor ? { cursor } : undefined, {
+        signal: this.lifetime.signal,
+        ...(timeout !== undefined && { timeout }),
+      });
+      resources.push(...result.resources);
+      cursor = result.nextCursor;
+      if (!cursor) break;
+    }
+    return resources;
   }
 
   /** Ends the connection (and a local server's process); a connection in progress is cut short. */
@@ -178,27 +210,33 @@ export class McpConnection {
       throw new Error(`The url must be http or https, not ${url.protocol}`);
     }
     const requestInit = config.headers ? { headers: config.headers } : undefined;
+    const authProvider = this.options.authProvider;
     const sdk = await loadMcpSdk();
     const { StreamableHTTPClientTransport, StreamableHTTPError, SSEClientTransport } = sdk;
     let streamableError: unknown;
     try {
       this.client = await this.attempt(
-        new StreamableHTTPClientTransport(url, { requestInit }),
+        new StreamableHTTPClientTransport(url, { requestInit, authProvider }),
         timeout,
       );
       return { status: 'connected' };
     } catch (error) {
-      if (isUnauthorized(sdk, error)) return this.authorizationStatus(config, url, timeout);
+      const status = authorizationStatus(sdk, error, authProvider !== undefined);
+      if (status) return status;
       // Timeouts and network errors would fail the same way over SSE: only an HTTP answer that
       // refuses Streamable HTTP (404, 405, an unexpected content type) is worth the fallback.
       if (!(error instanceof StreamableHTTPError) || this.closed) throw error;
       streamableError = error;
     }
     try {
-      this.client = await this.attempt(new SSEClientTransport(url, { requestInit }), timeout);
+      this.client = await this.attempt(
+        new SSEClientTransport(url, { requestInit, authProvider }),
+        timeout,
+      );
       return { status: 'connected' };
     } catch (error) {
-      if (isUnauthorized(sdk, error)) return this.authorizationStatus(config, url, timeout);
+      const status = authorizationStatus(sdk, error, authProvider !== undefined);
+      if (status) return status;
       throw new Error(`${messageOf(streamableError)} (SSE fallback: ${messageOf(error)})`);
     }
   }
@@ -241,37 +279,10 @@ export class McpConnection {
     return client;
   }
 
-  /**
-   * The server answered 401. Logging in (the reference's `/mcp/{name}/auth` routes) is beyond this
-   * server's routes, so the status only says what is needed: a login (`needs_auth`), or a client id
-   * in the config first when the authorization server cannot register clients itself.
-   */
-  private async authorizationStatus(
-    config: McpRemoteConfig,
-    url: URL,
-    timeout: number,
-  ): Promise<McpStatus> {
-    if (config.oauth === false) {
-      throw new Error('The server requires authorization (HTTP 401) and OAuth is disabled for it');
-    }
-    if (config.oauth?.clientId) return { status: 'needs_auth' };
-    const signal = AbortSignal.any([this.lifetime.signal, AbortSignal.timeout(timeout)]);
-    // Discovery is public metadata: the configured headers are not sent along.
-    const { discoverOAuthServerInfo } = await loadMcpSdk();
-    const info = await discoverOAuthServerInfo(url, {
-      fetchFn: (input, init) => fetch(input, { ...init, signal }),
-    }).catch(() => undefined);
-    const metadata = info?.authorizationServerMetadata;
-    if (metadata && !metadata.registration_endpoint) {
-      return { status: 'needs_client_registration', error: CLIENT_REGISTRATION_NEEDED };
-    }
-    return { status: 'needs_auth' };
-  }
-
   private async listTools(client: Client): Promise<Tool[]> {
     const tools: Tool[] = [];
     let cursor: string | undefined;
-    for (let page = 0; page < MAX_TOOL_PAGES; page++) {
+    for (let page = 0; page < MAX_LIST_PAGES; page++) {
       const result = await client.listTools(cursor ? { cursor } : undefined, {
         signal: this.lifetime.signal,
       });
@@ -327,10 +338,29 @@ function withDeadline<T>(work: Promise<T>, ms: number, signal: AbortSignal): Pro
   });
 }
 
-function isUnauthorized(sdk: McpSdk, error: unknown): boolean {
+/**
+ * What a failed attempt says about authorization, when it says something: no tokens for a server
+ * that wants them (`needs_auth`), an authorization server that cannot register this client
+ * (`needs_client_registration`, the reference's text), a 401 with OAuth turned off (an error).
+ * Deliberate difference: the reference reports an authorization server without registration as
+ * `failed` with the SDK's message, though its status union has a state for it.
+ */
+function authorizationStatus(
+  sdk: McpSdk,
+  error: unknown,
+  withOAuth: boolean,
+): McpStatus | undefined {
   const { UnauthorizedError, StreamableHTTPError, SseError } = sdk;
-  if (error instanceof UnauthorizedError) return true;
-  return (error instanceof StreamableHTTPError || error instanceof SseError) && error.code === 401;
+  if (error instanceof UnauthorizedError) return { status: 'needs_auth' };
+  if (withOAuth && NO_REGISTRATION_ERROR.test(messageOf(error))) {
+    return { status: 'needs_client_registration', error: CLIENT_REGISTRATION_NEEDED };
+  }
+  const is401 =
+    (error instanceof StreamableHTTPError || error instanceof SseError) && error.code === 401;
+  if (is401 && !withOAuth) {
+    throw new Error('The server requires authorization (HTTP 401) and OAuth is disabled for it');
+  }
+  return undefined;
 }
 
 /** Values a log line or status must never show: the configured environment and headers. */

@@ -3,16 +3,16 @@
  * server with no MCP server configured never needs. Node's module cache makes later calls free.
  */
 export async function loadMcpSdk() {
-  const [auth, client, sse, stdio, streamable, types] = await Promise.all([
+  const [auth, client, sse, stdio, streamable, types, oauthErrors] = await Promise.all([
     import('@modelcontextprotocol/sdk/client/auth.js'),
     import('@modelcontextprotocol/sdk/client/index.js'),
     import('@modelcontextprotocol/sdk/client/sse.js'),
     import('@modelcontextprotocol/sdk/client/stdio.js'),
     import('@modelcontextprotocol/sdk/client/streamableHttp.js'),
     import('@modelcontextprotocol/sdk/types.js'),
+    import('@modelcontextprotocol/sdk/server/auth/errors.js'),
   ]);
   return {
-    discoverOAuthServerInfo: auth.discoverOAuthServerInfo,
     UnauthorizedError: auth.UnauthorizedError,
     Client: client.Client,
     SSEClientTransport: sse.SSEClientTransport,
@@ -22,6 +22,8 @@ export async function loadMcpSdk() {
     StreamableHTTPError: streamable.StreamableHTTPError,
     CallToolResultSchema: types.CallToolResultSchema,
     ToolListChangedNotificationSchema: types.ToolListChangedNotificationSchema,
+    OAuthError: oauthErrors.OAuthError,
+    ServerError: oauthErrors.ServerError,
   };
 }
 

@@ -8,8 +8,22 @@ export class McpToolsChangedEvent {
   server: string;
 }
 
+/**
+ * A login (`POST /mcp/:name/auth/authenticate`) could not open a browser (none on this machine):
+ * a client shows the URL to the user instead.
+ */
+@BusEvent('mcp.browser.open.failed')
+export class McpBrowserOpenFailedEvent {
+  @ApiProperty({ description: 'Name of the MCP server, as configured' })
+  mcpName: string;
+
+  @ApiProperty({ description: 'The authorization page to open' })
+  url: string;
+}
+
 declare module '../core/bus/bus-event' {
   interface BusEventMap {
     'mcp.tools.changed': McpToolsChangedEvent;
+    'mcp.browser.open.failed': McpBrowserOpenFailedEvent;
   }
 }

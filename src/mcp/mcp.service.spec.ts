@@ -10,6 +10,8 @@ import type { BusService } from '../core/bus/bus.service';
 import { AppEnvironment } from '../core/config/app-environment';
 import { Instance } from '../core/instance/instance';
 import { ToolExecutionError } from '../tool/tool.types';
+import { McpAuthStore } from './mcp-auth.store';
+import { McpOAuthCallbackService } from './mcp-oauth-callback.service';
 import { McpService } from './mcp.service';
 
 describe('McpService', () => {
@@ -32,7 +34,13 @@ describe('McpService', () => {
         published.push({ type, properties }),
     } as unknown as BusService;
     const env = new AppEnvironment({ PATH: process.env.PATH, HOME: directory }, directory);
-    service = new McpService(configService, bus, env);
+    service = new McpService(
+      configService,
+      bus,
+      env,
+      new McpAuthStore(env),
+      new McpOAuthCallbackService(),
+    );
     instance = new Instance(directory, { id: 'test-project', worktree: directory, vcs: 'git' });
   });
 
