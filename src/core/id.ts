@@ -12,6 +12,7 @@ export const ID_PREFIXES = {
   user: 'usr',
   pty: 'pty',
   tool: 'tool',
+  workspace: 'wrk',
 } as const;
 export type IdKind = keyof typeof ID_PREFIXES;
 
