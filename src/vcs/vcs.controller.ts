@@ -1,5 +1,12 @@
 import { Body, Controller, Get, Header, Post, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiResponse } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiExtraModels,
+  ApiProduces,
+  ApiResponse,
+  getSchemaPath,
+} from '@nestjs/swagger';
+import { BadRequestErrorDto } from '../core/errors/error.dto';
 import { Endpoint } from '../core/http/endpoint.decorator';
 import { CurrentInstance } from '../core/http/instance-context';
 import type { Instance } from '../core/instance/instance';
@@ -17,6 +24,7 @@ import { VcsService } from './vcs.service';
 const RAW_DIFF_TYPE = 'text/x-diff; charset=utf-8';
 
 @Controller('vcs')
+@ApiExtraModels(VcsApplyErrorDto)
 export class VcsController {
   constructor(private readonly vcs: VcsService) {}
 
@@ -64,11 +72,6 @@ export class VcsController {
     return this.vcs.diff(instance, query.mode, query.context);
   }
 
-  // Declared after @Endpoint so that it replaces its JSON 200 with the text body.
-  @ApiOkResponse({
-    description: 'Raw VCS diff',
-    content: { [RAW_DIFF_TYPE]: { schema: { type: 'string' } } },
-  })
   @Get('diff/raw')
   @Endpoint({
     operationId: 'vcs.diff.raw',
@@ -76,7 +79,9 @@ export class VcsController {
     summary: 'Get raw VCS diff',
     description: 'Retrieve a raw patch for current uncommitted changes.',
     response: { type: 'string' },
+    responseDescription: 'Raw VCS diff',
   })
+  @ApiProduces(RAW_DIFF_TYPE)
   @ApiResponse({ status: 413, description: 'VcsDiffTooLargeError: the patch is over the limit' })
   @Header('content-type', RAW_DIFF_TYPE)
   diffRaw(@CurrentInstance() instance: Instance): Promise<string> {
@@ -85,7 +90,12 @@ export class VcsController {
 
   @ApiBadRequestResponse({
     description: 'VcsApplyError | BadRequest',
-    type: VcsApplyErrorDto,
+    schema: {
+      anyOf: [
+        { $ref: getSchemaPath(VcsApplyErrorDto) },
+        { $ref: getSchemaPath(BadRequestErrorDto) },
+      ],
+    },
   })
   @Post('apply')
   @Endpoint({

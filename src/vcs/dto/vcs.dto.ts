@@ -75,6 +75,7 @@ export class VcsDiffQueryDto extends InstanceQueryDto {
   context?: number;
 }
 
+@ApiSchema({ name: 'VcsApplyInput' })
 export class VcsApplyInputDto {
   @ApiProperty({ description: 'A patch as `git apply` takes it (e.g. from GET /vcs/diff/raw)' })
   @IsString()
