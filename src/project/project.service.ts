@@ -1,25 +1,38 @@
 import { Injectable } from '@nestjs/common';
-import { BusService } from '../core/bus/bus.service';
+import { BusService, type EventSource } from '../core/bus/bus.service';
 import type { Instance } from '../core/instance/instance';
-import { ProjectRecord, ProjectRepository } from '../core/instance/project.repository';
+import { InstanceService } from '../core/instance/instance.service';
+import {
+  ProjectRepository,
+  type ProjectChanges,
+  type ProjectDirectory,
+} from '../core/instance/project.repository';
+import { runGit } from '../file/engine/git';
 import { ProjectDto } from './dto/project.dto';
+import { ProjectNotFoundError } from './project.errors';
 import './project.events';
+
+/**
+ * Where project-wide events go: not to one directory's `/event` stream but to `/global/event`,
+ * under the directory `global`, as the reference sends them.
+ */
+const GLOBAL_DIRECTORY = 'global';
 
 @Injectable()
 export class ProjectService {
   constructor(
     private readonly projects: ProjectRepository,
     private readonly bus: BusService,
+    private readonly instances: InstanceService,
   ) {}
 
   /** Every project opened with this server, most recently used first. */
   list(): ProjectDto[] {
-    return this.projects.list().map(toDto);
+    return this.projects.list();
   }
 
   current(instance: Instance): ProjectDto {
-    const record = this.projects.get(instance.projectID) ?? this.projects.touch(instance.project);
-    return toDto(record);
+    return this.projects.get(instance.projectID) ?? this.projects.touch(instance.project);
   }
 
   /**
@@ -33,8 +46,66 @@ export class ProjectService {
     this.bus.publish(instance, 'project.updated', project);
     return project;
   }
-}
 
-function toDto(record: ProjectRecord): ProjectDto {
-  return { ...record, sandboxes: [] };
+  /** Sets the name, icon fields or commands given and publishes `project.updated`. */
+  update(projectID: string, changes: ProjectChanges): ProjectDto {
+    const project = this.projects.update(projectID, changes);
+    if (!project) throw new ProjectNotFoundError(projectID);
+    this.publishUpdated(project);
+    return project;
+  }
+
+  /**
+   * The checkouts of the project the server has opened (its worktree, linked worktrees), most
+   * recent first. Deliberate difference: an unknown project is a 404, where the reference
+   * answers an empty list.
+   */
+  directories(projectID: string): ProjectDirectory[] {
+    if (!this.projects.get(projectID)) throw new ProjectNotFoundError(projectID);
+    return this.projects.directories(projectID);
+  }
+
+  /**
+   * Makes the instance's directory a git repository when it is in none yet; the instance is then
+   * started again (its `/event` streams end with `server.instance.disposed`) so that every area
+   * sees the repository. Until its first commit the project keeps the `global` id, as in the
+   * reference. In a repository already, nothing changes.
+   */
+  async initGit(instance: Instance): Promise<ProjectDto> {
+    if (instance.project.vcs === 'git') return this.current(instance);
+    const init = await runGit(instance.directory, ['init', '--quiet']);
+    if (init.code !== 0) {
+      throw new Error(`git init in ${instance.directory} failed: ${init.stderr.trim()}`);
+    }
+    await this.instances.dispose(instance.directory);
+    const project = this.current(await this.instances.resolve(instance.directory));
+    this.publishUpdated(project);
+    return project;
+  }
+
+  /** Adds a linked worktree to the project; `project.updated` when it is new. */
+  addSandbox(projectID: string, directory: string): void {
+    const result = this.projects.addSandbox(projectID, directory);
+    if (!result) return;
+    this.projects.addDirectory(projectID, directory);
+    if (result.changed) this.publishUpdated(result.project);
+    this.bus.publish(this.globalSource(projectID), 'project.directories.updated', { projectID });
+  }
+
+  /** Forgets a linked worktree that was removed; `project.updated` when it was known. */
+  removeSandbox(projectID: string, directory: string): void {
+    const result = this.projects.removeSandbox(projectID, directory);
+    if (!result) return;
+    this.projects.removeDirectory(projectID, directory);
+    if (result.changed) this.publishUpdated(result.project);
+    this.bus.publish(this.globalSource(projectID), 'project.directories.updated', { projectID });
+  }
+
+  private publishUpdated(project: ProjectDto): void {
+    this.bus.publish(this.globalSource(project.id), 'project.updated', project);
+  }
+
+  private globalSource(projectID: string): EventSource {
+    return { directory: GLOBAL_DIRECTORY, projectID };
+  }
 }

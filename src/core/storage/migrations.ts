@@ -133,4 +133,31 @@ export const MIGRATIONS: readonly Migration[] = [
         ) STRICT;
       `),
   },
+  {
+    version: 6,
+    name: 'project icon, commands, sandboxes and directories',
+    // What PATCH /project/:id sets (the icon as the reference's three columns, so one field can
+    // change without the others; commands as JSON), the linked worktrees of the project
+    // (sandboxes, JSON array in the order they were added), and every checkout of the project
+    // the server has opened (GET /project/:id/directories). The projects known so far were
+    // opened at their worktree: that is their first directory.
+    up: (db) =>
+      db.exec(`
+        ALTER TABLE project ADD COLUMN icon_url TEXT;
+        ALTER TABLE project ADD COLUMN icon_url_override TEXT;
+        ALTER TABLE project ADD COLUMN icon_color TEXT;
+        ALTER TABLE project ADD COLUMN commands TEXT;
+        ALTER TABLE project ADD COLUMN sandboxes TEXT NOT NULL DEFAULT '[]';
+
+        CREATE TABLE project_directory (
+          project_id TEXT NOT NULL REFERENCES project (id) ON DELETE CASCADE,
+          directory TEXT NOT NULL,
+          strategy TEXT,
+          time_created INTEGER NOT NULL,
+          PRIMARY KEY (project_id, directory)
+        ) STRICT;
+        INSERT INTO project_directory (project_id, directory, time_created)
+          SELECT id, worktree, time_created FROM project WHERE id != 'global' AND vcs = 'git';
+      `),
+  },
 ];

@@ -1,4 +1,13 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { ApiNamedSchema } from '../../core/http/named-schema';
+
+/**
+ * Longest name or icon field accepted. Deliberate difference: the reference takes any length;
+ * an icon is typically a data: URL of a small image, far below this.
+ */
+const MAX_FIELD_LENGTH = 1024 * 1024;
 
 @ApiSchema({ name: 'ProjectTime' })
 export class ProjectTimeDto {
@@ -10,6 +19,39 @@ export class ProjectTimeDto {
 
   @ApiPropertyOptional({ type: 'integer', minimum: 0 })
   initialized?: number;
+}
+
+/** Used for requests and responses: on a request, an absent field is left as it was. */
+@ApiSchema({ name: 'ProjectIcon' })
+export class ProjectIconDto {
+  @ApiPropertyOptional({ description: 'Image URL (often a data: URL)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_FIELD_LENGTH)
+  url?: string;
+
+  @ApiPropertyOptional({ description: 'Image URL chosen by the user, shown instead of `url`' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_FIELD_LENGTH)
+  override?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_FIELD_LENGTH)
+  color?: string;
+}
+
+@ApiSchema({ name: 'ProjectCommands' })
+export class ProjectCommandsDto {
+  @ApiPropertyOptional({
+    description: 'Startup script to run when creating a new workspace (worktree)',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_FIELD_LENGTH)
+  start?: string;
 }
 
 @ApiSchema({ name: 'Project' })
@@ -26,9 +68,70 @@ export class ProjectDto {
   @ApiPropertyOptional()
   name?: string;
 
+  @ApiPropertyOptional({ type: ProjectIconDto })
+  icon?: ProjectIconDto;
+
+  @ApiPropertyOptional({ type: ProjectCommandsDto })
+  commands?: ProjectCommandsDto;
+
   @ApiProperty({ type: ProjectTimeDto })
   time: ProjectTimeDto;
 
-  @ApiProperty({ type: [String] })
+  @ApiProperty({ type: [String], description: 'Linked worktrees of the project' })
   sandboxes: string[];
+}
+
+@ApiSchema({ name: 'ProjectUpdateInput' })
+export class ProjectUpdateDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_FIELD_LENGTH)
+  name?: string;
+
+  @ApiPropertyOptional({ type: ProjectIconDto, description: 'Only the fields given change' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ProjectIconDto)
+  icon?: ProjectIconDto;
+
+  @ApiPropertyOptional({ type: ProjectCommandsDto, description: 'Replaces the commands' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ProjectCommandsDto)
+  commands?: ProjectCommandsDto;
+}
+
+export class ProjectParamsDto {
+  @ApiProperty()
+  @IsString()
+  @MaxLength(200)
+  projectID: string;
+}
+
+/** `GET /project/:projectID/directories`: the checkouts of the project, most recent first. */
+@ApiNamedSchema('ProjectDirectories', {
+  type: 'array',
+  items: {
+    type: 'object',
+    properties: {
+      directory: { type: 'string', description: 'Absolute path of a checkout of the project' },
+      strategy: { type: 'string', description: 'How the checkout was made' },
+    },
+    required: ['directory'],
+    additionalProperties: false,
+  },
+})
+export class ProjectDirectoriesSchema {}
+
+@ApiSchema({ name: 'ProjectNotFoundError' })
+export class ProjectNotFoundErrorDto {
+  @ApiProperty({ enum: ['ProjectNotFoundError'] })
+  _tag: 'ProjectNotFoundError';
+
+  @ApiProperty()
+  projectID: string;
+
+  @ApiProperty()
+  message: string;
 }
