@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { GlobalSessionService } from './global-session.service';
 import { InterruptedWorkService } from './interrupted-work.service';
 import { MessageController } from './message.controller';
 import { MessageRepository, SqliteMessageRepository } from './message.repository';
@@ -28,7 +29,15 @@ import { TodoService } from './todo.service';
     SessionStatusService,
     SessionRunRegistry,
     InterruptedWorkService,
+    GlobalSessionService,
   ],
-  exports: [SessionService, MessageService, TodoService, SessionStatusService, SessionRunRegistry],
+  exports: [
+    SessionService,
+    MessageService,
+    TodoService,
+    SessionStatusService,
+    SessionRunRegistry,
+    GlobalSessionService,
+  ],
 })
 export class SessionModule {}

@@ -4,9 +4,10 @@ import { DatabaseService } from '../core/storage/database.service';
 import type { Session } from './dto/session.dto';
 import type { JsonText } from './json-text';
 
-/** Filters of a session listing; every one is optional but the project. */
+/** Filters of a session listing; every one is optional. */
 export interface SessionListFilter {
-  projectID: string;
+  /** Only sessions of this project; every project's when absent. */
+  projectID?: string;
   /** Only sessions created in exactly this directory. */
   directory?: string;
   /** Only sessions whose worktree-relative path is this one or below it. */
@@ -15,10 +16,15 @@ export interface SessionListFilter {
   roots?: boolean;
   /** Only sessions updated at or after this time (ms). */
   updatedSince?: number;
+  /** Only sessions updated before this time (ms). */
+  updatedBefore?: number;
+  /** Leave out archived sessions (those with `time.archived`). */
+  excludeArchived?: boolean;
   /** Only sessions whose title contains this text (case-insensitive for ASCII). */
   search?: string;
   /** Continue after this session of an earlier page (in list order). */
   after?: SessionPosition;
+  /** At most this many; -1 for all. */
   limit: number;
 }
 
@@ -131,8 +137,12 @@ export class SqliteSessionRepository extends SessionRepository {
   }
 
   list(filter: SessionListFilter): StoredSession[] {
-    const where = ['project_id = ?'];
-    const params: unknown[] = [filter.projectID];
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.projectID !== undefined) {
+      where.push('project_id = ?');
+      params.push(filter.projectID);
+    }
     if (filter.path !== undefined) {
       const paths = ['path = ?', "path LIKE ? ESCAPE '\\'"];
       params.push(filter.path, `${escapeLike(filter.path)}/%`);
@@ -151,6 +161,11 @@ export class SqliteSessionRepository extends SessionRepository {
       where.push('time_updated >= ?');
       params.push(filter.updatedSince);
     }
+    if (filter.updatedBefore !== undefined) {
+      where.push('time_updated < ?');
+      params.push(filter.updatedBefore);
+    }
+    if (filter.excludeArchived) where.push("json_extract(data, '$.time.archived') IS NULL");
     if (filter.search) {
       where.push("title LIKE ? ESCAPE '\\'");
       params.push(`%${escapeLike(filter.search)}%`);
@@ -161,7 +176,8 @@ export class SqliteSessionRepository extends SessionRepository {
     }
     params.push(filter.limit);
     const text = `SELECT id, time_updated AS updated, data AS json FROM session
-      WHERE ${where.join(' AND ')} ORDER BY time_updated DESC, id LIMIT ?`;
+      ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY time_updated DESC, id LIMIT ?`;
     return this.listStatement(text).all(...params);
   }
 

@@ -26,7 +26,7 @@ import { PermissionRuleDto, SessionModelDto } from './session.dto';
 const WORKSPACE_ID = /^wrk_[0-9A-Za-z]{1,64}$/;
 
 /** Query strings carry booleans as text: `true`/`false` become booleans, anything else fails. */
-function toBoolean({ value }: { value: unknown }): unknown {
+export function toBoolean({ value }: { value: unknown }): unknown {
   if (value === 'true') return true;
   if (value === 'false') return false;
   return value;
