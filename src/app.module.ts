@@ -7,6 +7,7 @@ import { CommandModule } from './command/command.module';
 import { ConfigModule } from './config/config.module';
 import { CoreModule } from './core/core.module';
 import { EventModule } from './event/event.module';
+import { ExperimentalModule } from './experimental/experimental.module';
 import { FileModule } from './file/file.module';
 import { FindModule } from './find/find.module';
 import { FormatterModule } from './formatter/formatter.module';
@@ -62,6 +63,7 @@ export class AppModule {
         RevertModule,
         SummaryModule,
         ShareModule,
+        ExperimentalModule,
       ],
     };
   }
