@@ -29,6 +29,7 @@ import { SummaryModule } from './summary/summary.module';
 import { ToolModule } from './tool/tool.module';
 import { TuiModule } from './tui/tui.module';
 import { VcsModule } from './vcs/vcs.module';
+import { WorktreeModule } from './worktree/worktree.module';
 
 @Module({})
 export class AppModule {
@@ -42,6 +43,7 @@ export class AppModule {
         ProjectModule,
         InstanceModule,
         VcsModule,
+        WorktreeModule,
         LogModule,
         ConfigModule,
         AuthModule,

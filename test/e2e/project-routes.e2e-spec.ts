@@ -1,8 +1,17 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { gitRepo, runGit, tempDir } from '../support/fixtures';
 import { connectSse, frameType, type SseClient, type SseFrame } from '../support/sse-client';
 import { startTestApp, type TestApp } from '../support/test-app';
+
+/**
+ * A repository of its own project: repositories made with the same files in the same second
+ * would share their root commit, and so their project id.
+ */
+function uniqueRepo(files: Record<string, string> = {}): string {
+  return gitRepo({ ...files, 'id.txt': `${randomUUID()}\n` });
+}
 
 interface Project {
   id: string;
@@ -43,7 +52,7 @@ describe('project routes', () => {
 
   describe('PATCH /project/:projectID', () => {
     it('sets the name, icon and commands, and publishes project.updated on /global/event', async () => {
-      const repo = gitRepo();
+      const repo = uniqueRepo();
       const { id } = await current(repo);
       const res = await t.http
         .patch(`/project/${id}`)
@@ -94,7 +103,7 @@ describe('project routes', () => {
 
     it('keeps what it set across a restart', async () => {
       const home = tempDir('opencode-home-');
-      const repo = gitRepo();
+      const repo = uniqueRepo();
       const first = await startTestApp({ home, directory: repo });
       const { id } = (await first.http.get('/project/current').expect(200)).body as Project;
       await first.http
@@ -149,7 +158,7 @@ describe('project routes', () => {
 
   describe('GET /project/:projectID/directories', () => {
     it('lists the checkouts of the project opened so far, most recent first', async () => {
-      const repo = gitRepo();
+      const repo = uniqueRepo();
       const { id } = await current(repo);
       await current(join(repo, '.git', '..'));
       const linked = join(tempDir(), 'side');
@@ -200,7 +209,7 @@ describe('project routes', () => {
     });
 
     it('changes nothing in a repository', async () => {
-      const repo = gitRepo();
+      const repo = uniqueRepo();
       const before = await current(repo);
       const res = await t.http.post('/project/git/init').query({ directory: repo }).expect(200);
       expect(res.body).toMatchObject({ id: before.id, worktree: repo, vcs: 'git' });
