@@ -29,6 +29,9 @@ import {
 } from './worktree.errors';
 import './worktree.events';
 
+/** A worktree being made: always on a branch of its own. */
+type NewWorktree = WorktreeDto & { branch: string };
+
 /** Names tried before giving up: the one asked for, then it with random suffixes. */
 const NAME_ATTEMPTS = 26;
 /**
@@ -80,7 +83,7 @@ export class WorktreeService implements OnModuleDestroy {
         'add',
         '--no-checkout',
         '-b',
-        worktree.branch!,
+        worktree.branch,
         worktree.directory,
       ]);
       if (added.code !== 0) {
@@ -208,7 +211,7 @@ export class WorktreeService implements OnModuleDestroy {
     instance: Instance,
     root: string,
     requested?: string,
-  ): Promise<WorktreeDto> {
+  ): Promise<NewWorktree> {
     const base = requested ? slugify(requested) : '';
     for (let attempt = 0; attempt < NAME_ATTEMPTS; attempt++) {
       const name = base ? (attempt === 0 ? base : `${base}-${randomName()}`) : randomName();
@@ -233,7 +236,7 @@ export class WorktreeService implements OnModuleDestroy {
    */
   private async populate(
     instance: Instance,
-    worktree: WorktreeDto,
+    worktree: NewWorktree,
     startCommand?: string,
   ): Promise<void> {
     const source = { directory: worktree.directory, projectID: instance.projectID };
@@ -252,10 +255,7 @@ export class WorktreeService implements OnModuleDestroy {
       this.bus.publish(source, 'worktree.failed', { message: errorMessage(error) });
       return;
     }
-    this.bus.publish(created, 'worktree.ready', {
-      name: worktree.name,
-      ...(worktree.branch && { branch: worktree.branch }),
-    });
+    this.bus.publish(created, 'worktree.ready', { name: worktree.name, branch: worktree.branch });
     await this.startCommands(instance, worktree.directory, startCommand);
   }
 
