@@ -28,6 +28,7 @@ import { SnapshotModule } from './snapshot/snapshot.module';
 import { SummaryModule } from './summary/summary.module';
 import { ToolModule } from './tool/tool.module';
 import { TuiModule } from './tui/tui.module';
+import { V2Module } from './v2/v2.module';
 import { VcsModule } from './vcs/vcs.module';
 import { WorktreeModule } from './worktree/worktree.module';
 
@@ -66,6 +67,7 @@ export class AppModule {
         SummaryModule,
         ShareModule,
         ExperimentalModule,
+        V2Module,
       ],
     };
   }

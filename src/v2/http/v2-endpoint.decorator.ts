@@ -1,0 +1,122 @@
+import { applyDecorators, HttpCode, Type, UseInterceptors } from '@nestjs/common';
+import {
+  ApiExtraModels,
+  ApiOperation,
+  ApiProduces,
+  ApiQuery,
+  ApiResponse,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
+import type {
+  ReferenceObject,
+  SchemaObject,
+} from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { InvalidRequestErrorDto, UnauthorizedErrorDto } from '../errors/dto/tagged-error.dto';
+import { LocationInfoDto } from '../location/dto/location.dto';
+import { LocationInterceptor } from '../location/location.interceptor';
+
+/**
+ * What a v2 route answers with 200:
+ * - `{ located: X }` / `{ located: [X] }`: the `{ location, data }` envelope around X (or X[]);
+ * - a DTO class: that object alone;
+ * - `{ schema }`: an inline schema;
+ * - `{ binary }`: raw bytes of that media type.
+ */
+export type V2Response =
+  { located: Type | [Type] } | Type | { schema: SchemaObject } | { binary: string };
+
+export interface V2EndpointOptions {
+  /** The reference's operation id (`v2.agent.list`): the v2 SDK's method name. */
+  operationId: string;
+  summary: string;
+  description: string;
+  tag: string;
+  response: V2Response;
+  /**
+   * Whether the route works in a location (`location[directory]` / `location[workspace]` query,
+   * or the `x-opencode-directory` / `x-opencode-workspace` headers): the handler then gets it
+   * through `@CurrentLocation()`. True unless said otherwise.
+   */
+  location?: boolean;
+  /** Error answers besides 400 and 401, as `[status, tagged error DTO]`. */
+  errors?: ReadonlyArray<readonly [number, Type]>;
+}
+
+/** The reference's `location` query parameter (deepObject: `location[directory]=...`). */
+const LOCATION_QUERY = ApiQuery({
+  name: 'location',
+  required: false,
+  style: 'deepObject',
+  explode: true,
+  schema: {
+    type: 'object',
+    properties: { directory: { type: 'string' }, workspace: { type: 'string' } },
+    additionalProperties: false,
+  },
+});
+
+/**
+ * One decorator per v2 route with its whole contract: operation id, the `location` parameter and
+ * its resolution, the success schema and the tagged error schemas (400 and 401 on every route,
+ * as in the reference document).
+ */
+export function V2Endpoint(options: V2EndpointOptions): MethodDecorator {
+  const { response } = options;
+  const decorators: Array<ClassDecorator | MethodDecorator> = [
+    ApiOperation({
+      operationId: options.operationId,
+      summary: options.summary,
+      description: options.description,
+    }),
+    ApiTags(options.tag),
+    HttpCode(200),
+    ApiExtraModels(InvalidRequestErrorDto, UnauthorizedErrorDto),
+    ApiResponse({ status: 400, description: 'InvalidRequestError', type: InvalidRequestErrorDto }),
+    ApiResponse({ status: 401, description: 'UnauthorizedError', type: UnauthorizedErrorDto }),
+    ...(options.errors ?? []).map(([status, type]) =>
+      ApiResponse({ status, description: type.name.replace(/Dto$/, ''), type }),
+    ),
+  ];
+  if (options.location !== false) {
+    decorators.push(LOCATION_QUERY, UseInterceptors(LocationInterceptor));
+  }
+  if (typeof response === 'function') {
+    decorators.push(ApiResponse({ status: 200, description: 'Success', type: response }));
+  } else if ('located' in response) {
+    const item = Array.isArray(response.located) ? response.located[0] : response.located;
+    const ref: ReferenceObject = { $ref: getSchemaPath(item) };
+    decorators.push(
+      ApiExtraModels(LocationInfoDto, item),
+      ApiResponse({
+        status: 200,
+        description: 'Success',
+        schema: locatedSchema(
+          Array.isArray(response.located) ? { type: 'array', items: ref } : ref,
+        ),
+      }),
+    );
+  } else if ('schema' in response) {
+    decorators.push(ApiResponse({ status: 200, description: 'Success', schema: response.schema }));
+  } else {
+    decorators.push(
+      ApiProduces(response.binary),
+      ApiResponse({
+        status: 200,
+        description: 'Success',
+        content: { [response.binary]: { schema: { type: 'string', format: 'binary' } } },
+      }),
+    );
+  }
+  return applyDecorators(...decorators);
+}
+
+/** `{ location: LocationInfo, data }`: the envelope of location-scoped answers. */
+export function locatedSchema(data: SchemaObject | ReferenceObject): SchemaObject {
+  return {
+    type: 'object',
+    properties: { location: { $ref: getSchemaPath(LocationInfoDto) }, data },
+    required: ['location', 'data'],
+    additionalProperties: false,
+  };
+}

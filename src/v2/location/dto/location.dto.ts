@@ -1,0 +1,52 @@
+import { ApiHideProperty, ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
+import { IsOptional, IsString } from 'class-validator';
+import { LOCATION_DIRECTORY_KEY, LOCATION_WORKSPACE_KEY } from '../requested-location';
+
+/**
+ * Where a `/api` answer comes from: the directory, the workspace when one was named, and the
+ * project the directory belongs to (`global` at `/` outside git), as the reference's `Location.Info`.
+ */
+@ApiSchema({ name: 'LocationInfo' })
+export class LocationInfoDto {
+  @ApiProperty({ description: 'Absolute, symlinks resolved' })
+  directory: string;
+
+  @ApiPropertyOptional({ pattern: '^wrk' })
+  workspaceID?: string;
+
+  @ApiProperty({
+    type: 'object',
+    properties: { id: { type: 'string' }, directory: { type: 'string' } },
+    required: ['id', 'directory'],
+    additionalProperties: false,
+  })
+  project: { id: string; directory: string };
+}
+
+/**
+ * Base of the query DTOs of location-scoped `/api` routes. It accepts, so strict validation does
+ * not refuse them, the keys the official SDK sends with every GET: `location[directory]` /
+ * `location[workspace]` (read by `LocationInterceptor`) and the classic `directory` / `workspace`
+ * (ignored on `/api`, as by the reference). `@V2Endpoint` documents `location` once, hence hidden.
+ */
+export class LocationQueryDto {
+  @ApiHideProperty()
+  @IsOptional()
+  @IsString()
+  [LOCATION_DIRECTORY_KEY]?: string;
+
+  @ApiHideProperty()
+  @IsOptional()
+  @IsString()
+  [LOCATION_WORKSPACE_KEY]?: string;
+
+  @ApiHideProperty()
+  @IsOptional()
+  @IsString()
+  directory?: string;
+
+  @ApiHideProperty()
+  @IsOptional()
+  @IsString()
+  workspace?: string;
+}
