@@ -1,5 +1,5 @@
-import { Controller, MessageEvent, Sse } from '@nestjs/common';
-import { Observable } from 'rxjs';
+import { Controller, Get, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { Endpoint } from '../core/http/endpoint.decorator';
 import { CurrentInstance, ServerScoped } from '../core/http/instance-context';
 import type { Instance } from '../core/instance/instance';
@@ -10,7 +10,7 @@ import { EventStreamService } from './event-stream.service';
 export class EventController {
   constructor(private readonly streams: EventStreamService) {}
 
-  @Sse('event')
+  @Get('event')
   @Endpoint({
     operationId: 'event.subscribe',
     tag: 'event',
@@ -18,12 +18,13 @@ export class EventController {
     description: 'Get events',
     responseDescription: 'Event stream',
     response: { $ref: '#/components/schemas/Event' },
+    eventStream: true,
   })
-  subscribe(@CurrentInstance() instance: Instance): Observable<MessageEvent> {
-    return this.streams.instanceStream(instance);
+  subscribe(@CurrentInstance() instance: Instance, @Res() reply: FastifyReply): void {
+    this.streams.serveInstance(reply, instance);
   }
 
-  @Sse('global/event')
+  @Get('global/event')
   @ServerScoped()
   @Endpoint({
     operationId: 'global.event',
@@ -33,8 +34,9 @@ export class EventController {
     responseDescription: 'Event stream',
     response: { $ref: '#/components/schemas/GlobalEvent' },
     serverScoped: true,
+    eventStream: true,
   })
-  subscribeGlobal(): Observable<MessageEvent> {
-    return this.streams.globalStream();
+  subscribeGlobal(@Res() reply: FastifyReply): void {
+    this.streams.serveGlobal(reply);
   }
 }

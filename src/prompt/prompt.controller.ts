@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { Endpoint } from '../core/http/endpoint.decorator';
 import { CurrentInstance } from '../core/http/instance-context';
 import type { Instance } from '../core/instance/instance';
+import { EventStreamService } from '../event/event-stream.service';
 import { SessionParamsDto } from '../session/dto/session-request.dto';
 import { MessageWithPartsDto, type MessageWithParts } from '../session/dto/message-with-parts.dto';
 import { CommandBodyDto, InitBodyDto } from './dto/command.dto';
@@ -14,7 +15,10 @@ import { PromptService, type AcceptedPrompt } from './prompt.service';
 @Controller('session/:sessionID')
 @ApiExtraModels(MessageWithPartsDto)
 export class PromptController {
-  constructor(private readonly prompts: PromptService) {}
+  constructor(
+    private readonly prompts: PromptService,
+    private readonly streams: EventStreamService,
+  ) {}
 
   @Post('message')
   @Endpoint({
@@ -32,7 +36,11 @@ export class PromptController {
     @Body() body: PromptBodyDto,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    await respondWhenAnswered(reply, await this.prompts.prompt(instance, sessionID, body));
+    await this.respondWhenAnswered(
+      reply,
+      instance,
+      await this.prompts.prompt(instance, sessionID, body),
+    );
   }
 
   @Post('prompt_async')
@@ -71,7 +79,11 @@ export class PromptController {
     @Body() body: CommandBodyDto,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    await respondWhenAnswered(reply, await this.prompts.command(instance, sessionID, body));
+    await this.respondWhenAnswered(
+      reply,
+      instance,
+      await this.prompts.command(instance, sessionID, body),
+    );
   }
 
   @Post('shell')
@@ -84,12 +96,14 @@ export class PromptController {
     responseDescription: 'Created message',
     notFound: true,
   })
-  shell(
+  async shell(
     @CurrentInstance() instance: Instance,
     @Param() { sessionID }: SessionParamsDto,
     @Body() body: ShellBodyDto,
   ): Promise<MessageWithParts> {
-    return this.prompts.shell(instance, sessionID, body);
+    const result = await this.prompts.shell(instance, sessionID, body);
+    await this.streams.flushed(instance.directory);
+    return result;
   }
 
   @Post('init')
@@ -110,26 +124,31 @@ export class PromptController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const accepted = await this.prompts.init(instance, sessionID, body);
-    await respondWhenAnswered(reply, {
+    await this.respondWhenAnswered(reply, instance, {
       user: accepted.user,
       answer: accepted.answer?.then(() => true),
     });
   }
-}
 
-/**
- * Sends the status line and headers at once and the JSON body when the turn ends, so a long turn
- * does not trip a client's header timeout. Everything that can fail with a 4xx has been checked
- * before this point; the turn itself stores its failures on the message instead of throwing.
- */
-async function respondWhenAnswered(
-  reply: FastifyReply,
-  accepted: Pick<AcceptedPrompt, 'user'> & { answer?: Promise<unknown> },
-): Promise<void> {
-  reply.hijack();
-  const headers = { ...reply.getHeaders(), 'content-type': 'application/json; charset=utf-8' };
-  reply.raw.writeHead(200, headers as Record<string, string>);
-  reply.raw.flushHeaders();
-  const body = accepted.answer ? await accepted.answer : accepted.user;
-  reply.raw.end(JSON.stringify(body));
+  /**
+   * Sends the status line and headers at once and the JSON body when the turn ends, so a long
+   * turn does not trip a client's header timeout. Everything that can fail with a 4xx has been
+   * checked before this point; the turn itself stores its failures on the message instead of
+   * throwing. The body goes out only after the turn's last events have been written to every
+   * event stream of the directory: clients such as `opencode run --attach` stop reading `/event`
+   * as soon as this answer arrives, and would otherwise miss the final `step-finish` and idle.
+   */
+  private async respondWhenAnswered(
+    reply: FastifyReply,
+    instance: Instance,
+    accepted: Pick<AcceptedPrompt, 'user'> & { answer?: Promise<unknown> },
+  ): Promise<void> {
+    reply.hijack();
+    const headers = { ...reply.getHeaders(), 'content-type': 'application/json; charset=utf-8' };
+    reply.raw.writeHead(200, headers as Record<string, string>);
+    reply.raw.flushHeaders();
+    const body = accepted.answer ? await accepted.answer : accepted.user;
+    await this.streams.flushed(instance.directory);
+    reply.raw.end(JSON.stringify(body));
+  }
 }

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AgentModule } from '../agent/agent.module';
 import { CommandModule } from '../command/command.module';
 import { ConfigModule } from '../config/config.module';
+import { EventModule } from '../event/event.module';
 import { PermissionModule } from '../permission/permission.module';
 import { ProjectModule } from '../project/project.module';
 import { ProviderModule } from '../provider/provider.module';
@@ -25,6 +26,7 @@ import { TitleService } from './title.service';
     ProviderModule,
     AgentModule,
     ConfigModule,
+    EventModule,
     CommandModule,
     PermissionModule,
     ProjectModule,

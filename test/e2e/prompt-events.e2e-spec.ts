@@ -1,11 +1,13 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import {
   eventLabel,
+  sessionOf,
   startAgentTestApp,
   turnRequests,
   type AgentTestApp,
   type BusEvent,
 } from '../support/agent-app';
+import { connectSse } from '../support/sse-client';
 
 /**
  * The events of a turn, in the order the original server publishes them (see
@@ -266,6 +268,38 @@ describe('agent loop: events and stored parts of a turn', () => {
     expect(answer.parts.find((part: { type: string }) => part.type === 'text').text).toBe(
       'one two three four five',
     );
+  });
+
+  it('answers the sync route only after the turn’s last events reached the event streams', async () => {
+    // `opencode run --attach` stops reading /event as soon as this answer arrives: the
+    // step-finish part and the idle status must be in before it, on every run.
+    const global = connectSse(`${t.url}/global/event`);
+    await global.waitFor(() => true);
+    try {
+      for (let run = 0; run < 15; run++) {
+        const sessionID = await t.createSession(`ordered ${run}`);
+        const response = await fetch(`${t.url}/session/${sessionID}/message`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ parts: [{ type: 'text', text: 'hi' }] }),
+        });
+        const answer = (await response.json()) as { info: { id: string } };
+        // Checked synchronously on arrival: nothing else may run in between.
+        const seen = t.sessionEvents(sessionID).map(eventLabel);
+        expect(seen).toEqual(
+          expect.arrayContaining(['message.part.updated:step-finish', 'session.idle']),
+        );
+        const globalSeen = global.frames.filter(
+          (frame) =>
+            (frame.data as { payload: BusEvent }).payload.type === 'session.idle' &&
+            sessionOf((frame.data as { payload: BusEvent }).payload) === sessionID,
+        );
+        expect(globalSeen).toHaveLength(1);
+        expect(answer.info.id).toMatch(/^msg_/);
+      }
+    } finally {
+      global.close();
+    }
   });
 
   it('prompt_async answers 204 before the model has finished', async () => {

@@ -5,6 +5,7 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiProduces,
   ApiQuery,
   ApiHideProperty,
   ApiResponse,
@@ -34,6 +35,8 @@ export interface EndpointOptions {
   serverScoped?: boolean;
   /** Kept for older clients; /doc marks it so new ones use its replacement. */
   deprecated?: boolean;
+  /** The response is a stream of server-sent events (`text/event-stream`), not JSON. */
+  eventStream?: boolean;
 }
 
 /**
@@ -61,6 +64,7 @@ export function Endpoint(options: EndpointOptions): MethodDecorator {
   decorators.push(
     successResponse(options.response, options.responseDescription ?? options.summary),
   );
+  if (options.eventStream) decorators.push(ApiProduces('text/event-stream'));
   if (options.notFound) {
     decorators.push(ApiNotFoundResponse({ description: 'Not found', type: NotFoundErrorDto }));
   }
