@@ -599,10 +599,11 @@ describe('the official SDK (@opencode-ai/sdk, v1 client) against this server', (
       directory: t.directory,
     });
     expect(fork.id).not.toBe(sessionID);
-    // Copies (new ids) of the messages up to the one named (this server includes it).
+    // Copies (new ids) of the messages strictly before the one named (the turn's last answer).
     const forked = ok(out, 'session.messages:fork');
-    expect(forked).toHaveLength(1);
+    expect(forked).toHaveLength(2);
     expect(forked[0].info).toMatchObject({ role: 'user', sessionID: fork.id });
+    expect(forked[1].info).toMatchObject({ role: 'assistant', finish: 'tool-calls' });
     expect(forked[0].info.id).not.toBe(userMessageID);
     expect(forked[0].parts[0]).toMatchObject({ type: 'text', text: 'Write notes.txt' });
 

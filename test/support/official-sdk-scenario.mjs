@@ -398,8 +398,10 @@ const scenarios = {
       client.session.init({ path, body: { ...MODEL, messageID: output.initMessageID } }),
     );
     await call('session.summarize', () => client.session.summarize({ path, body: MODEL }));
+    // Forked at the turn's last answer: the copy holds what came strictly before it (the prompt
+    // and the step that wrote the file).
     const fork = await call('session.fork', () =>
-      client.session.fork({ path, body: { messageID: userMessageID } }),
+      client.session.fork({ path, body: { messageID: first.data?.info.id } }),
     );
     if (fork.data?.id) {
       await call('session.messages:fork', () =>
