@@ -396,12 +396,19 @@ describe('work left open by a stopped server', () => {
     }
 
     it('indexes what it holds at the upgrade, then finds the few open ones in milliseconds', () => {
-      // The database as it was before the indexes (schema version 3), filled, then upgraded.
+      // The database as it was before the indexes (schema version 3: what later migrations
+      // added is taken out), filled, then upgraded.
       db.connection.exec(`
         DROP INDEX message_unfinished;
         DROP INDEX part_tool_open;
         DROP INDEX session_compacting;
         DROP TABLE server_process;
+        DROP TABLE project_directory;
+        ALTER TABLE project DROP COLUMN icon_url;
+        ALTER TABLE project DROP COLUMN icon_url_override;
+        ALTER TABLE project DROP COLUMN icon_color;
+        ALTER TABLE project DROP COLUMN commands;
+        ALTER TABLE project DROP COLUMN sandboxes;
       `);
       db.connection.pragma('user_version = 3');
       const s = fill();
