@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { AppEnvironment } from './core/config/app-environment';
 import { DEFAULT_SERVER_OPTIONS, ServerOptions } from './core/config/server-options';
-import { registerBasicAuth } from './core/http/auth';
+import { registerBasicAuth, withoutAuthToken } from './core/http/auth';
 import { createOriginPolicy } from './core/http/cors';
 import { buildOpenApiDocument } from './core/http/openapi';
 import { createPinoLogger, PinoLoggerService } from './core/logging/pino-logger.service';
@@ -58,7 +58,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
       logger.debug(
         {
           method: request.method,
-          url: request.url,
+          url: withoutAuthToken(request.url),
           status: reply.statusCode,
           ms: Math.round(reply.elapsedTime),
         },

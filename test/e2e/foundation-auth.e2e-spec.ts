@@ -107,6 +107,57 @@ describe('auth: OPENCODE_SERVER_PASSWORD set', () => {
   });
 });
 
+describe('auth: ?auth_token= for clients that cannot set headers (EventSource, WebSocket)', () => {
+  let t: TestApp;
+  const token = (user: string, password: string) =>
+    encodeURIComponent(Buffer.from(`${user}:${password}`).toString('base64'));
+  beforeAll(async () => {
+    t = await startTestApp({ env: { OPENCODE_SERVER_PASSWORD: PASSWORD }, captureLogs: true });
+  });
+  afterAll(() => t.close());
+
+  it.each(PROTECTED.filter((p) => p !== '/no/such/route'))(
+    '%s answers with the token in the query',
+    async (path) => {
+      const res = await statusOf(t, `${path}?auth_token=${token('opencode', PASSWORD)}`);
+      expect(res.status).toBe(200);
+    },
+  );
+
+  it('streams events to a client authenticated by the token alone', async () => {
+    const sse = connectSse(`${t.url}/event?auth_token=${token('opencode', PASSWORD)}`);
+    expect(frameType(await sse.waitFor(() => true))).toBe('server.connected');
+    sse.close();
+  });
+
+  it('refuses a wrong token', async () => {
+    for (const wrong of [token('opencode', 'nope'), token('admin', PASSWORD), 'not-base64!', '']) {
+      await t.http.get(`/global/health?auth_token=${wrong}`).expect(401);
+    }
+  });
+
+  it('is accepted beside the routes own query parameters, and never logged or echoed', async () => {
+    const auth = token('opencode', PASSWORD);
+    for (let i = 0; i < 3; i++)
+      await t.http.post(`/session?auth_token=${auth}`).send({}).expect(200);
+    const page = await t.http.get(`/session?limit=1&auth_token=${auth}`).expect(200);
+    expect(page.body).toHaveLength(1);
+    await t.http.get(`/file?path=.&auth_token=${auth}`).expect(200);
+    const messages = await t.http
+      .get(`/session/${(page.body as Array<{ id: string }>)[0].id}/message?auth_token=${auth}`)
+      .expect(200);
+    expect(messages.body).toEqual([]);
+    const headers = JSON.stringify(page.headers);
+    expect(headers).not.toContain(auth);
+    expect(headers).not.toContain(decodeURIComponent(auth));
+    const logs = t.logs();
+    expect(logs).toContain('/session');
+    expect(logs).not.toContain(decodeURIComponent(auth));
+    expect(logs).not.toContain(auth);
+    expect(logs).not.toContain(PASSWORD);
+  });
+});
+
 describe('auth: custom OPENCODE_SERVER_USERNAME', () => {
   let t: TestApp;
   beforeAll(async () => {

@@ -8,14 +8,25 @@ export interface BasicCredentials {
 }
 
 /**
+ * The query parameter that carries the basic-auth credentials (`base64(user:pass)`) where a
+ * client cannot set headers: a browser's EventSource and WebSocket.
+ */
+export const AUTH_TOKEN_PARAMETER = 'auth_token';
+
+/**
  * HTTP basic auth for every route, Swagger's included: it is a Fastify `onRequest` hook because
  * Swagger's routes are registered on Fastify directly, where Nest guards never run. Preflight
- * requests pass, since browsers send them without credentials.
+ * requests pass, since browsers send them without credentials. `?auth_token=` is accepted like
+ * the header (see `withoutAuthToken` for keeping it out of logs and answers).
  */
 export function registerBasicAuth(fastify: FastifyInstance, credentials: BasicCredentials): void {
   const expected = digest(`${credentials.username}:${credentials.password}`);
   fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done) => {
-    if (request.method === 'OPTIONS' || isAuthorized(request.headers.authorization, expected)) {
+    if (
+      request.method === 'OPTIONS' ||
+      isAuthorized(request.headers.authorization, expected) ||
+      isAuthorizedToken(request.query, expected)
+    ) {
       done();
       return;
     }
@@ -29,10 +40,27 @@ export function registerBasicAuth(fastify: FastifyInstance, credentials: BasicCr
 
 function isAuthorized(header: string | undefined, expected: Buffer): boolean {
   if (!header?.startsWith('Basic ')) return false;
-  const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
+  return matches(header.slice(6).trim(), expected);
+}
+
+function isAuthorizedToken(query: unknown, expected: Buffer): boolean {
+  const token = (query as Record<string, unknown> | undefined)?.[AUTH_TOKEN_PARAMETER];
+  return typeof token === 'string' && matches(token, expected);
+}
+
+function matches(base64: string, expected: Buffer): boolean {
+  const decoded = Buffer.from(base64, 'base64').toString('utf8');
   // Both sides are hashed to the same length first, so the comparison time says nothing about
   // the length or prefix of the secret.
   return timingSafeEqual(digest(decoded), expected);
+}
+
+/** A request URL (path and query) without its `auth_token`, for log lines and links. */
+export function withoutAuthToken(url: string): string {
+  if (!url.includes(AUTH_TOKEN_PARAMETER)) return url;
+  const parsed = new URL(url, 'http://server');
+  parsed.searchParams.delete(AUTH_TOKEN_PARAMETER);
+  return `${parsed.pathname}${parsed.search}`;
 }
 
 function digest(value: string): Buffer {

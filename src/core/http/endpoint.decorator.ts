@@ -87,8 +87,8 @@ function successResponse(response: EndpointResponse, description: string): Metho
 
 /**
  * Base of every query DTO: accepts the common `directory` / `workspace` parameters (which the
- * instance interceptor reads) so strict validation does not refuse them. `@Endpoint` documents
- * them once, hence hidden here.
+ * instance interceptor reads) and `auth_token` (which the auth hook reads) so strict validation
+ * does not refuse them. `@Endpoint` documents the first two once, hence hidden here.
  */
 export class InstanceQueryDto {
   @ApiHideProperty()
@@ -100,4 +100,9 @@ export class InstanceQueryDto {
   @IsOptional()
   @IsString()
   workspace?: string;
+
+  @ApiHideProperty()
+  @IsOptional()
+  @IsString()
+  auth_token?: string;
 }
