@@ -92,8 +92,12 @@ export class AgentService {
   async list(instance: Instance): Promise<AgentInfo[]> {
     const config = await this.config.get(instance);
     const agents = Object.values(this.agents(instance, config));
+    // The default agent first, the others by name, as the reference lists them.
     const first = config.default_agent ?? DEFAULT_AGENT;
-    return [...agents.filter((a) => a.name === first), ...agents.filter((a) => a.name !== first)];
+    const others = agents
+      .filter((a) => a.name !== first)
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return [...agents.filter((a) => a.name === first), ...others];
   }
 
   /** The agent named `name`; throws `NotFoundError` (404) when there is none. */

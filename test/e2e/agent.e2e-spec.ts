@@ -38,17 +38,17 @@ describe('agent: GET /agent', () => {
     await t?.close();
   });
 
-  it('lists the built-in agents, build first, with prompts and permission rules', async () => {
+  it('lists the built-in agents, build first and the others by name, with prompts and permission rules', async () => {
     t = await startTestApp();
     const agents = (await t.http.get('/agent').expect(200)).body as AgentBody[];
     expect(agents.map((a) => a.name)).toEqual([
       'build',
-      'plan',
-      'general',
-      'explore',
       'compaction',
-      'title',
+      'explore',
+      'general',
+      'plan',
       'summary',
+      'title',
     ]);
     const build = byName(agents, 'build')!;
     expect(build).toMatchObject({ mode: 'primary', native: true, options: {} });
