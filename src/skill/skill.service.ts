@@ -73,6 +73,19 @@ export class SkillService {
     return mergeSkills([...BUILT_IN_SKILLS, ...found]);
   }
 
+  /**
+   * The skills as the v2 API lists them: the same skills, a built-in one located at
+   * `/builtin/<name>.md` as the reference's v2 listing reports its own.
+   */
+  async listV2(instance: Instance): Promise<SkillInfo[]> {
+    const skills = await this.list(instance);
+    return skills.map((skill) =>
+      skill.location === BUILT_IN_LOCATION
+        ? { ...skill, location: `/builtin/${skill.name}.md` }
+        : skill,
+    );
+  }
+
   async get(instance: Instance, name: string): Promise<SkillInfo | undefined> {
     return (await this.list(instance)).find((skill) => skill.name === name);
   }

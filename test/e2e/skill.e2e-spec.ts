@@ -396,3 +396,77 @@ describe('skills: an agent without the skill permission', () => {
     expect(names).not.toContain('skill');
   });
 });
+
+describe('skills: GET /api/skill (v2)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+    writeFiles(t.directory, {
+      '.opencode/skill/deploy/SKILL.md': skillFile('deploy', 'Deploys'),
+      'pkg/.opencode/skill/pkg-only/SKILL.md': skillFile('pkg-only', 'Only in pkg'),
+    });
+  });
+  afterAll(() => t.close());
+
+  const projectOf = (directory: string) => ({
+    id: expect.stringMatching(/^[0-9a-f]{40}$/),
+    directory,
+  });
+
+  it('answers { location, data } for the server directory by default', async () => {
+    const res = await t.http.get('/api/skill').expect(200);
+    expect(res.body.location).toEqual({ directory: t.directory, project: projectOf(t.directory) });
+    const data = res.body.data as SkillBody[];
+    expect(data.map((skill) => skill.name)).toEqual([BUILT_IN, 'deploy']);
+    expect(data[0]).toEqual({
+      name: BUILT_IN,
+      description: expect.stringMatching(/^Use ONLY when/),
+      location: `/builtin/${BUILT_IN}.md`,
+      content: expect.stringContaining('opencode.json'),
+    });
+    expect(data[1]).toEqual({
+      name: 'deploy',
+      description: 'Deploys',
+      location: join(t.directory, '.opencode/skill/deploy/SKILL.md'),
+      content: 'deploy body\n',
+    });
+  });
+
+  it('works in the location of location[directory] or the x-opencode-directory header', async () => {
+    const pkg = join(t.directory, 'pkg');
+    mkdirSync(pkg, { recursive: true });
+    const byQuery = await t.http
+      .get('/api/skill')
+      .query({ 'location[directory]': pkg, directory: pkg })
+      .expect(200);
+    expect(byQuery.body.location).toEqual({ directory: pkg, project: projectOf(t.directory) });
+    expect((byQuery.body.data as SkillBody[]).map((skill) => skill.name)).toContain('pkg-only');
+    const byHeader = await t.http
+      .get('/api/skill')
+      .set('x-opencode-directory', encodeURIComponent(pkg))
+      .expect(200);
+    expect(byHeader.body).toEqual(byQuery.body);
+    // A bare ?directory= selects nothing on /api routes, as in the reference.
+    const bare = await t.http.get('/api/skill').query({ directory: pkg }).expect(200);
+    expect(bare.body.location.directory).toBe(t.directory);
+  });
+
+  it('refuses a location that does not exist or a malformed workspace with a 400', async () => {
+    const missing = await t.http
+      .get('/api/skill')
+      .query({ 'location[directory]': join(t.directory, 'nope') })
+      .expect(400);
+    expect(missing.body).toMatchObject({
+      _tag: 'InvalidRequestError',
+      field: 'location[directory]',
+    });
+    const workspace = await t.http
+      .get('/api/skill')
+      .query({ 'location[workspace]': 'not-a-workspace' })
+      .expect(400);
+    expect(workspace.body).toMatchObject({
+      _tag: 'InvalidRequestError',
+      field: 'location[workspace]',
+    });
+  });
+});
