@@ -1,8 +1,9 @@
 import type { AssistantContent, ModelMessage, ToolContent, UserContent } from 'ai';
 import type { MessageWithParts } from '../session/dto/message-with-parts.dto';
-import type { FilePart, ToolStateCompletedDto } from '../session/dto/part.dto';
+import type { FilePart, Part, ToolStateCompletedDto } from '../session/dto/part.dto';
 import { CLEARED_TOOL_OUTPUT } from '../summary/tool-output-pruning';
 import { truncateOutput } from '../tool/tool.types';
+import { decodeDataURL } from './prompt-parts';
 
 /** What the model is told for a tool call that never finished (aborted, server stopped). */
 export const INTERRUPTED_TOOL_OUTPUT = 'Tool execution was interrupted';
@@ -23,13 +24,15 @@ export function toModelMessages(
   for (const { info, parts } of history) {
     if (info.role === 'user') {
       const content: UserContent = [];
-      for (const part of parts) {
+      for (const [index, part] of parts.entries()) {
         switch (part.type) {
           case 'text':
             if (!part.ignored && part.text) content.push({ type: 'text', text: part.text });
             break;
           case 'file':
-            content.push(...filePartContent(part));
+            // A plain-text file comes after its content as synthetic text (prompt-parts.ts):
+            // given twice, the model would read it twice.
+            if (!isReadBack(part, parts[index - 1])) content.push(...filePartContent(part));
             break;
           case 'agent':
             content.push({
@@ -111,6 +114,10 @@ function outputForModel(state: ToolStateCompletedDto, limit: number | undefined)
   return limit ? truncateOutput(state.output, limit).text : state.output;
 }
 
+function isReadBack(file: FilePart, before: Part | undefined): boolean {
+  return file.mime === 'text/plain' && before?.type === 'text' && before.synthetic === true;
+}
+
 /** A stored file part as model input: images as images, text as text, other files as files. */
 function filePartContent(
   part: Pick<FilePart, 'mime' | 'url' | 'filename'>,
@@ -120,7 +127,7 @@ function filePartContent(
   const data = part.url.slice(comma + 1);
   const isBase64 = part.url.slice(0, comma).endsWith(';base64');
   if (part.mime.startsWith('text/') || part.mime === 'application/json') {
-    const text = isBase64 ? Buffer.from(data, 'base64').toString('utf8') : decodeURIComponent(data);
+    const text = decodeDataURL(part.url);
     const label = part.filename ? `File: ${part.filename}\n` : '';
     return [{ type: 'text', text: `${label}${text}` }];
   }

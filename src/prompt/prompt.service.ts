@@ -16,6 +16,7 @@ import type { Part, TextPart, ToolPart } from '../session/dto/part.dto';
 import { MessageService } from '../session/message.service';
 import { SessionRunRegistry } from '../session/session-run.registry';
 import { SessionService } from '../session/session.service';
+import { ToolRegistryService } from '../tool/tool-registry.service';
 import { resolveShell, runShell } from '../tool/tools/bash.tool';
 import type { SubagentRunner, SubtaskRequest } from '../tool/tools/task.tool';
 import type { ToolContext } from '../tool/tool.types';
@@ -65,6 +66,7 @@ export class PromptService implements SubagentRunner {
     private readonly projects: ProjectService,
     private readonly bus: BusService,
     private readonly config: ConfigService,
+    private readonly tools: ToolRegistryService,
   ) {}
 
   prompt(instance: Instance, sessionID: string, body: PromptBodyDto): Promise<AcceptedPrompt> {
@@ -303,6 +305,7 @@ export class PromptService implements SubagentRunner {
       { sessionID, messageID: user.id, newPartID: () => this.ids.ascending('part') },
       request.parts,
       agent.permission,
+      (file) => this.tools.readForUser({ instance, sessionID, messageID: user.id }, file),
     );
     const isFirstPrompt =
       this.sessions.isDefaultTitle(session.title) && !this.hasUserMessages(sessionID);

@@ -148,6 +148,30 @@ export class ToolRegistryService {
     });
   }
 
+  /**
+   * What the read tool answers for `file`, run for the user rather than the model (a text file
+   * attached to a prompt): nothing is asked, since the prompt already passed the project jail,
+   * and the file counts as read for the session, so the model may edit it without reading again.
+   */
+  async readForUser(
+    target: { instance: Instance; sessionID: string; messageID: string },
+    file: string,
+  ): Promise<string> {
+    const read = this.fixedTools.find((tool) => tool.id === 'read')!;
+    const result = await read.execute(
+      { filePath: file },
+      {
+        ...target,
+        callID: '',
+        agent: '',
+        abort: new AbortController().signal,
+        ask: () => Promise.resolve(),
+        progress: () => undefined,
+      },
+    );
+    return result.output;
+  }
+
   /** Side effects of a finished tool that other areas care about. */
   afterExecution(instance: Instance, toolID: string, result: ToolResult): void {
     const file = result.metadata.filepath;
