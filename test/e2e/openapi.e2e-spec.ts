@@ -2,8 +2,9 @@ import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { eventComponentName } from '../../src/core/http/openapi';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /**
@@ -214,6 +215,28 @@ describe('OpenAPI: GET /doc', () => {
     );
     expect(invented).toEqual([]);
     expect(doc.components.schemas.GlobalEvent).toBeDefined();
+  });
+
+  it('lists every event the server declares in the Event union', () => {
+    // Read from the source, not from the registry /doc is built from: an events file that no
+    // loaded module imports would be missing from both.
+    const declared = new Set<string>();
+    const walk = (dir: string) => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) walk(path);
+        else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts')) {
+          for (const match of readFileSync(path, 'utf8').matchAll(/@BusEvent\('([^']+)'\)/g))
+            declared.add(match[1]);
+        }
+      }
+    };
+    walk(join(__dirname, '..', '..', 'src'));
+    const listed = new Set(
+      (doc.components.schemas.Event?.anyOf ?? []).map((s) => componentOf(s) ?? ''),
+    );
+    expect(declared.size).toBeGreaterThan(30);
+    expect([...declared].filter((type) => !listed.has(eventComponentName(type)))).toEqual([]);
   });
 
   it('documents every error body as { name, data }', () => {
