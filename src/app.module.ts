@@ -19,6 +19,7 @@ import { McpModule } from './mcp/mcp.module';
 import { PermissionModule } from './permission/permission.module';
 import { ProjectModule } from './project/project.module';
 import { PromptModule } from './prompt/prompt.module';
+import { QuestionModule } from './question/question.module';
 import { ProviderModule } from './provider/provider.module';
 import { RevertModule } from './revert/revert.module';
 import { SessionModule } from './session/session.module';
@@ -55,6 +56,7 @@ export class AppModule {
         SessionModule,
         TuiModule,
         PermissionModule,
+        QuestionModule,
         ToolModule,
         PromptModule,
         FileModule,
