@@ -129,7 +129,7 @@ export class UpdateSessionDto {
 export class ForkSessionDto {
   @ApiPropertyOptional({
     pattern: '^msg',
-    description: 'Last message to copy (included); all messages when absent',
+    description: 'Copy the messages strictly before this one; all messages when absent',
   })
   @IsOptional()
   @IsEntityId('message')
