@@ -1,0 +1,24 @@
+import { Get } from '@nestjs/common';
+import { V2Controller } from '../http/v2-controller.decorator';
+import { V2Endpoint } from '../http/v2-endpoint.decorator';
+import { CurrentLocation } from '../location/location.interceptor';
+import { located, type Located, type RequestLocation } from '../location/request-location';
+import { ReferenceInfoDto } from './dto/reference.dto';
+import { ReferenceService } from './reference.service';
+
+@V2Controller('reference')
+export class ReferenceController {
+  constructor(private readonly references: ReferenceService) {}
+
+  @Get()
+  @V2Endpoint({
+    operationId: 'v2.reference.list',
+    tag: 'reference',
+    summary: 'List references',
+    description: 'List references available in the requested location.',
+    response: { located: [ReferenceInfoDto] },
+  })
+  list(@CurrentLocation() location: RequestLocation): Promise<Located<ReferenceInfoDto[]>> {
+    return located(location, this.references.list(location.instance));
+  }
+}
