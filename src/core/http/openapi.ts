@@ -1,6 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, getSchemaPath, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import type {
+  OperationObject,
+  SchemaObject,
+} from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { documentedBusEvents } from '../bus/bus-event';
 import { BadRequestErrorDto, ForbiddenPathErrorDto, NotFoundErrorDto } from '../errors/error.dto';
 
@@ -55,7 +58,33 @@ export function buildOpenApiDocument(app: INestApplication, version: string): Op
     },
     required: ['payload'],
   };
+  documentWildcards(document);
   return toOpenApi31(document);
+}
+
+/**
+ * @nestjs/swagger writes a route ending in a wildcard (`/api/fs/read/*`) as `.../{path}`, with no
+ * such parameter: a trailing template variable that no operation declares is written back as the
+ * `*` the router matches (and the reference documents).
+ */
+function documentWildcards(document: OpenAPIObject): void {
+  for (const [path, item] of Object.entries(document.paths)) {
+    const trailing = /\{([^}]+)\}$/.exec(path);
+    if (!trailing) continue;
+    const operations = Object.values(item as Record<string, unknown>).filter(
+      (value): value is OperationObject =>
+        typeof value === 'object' && value !== null && 'responses' in value,
+    );
+    const declared = operations.some((operation) =>
+      operation.parameters?.some(
+        (parameter) =>
+          'in' in parameter && parameter.in === 'path' && parameter.name === trailing[1],
+      ),
+    );
+    if (declared) continue;
+    document.paths[`${path.slice(0, trailing.index)}*`] = item;
+    delete document.paths[path];
+  }
 }
 
 /** `session.created` → `EventSessionCreated`; the TUI events keep the reference's dotted names. */
