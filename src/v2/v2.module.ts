@@ -1,12 +1,15 @@
 import { Module } from '@nestjs/common';
 import { AgentModule } from '../agent/agent.module';
 import { ConfigModule } from '../config/config.module';
+import { FileModule } from '../file/file.module';
 import { ProviderModule } from '../provider/provider.module';
 import { AgentV2Service } from './agent/agent-v2.service';
 import { AgentV2Controller } from './agent/agent.controller';
 import { CatalogV2Service } from './catalog/catalog-v2.service';
 import { ModelV2Controller } from './catalog/model.controller';
 import { ProviderV2Controller } from './catalog/provider.controller';
+import { FileSystemController } from './fs/fs.controller';
+import { FileSystemService } from './fs/fs.service';
 import { HealthController } from './health/health.controller';
 import { IntegrationController } from './integration/integration.controller';
 import { IntegrationService } from './integration/integration.service';
@@ -22,7 +25,7 @@ import { ReferenceService } from './reference/reference.service';
  * envelope; errors are the core `TaggedError`s.
  */
 @Module({
-  imports: [AgentModule, ConfigModule, ProviderModule],
+  imports: [AgentModule, ConfigModule, FileModule, ProviderModule],
   controllers: [
     HealthController,
     LocationController,
@@ -31,6 +34,7 @@ import { ReferenceService } from './reference/reference.service';
     ProviderV2Controller,
     ReferenceController,
     IntegrationController,
+    FileSystemController,
   ],
   providers: [
     LocationInterceptor,
@@ -38,6 +42,7 @@ import { ReferenceService } from './reference/reference.service';
     CatalogV2Service,
     IntegrationService,
     ReferenceService,
+    FileSystemService,
   ],
   exports: [LocationInterceptor],
 })

@@ -2,7 +2,6 @@ import { applyDecorators, HttpCode, Type, UseInterceptors } from '@nestjs/common
 import {
   ApiExtraModels,
   ApiOperation,
-  ApiProduces,
   ApiQuery,
   ApiResponse,
   ApiTags,
@@ -100,7 +99,6 @@ export function V2Endpoint(options: V2EndpointOptions): MethodDecorator {
     decorators.push(ApiResponse({ status: 200, description: 'Success', schema: response.schema }));
   } else {
     decorators.push(
-      ApiProduces(response.binary),
       ApiResponse({
         status: 200,
         description: 'Success',
