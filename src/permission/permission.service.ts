@@ -4,6 +4,7 @@ import type { BusEnvelope } from '../core/bus/bus-event';
 import '../session/session.events';
 import { BusService } from '../core/bus/bus.service';
 import { IdGenerator } from '../core/id';
+import { PendingAnswers, type PendingAnswer } from '../core/pending-answers';
 import type { Instance } from '../core/instance/instance';
 import type { PermissionRequest } from '../tool/tool.types';
 import {
@@ -26,13 +27,6 @@ export interface AskContext {
   signal: AbortSignal;
 }
 
-interface PendingRequest {
-  instance: Instance;
-  info: PermissionAskedEvent;
-  resolve(): void;
-  reject(error: Error): void;
-}
-
 /** An answer to a pending request: the reply, and for a reject what the user said instead. */
 export interface PermissionAnswer {
   reply: PermissionReply;
@@ -48,7 +42,7 @@ export interface PermissionAnswer {
  */
 @Injectable()
 export class PermissionService {
-  private readonly pending = new Map<string, PendingRequest>();
+  private readonly pending = new PendingAnswers<PermissionAskedEvent, void>();
   /** Patterns approved "always", per session and permission. */
   private readonly approved = new Map<string, PermissionRule[]>();
 
@@ -66,8 +60,6 @@ export class PermissionService {
     const denied = actions.find((entry) => entry.action === 'deny');
     if (denied) throw new PermissionDeniedError(request.permission, denied.pattern);
     if (actions.every((entry) => entry.action === 'allow')) return;
-    if (context.signal.aborted) throw abortError();
-
     const info: PermissionAskedEvent = {
       id: this.ids.ascending('permission'),
       sessionID: context.sessionID,
@@ -77,33 +69,15 @@ export class PermissionService {
       always: request.always,
       tool: { messageID: context.messageID, callID: context.callID },
     };
-    return new Promise<void>((resolve, reject) => {
-      const onAbort = () => {
-        // Aborting the turn withdraws the question (the original leaves it listed).
-        this.pending.delete(info.id);
-        reject(abortError());
-      };
-      context.signal.addEventListener('abort', onAbort, { once: true });
-      const settle = (action: () => void) => {
-        context.signal.removeEventListener('abort', onAbort);
-        this.pending.delete(info.id);
-        action();
-      };
-      this.pending.set(info.id, {
-        instance: context.instance,
-        info,
-        resolve: () => settle(resolve),
-        reject: (error) => settle(() => reject(error)),
-      });
-      this.bus.publish(context.instance, 'permission.asked', info);
-    });
+    // Aborting the turn withdraws the request (the original leaves it listed).
+    return this.pending.wait(context.instance, info, context.signal, () =>
+      this.bus.publish(context.instance, 'permission.asked', info),
+    );
   }
 
   /** The pending requests of an instance (its directory), oldest first. */
   list(instance: Instance): PermissionAskedEvent[] {
-    return [...this.pending.values()]
-      .filter((request) => request.instance.directory === instance.directory)
-      .map((request) => request.info);
+    return this.pending.of(instance);
   }
 
   /** Answers a pending request of any session. An unknown request is a 404. */
@@ -127,7 +101,10 @@ export class PermissionService {
     return true;
   }
 
-  private settle(request: PendingRequest, { reply, message }: PermissionAnswer): void {
+  private settle(
+    request: PendingAnswer<PermissionAskedEvent, void>,
+    { reply, message }: PermissionAnswer,
+  ): void {
     const { id: requestID, sessionID, permission } = request.info;
     this.bus.publish(request.instance, 'permission.replied', { sessionID, requestID, reply });
     switch (reply) {
@@ -153,7 +130,7 @@ export class PermissionService {
   }
 
   private rejectOthers(sessionID: string, answeredID: string): void {
-    for (const other of [...this.pending.values()]) {
+    for (const other of this.pending.all()) {
       const { info } = other;
       if (info.sessionID !== sessionID || info.id === answeredID) continue;
       this.bus.publish(other.instance, 'permission.replied', {
@@ -181,7 +158,7 @@ export class PermissionService {
   /** After an "always", other questions of the session that it now covers need no answer. */
   private resolveCoveredRequests(sessionID: string): void {
     const approved = this.approved.get(sessionID) ?? [];
-    for (const request of [...this.pending.values()]) {
+    for (const request of this.pending.all()) {
       const { info } = request;
       if (info.sessionID !== sessionID) continue;
       if (
@@ -196,10 +173,4 @@ export class PermissionService {
       }
     }
   }
-}
-
-function abortError(): Error {
-  const error = new Error('Aborted');
-  error.name = 'AbortError';
-  return error;
 }

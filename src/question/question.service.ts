@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { BusService } from '../core/bus/bus.service';
 import { IdGenerator } from '../core/id';
+import { PendingAnswers, type PendingAnswer } from '../core/pending-answers';
 import type { Instance } from '../core/instance/instance';
 import { QuestionNotFoundError, QuestionRejectedError } from './question.errors';
 import type { QuestionAnswer, QuestionAskedEvent, QuestionInfo } from './question.events';
@@ -15,13 +16,6 @@ export interface QuestionContext {
   signal: AbortSignal;
 }
 
-interface PendingQuestion {
-  instance: Instance;
-  info: QuestionAskedEvent;
-  resolve(answers: QuestionAnswer[]): void;
-  reject(error: Error): void;
-}
-
 /**
  * Questions the model asks the user in the middle of a turn (the `question` tool): published as
  * `question.asked`, listed by `GET /question` until they are answered, dismissed or their turn
@@ -29,7 +23,7 @@ interface PendingQuestion {
  */
 @Injectable()
 export class QuestionService {
-  private readonly pending = new Map<string, PendingQuestion>();
+  private readonly pending = new PendingAnswers<QuestionAskedEvent, QuestionAnswer[]>();
 
   constructor(
     private readonly bus: BusService,
@@ -38,39 +32,20 @@ export class QuestionService {
 
   /** Asks and waits: resolves with one answer per question, in order. */
   ask(context: QuestionContext, questions: QuestionInfo[]): Promise<QuestionAnswer[]> {
-    if (context.signal.aborted) return Promise.reject(abortError());
     const info: QuestionAskedEvent = {
       id: this.ids.ascending('question'),
       sessionID: context.sessionID,
       questions,
       tool: { messageID: context.messageID, callID: context.callID },
     };
-    return new Promise<QuestionAnswer[]>((resolve, reject) => {
-      const onAbort = () => {
-        this.pending.delete(info.id);
-        reject(abortError());
-      };
-      context.signal.addEventListener('abort', onAbort, { once: true });
-      const settle = (action: () => void) => {
-        context.signal.removeEventListener('abort', onAbort);
-        this.pending.delete(info.id);
-        action();
-      };
-      this.pending.set(info.id, {
-        instance: context.instance,
-        info,
-        resolve: (answers) => settle(() => resolve(answers)),
-        reject: (error) => settle(() => reject(error)),
-      });
-      this.bus.publish(context.instance, 'question.asked', info);
-    });
+    return this.pending.wait(context.instance, info, context.signal, () =>
+      this.bus.publish(context.instance, 'question.asked', info),
+    );
   }
 
   /** The questions of an instance (its directory) that wait for an answer, oldest first. */
   list(instance: Instance): QuestionAskedEvent[] {
-    return [...this.pending.values()]
-      .filter((question) => question.instance.directory === instance.directory)
-      .map((question) => question.info);
+    return this.pending.of(instance);
   }
 
   reply(requestID: string, answers: QuestionAnswer[]): boolean {
@@ -89,13 +64,9 @@ export class QuestionService {
     return true;
   }
 
-  private find(requestID: string): PendingQuestion {
+  private find(requestID: string): PendingAnswer<QuestionAskedEvent, QuestionAnswer[]> {
     const question = this.pending.get(requestID);
     if (!question) throw new QuestionNotFoundError(requestID);
     return question;
   }
-}
-
-function abortError(): Error {
-  return Object.assign(new Error('Aborted'), { name: 'AbortError' });
 }
