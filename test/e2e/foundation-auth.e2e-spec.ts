@@ -143,6 +143,8 @@ describe('auth: ?auth_token= for clients that cannot set headers (EventSource, W
     const page = await t.http.get(`/session?limit=1&auth_token=${auth}`).expect(200);
     expect(page.body).toHaveLength(1);
     await t.http.get(`/file?path=.&auth_token=${auth}`).expect(200);
+    await t.http.get(`/api/fs/list?auth_token=${auth}`).expect(200);
+    await t.http.get(`/api/location?auth_token=${auth}`).expect(200);
     const messages = await t.http
       .get(`/session/${(page.body as Array<{ id: string }>)[0].id}/message?auth_token=${auth}`)
       .expect(200);

@@ -1,6 +1,7 @@
 import { ApiHideProperty, ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { IsOptional, IsString } from 'class-validator';
 import { LOCATION_DIRECTORY_KEY, LOCATION_WORKSPACE_KEY } from '../requested-location';
+import { InstanceQueryDto } from '../../../core/http/endpoint.decorator';
 
 /**
  * Where a `/api` answer comes from: the directory, the workspace when one was named, and the
@@ -26,10 +27,11 @@ export class LocationInfoDto {
 /**
  * Base of the query DTOs of location-scoped `/api` routes. It accepts, so strict validation does
  * not refuse them, the keys the official SDK sends with every GET: `location[directory]` /
- * `location[workspace]` (read by `LocationInterceptor`) and the classic `directory` / `workspace`
- * (ignored on `/api`, as by the reference). `@V2Endpoint` documents `location` once, hence hidden.
+ * `location[workspace]` (read by `LocationInterceptor`), and from the classic base the
+ * `directory` / `workspace` keys (ignored on `/api`, as by the reference) and `auth_token`.
+ * `@V2Endpoint` documents `location` once, hence hidden.
  */
-export class LocationQueryDto {
+export class LocationQueryDto extends InstanceQueryDto {
   @ApiHideProperty()
   @IsOptional()
   @IsString()
@@ -39,14 +41,4 @@ export class LocationQueryDto {
   @IsOptional()
   @IsString()
   [LOCATION_WORKSPACE_KEY]?: string;
-
-  @ApiHideProperty()
-  @IsOptional()
-  @IsString()
-  directory?: string;
-
-  @ApiHideProperty()
-  @IsOptional()
-  @IsString()
-  workspace?: string;
 }
