@@ -8,7 +8,8 @@ import { SkillService } from '../skill/skill.service';
 import { BUILT_IN_LOCATION, type SkillInfo } from '../skill/skill.types';
 import { INIT_TEMPLATE, REVIEW_TEMPLATE } from './command.prompts';
 import { renderTemplate, templateHints } from './command.template';
-import type { CommandInfo } from './command.types';
+import { parseModelRef } from '../provider/provider.types';
+import type { CommandInfo, CommandV2Info } from './command.types';
 
 /**
  * Slash commands: the built-ins (`init`, `review`, as the reference), then the config's `command`
@@ -24,6 +25,36 @@ export class CommandService {
 
   async list(instance: Instance): Promise<CommandInfo[]> {
     return Object.values(await this.commands(instance));
+  }
+
+  /**
+   * The commands as the v2 API lists them: the built-ins and the configured ones (skills and MCP
+   * prompts are not among them there), `model` split into a reference with the command's
+   * `variant`.
+   */
+  async listV2(instance: Instance): Promise<CommandV2Info[]> {
+    const config = await this.config.get(instance);
+    const commands = Object.values(await this.commands(instance));
+    return commands
+      .filter((command) => command.source === 'command')
+      .map((command) => {
+        const variant = config.command[command.name]?.variant;
+        const model = command.model === undefined ? undefined : parseModelRef(command.model);
+        return {
+          name: command.name,
+          template: command.template,
+          ...(command.description !== undefined && { description: command.description }),
+          ...(command.agent !== undefined && { agent: command.agent }),
+          ...(model && {
+            model: {
+              id: model.modelID,
+              providerID: model.providerID,
+              ...(variant !== undefined && { variant }),
+            },
+          }),
+          ...(command.subtask !== undefined && { subtask: command.subtask }),
+        };
+      });
   }
 
   /** The command named `name`; throws `NotFoundError` (404) when there is none. */

@@ -14,3 +14,13 @@ export interface CommandInfo {
   /** The placeholders the template uses, for clients to prompt for arguments. */
   hints: string[];
 }
+
+/** A command as the v2 API (`GET /api/command`) lists it: the reference's `CommandV2Info`. */
+export interface CommandV2Info {
+  name: string;
+  template: string;
+  description?: string;
+  agent?: string;
+  model?: { id: string; providerID: string; variant?: string };
+  subtask?: boolean;
+}

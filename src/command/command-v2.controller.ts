@@ -1,0 +1,24 @@
+import { Get } from '@nestjs/common';
+import { V2Controller } from '../v2/http/v2-controller.decorator';
+import { V2Endpoint } from '../v2/http/v2-endpoint.decorator';
+import { CurrentLocation } from '../v2/location/location.interceptor';
+import { located, type Located, type RequestLocation } from '../v2/location/request-location';
+import { CommandService } from './command.service';
+import { CommandV2InfoDto } from './dto/command-v2.dto';
+
+@V2Controller('command')
+export class CommandV2Controller {
+  constructor(private readonly commands: CommandService) {}
+
+  @Get()
+  @V2Endpoint({
+    operationId: 'v2.command.list',
+    tag: 'commands',
+    summary: 'List commands',
+    description: 'Retrieve currently registered commands.',
+    response: { located: [CommandV2InfoDto] },
+  })
+  list(@CurrentLocation() location: RequestLocation): Promise<Located<CommandV2InfoDto[]>> {
+    return located(location, this.commands.listV2(location.instance));
+  }
+}
