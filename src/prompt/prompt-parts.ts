@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { decodeDataURL } from '../core/data-url';
 import { BadRequestError } from '../core/errors/named-error';
 import type { Instance } from '../core/instance/instance';
 import { evaluate, type PermissionRule } from '../permission/permission-rules';
@@ -154,13 +155,4 @@ async function readAttachment(
   }
   const content = await readFile(real);
   return { url: `data:${mime};base64,${content.toString('base64')}`, path };
-}
-
-/** The text of a `data:` URL (base64 or percent-encoded). */
-export function decodeDataURL(url: string): string {
-  const comma = url.indexOf(',');
-  const data = url.slice(comma + 1);
-  return url.slice(0, comma).endsWith(';base64')
-    ? Buffer.from(data, 'base64').toString('utf8')
-    : decodeURIComponent(data);
 }

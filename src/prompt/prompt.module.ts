@@ -3,6 +3,7 @@ import { AgentModule } from '../agent/agent.module';
 import { CommandModule } from '../command/command.module';
 import { ConfigModule } from '../config/config.module';
 import { EventModule } from '../event/event.module';
+import { LlmModule } from '../llm/llm.module';
 import { PermissionModule } from '../permission/permission.module';
 import { ProjectModule } from '../project/project.module';
 import { ProviderModule } from '../provider/provider.module';
@@ -34,6 +35,7 @@ import { TitleService } from './title.service';
     SnapshotModule,
     SummaryModule,
     RevertModule,
+    LlmModule,
   ],
   controllers: [PromptController],
   providers: [

@@ -1,6 +1,6 @@
 import { errorMessage } from '../core/errors/error-message';
 import { Injectable, Logger } from '@nestjs/common';
-import type { LanguageModel, Schema, ToolSet } from 'ai';
+import type { LanguageModel } from 'ai';
 import { BusService } from '../core/bus/bus.service';
 import { compareIds, IdGenerator } from '../core/id';
 import type { Instance } from '../core/instance/instance';
@@ -38,10 +38,11 @@ import {
   retryDelayMs,
   toMessageError,
   type MessageError,
-} from './llm-errors';
-import { toModelMessages } from './model-messages';
+} from '../llm/llm-errors';
+import { LlmService, type LlmTool } from '../llm/llm.service';
+import { toModelMessages } from '../llm/model-messages';
 import { StepRecorder } from './step-recorder';
-import { costOf, tokensOf } from './usage';
+import { costOf, tokensOf } from '../llm/usage';
 import { SystemPromptService } from './system-prompt.service';
 
 /** Attempts of one model step before its error is stored. */
@@ -126,11 +127,6 @@ interface TurnSetup {
 @Injectable()
 export class SessionLoopService implements SessionWorkQueue {
   private readonly logger = new Logger(SessionLoopService.name);
-  /**
-   * Each tool's input schema as the AI SDK takes it, built once: given the zod schema, the SDK
-   * converts it to JSON Schema again on every model call.
-   */
-  private readonly inputSchemas = new WeakMap<ToolDefinition, Schema>();
   private readonly queues = new Map<string, SessionQueue>();
   /** Sessions running in each instance, and the one listener that aborts them on disposal. */
   private readonly instanceRuns = new Map<
@@ -155,6 +151,7 @@ export class SessionLoopService implements SessionWorkQueue {
     private readonly compaction: AutoCompactionService,
     private readonly config: ConfigService,
     private readonly diffs: SessionDiffService,
+    private readonly llm: LlmService,
   ) {}
 
   /**
@@ -493,23 +490,17 @@ export class SessionLoopService implements SessionWorkQueue {
     // Taken before the call: the SDK runs tools while this loop still reads earlier parts, so a
     // snapshot taken on `start-step` could already include their changes.
     const startSnapshot = setup.snapshot ?? (await this.snapshots.track(setup.instance));
-    // The AI SDK is loaded with the first turn rather than at start-up (idle memory).
-    const ai = await import('ai');
-    const result = ai.streamText({
+    const stream = await this.llm.streamStep({
       model: setup.language,
       system: setup.system.join('\n\n'),
       messages,
-      tools: this.aiTools(setup, recorder, ai.zodSchema),
-      stopWhen: ai.stepCountIs(1),
-      maxRetries: 0,
-      abortSignal: setup.signal,
+      tools: this.aiTools(setup, recorder),
+      signal: setup.signal,
       ...(setup.temperature !== undefined && { temperature: setup.temperature }),
       ...(setup.topP !== undefined && { topP: setup.topP }),
-      // Errors are handled from the stream below; without this the SDK also prints them.
-      onError: () => undefined,
     });
     let finish = 'unknown';
-    for await (const part of result.fullStream) {
+    for await (const part of stream) {
       switch (part.type) {
         case 'start-step':
           recorder.stepStart(startSnapshot);
@@ -561,34 +552,17 @@ export class SessionLoopService implements SessionWorkQueue {
     return finish;
   }
 
-  /** The built-in tools as AI SDK tools whose execution is recorded in the tool part. */
-  private aiTools(
-    setup: TurnSetup,
-    recorder: StepRecorder,
-    toSchema: (schema: ToolDefinition['parameters']) => Schema,
-  ): ToolSet {
-    const tools: ToolSet = {};
+  /** The turn's tools for the model, each call recorded in its tool part. */
+  private aiTools(setup: TurnSetup, recorder: StepRecorder): Record<string, LlmTool> {
+    const tools: Record<string, LlmTool> = {};
     for (const definition of setup.tools) {
       tools[definition.id] = {
         description: definition.description,
-        inputSchema: this.inputSchemaOf(definition, toSchema),
-        execute: (input: Record<string, unknown>, options: { toolCallId: string }) =>
-          this.executeTool(setup, recorder, definition, input, options.toolCallId),
+        parameters: definition.parameters,
+        execute: (input, callID) => this.executeTool(setup, recorder, definition, input, callID),
       };
     }
     return tools;
-  }
-
-  private inputSchemaOf(
-    definition: ToolDefinition,
-    toSchema: (schema: ToolDefinition['parameters']) => Schema,
-  ): Schema {
-    let schema = this.inputSchemas.get(definition);
-    if (!schema) {
-      schema = toSchema(definition.parameters);
-      this.inputSchemas.set(definition, schema);
-    }
-    return schema;
   }
 
   private async executeTool(

@@ -1,6 +1,7 @@
 import { errorMessage } from '../core/errors/error-message';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Instance } from '../core/instance/instance';
+import { LlmService } from '../llm/llm.service';
 import { ProviderService } from '../provider/provider.service';
 import type { UserMessage } from '../session/dto/message.dto';
 import { SessionService } from '../session/session.service';
@@ -23,6 +24,7 @@ export class TitleService {
   constructor(
     private readonly sessions: SessionService,
     private readonly providers: ProviderService,
+    private readonly llm: LlmService,
   ) {}
 
   generateInBackground(instance: Instance, user: UserMessage, text: string): void {
@@ -35,8 +37,7 @@ export class TitleService {
     const { language } =
       (await this.providers.smallModel(instance, user.model.providerID)) ??
       (await this.providers.getModel(instance, user.model.providerID, user.model.modelID));
-    const { generateText } = await import('ai');
-    const result = await generateText({
+    const result = await this.llm.generate({
       model: language,
       maxRetries: 1,
       system: TITLE_PROMPT,

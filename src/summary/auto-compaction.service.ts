@@ -4,7 +4,7 @@ import { BusService } from '../core/bus/bus.service';
 import { errorMessage } from '../core/errors/error-message';
 import { IdGenerator } from '../core/id';
 import type { Instance } from '../core/instance/instance';
-import { toMessageError } from '../prompt/llm-errors';
+import { toMessageError } from '../llm/llm-errors';
 import { ProviderService } from '../provider/provider.service';
 import type { ModelRef } from '../provider/provider.types';
 import type { UserMessage } from '../session/dto/message.dto';

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AgentModule } from '../agent/agent.module';
+import { LlmModule } from '../llm/llm.module';
 import { ProviderModule } from '../provider/provider.module';
 import { RevertModule } from '../revert/revert.module';
 import { SessionModule } from '../session/session.module';
@@ -13,7 +14,7 @@ import { SummaryService } from './summary.service';
  * `AutoCompactionService`, with which the loop keeps a session within its model's context.
  */
 @Module({
-  imports: [SessionModule, ProviderModule, AgentModule, RevertModule],
+  imports: [SessionModule, ProviderModule, AgentModule, RevertModule, LlmModule],
   controllers: [SummaryController],
   providers: [SummaryService, AutoCompactionService],
   exports: [SummaryService, AutoCompactionService],

@@ -6,9 +6,10 @@ import { BusService } from '../core/bus/bus.service';
 import { BadRequestError } from '../core/errors/named-error';
 import { IdGenerator } from '../core/id';
 import type { Instance } from '../core/instance/instance';
-import { ABORTED_ERROR, toMessageError } from '../prompt/llm-errors';
-import { toModelMessages } from '../prompt/model-messages';
-import { costOf, tokensOf } from '../prompt/usage';
+import { ABORTED_ERROR, toMessageError } from '../llm/llm-errors';
+import { toModelMessages } from '../llm/model-messages';
+import { LlmService } from '../llm/llm.service';
+import { costOf, tokensOf } from '../llm/usage';
 import { ProviderService } from '../provider/provider.service';
 import type { ResolvedModel } from '../provider/provider.types';
 import { RevertService } from '../revert/revert.service';
@@ -76,6 +77,7 @@ export class SummaryService {
     private readonly moduleRef: ModuleRef,
     private readonly ids: IdGenerator,
     private readonly bus: BusService,
+    private readonly llm: LlmService,
   ) {}
 
   /**
@@ -212,12 +214,11 @@ export class SummaryService {
     this.messages.savePart(instance, { ...base(), type: 'step-start' });
     const start = Date.now();
     try {
-      const { generateText } = await import('ai');
-      const result = await generateText({
+      const result = await this.llm.generate({
         model: model.language,
         system: SUMMARY_SYSTEM,
         messages: [...messages, { role: 'user', content: SUMMARY_PROMPT }],
-        abortSignal: signal,
+        signal,
         maxRetries: 2,
       });
       const text = result.text.replace(/<think>[\s\S]*?<\/think>/g, '').trim();

@@ -8,9 +8,6 @@ export const PRUNE_MIN_TOKENS = 20_000;
 /** The latest turns (prompts), whose tool output is never cleared. */
 const PROTECTED_TURNS = 2;
 
-/** What the model reads in place of a tool output cleared from its context. */
-export const CLEARED_TOOL_OUTPUT = '[Earlier tool output, cleared to save context]';
-
 /** A rough token count: tokenizers average about four characters of text per token. */
 export function estimateTokens(text: string): number {
   return Math.ceil(text.length / 4);

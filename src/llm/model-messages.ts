@@ -1,12 +1,17 @@
 import type { AssistantContent, ModelMessage, ToolContent, UserContent } from 'ai';
+import { decodeDataURL } from '../core/data-url';
 import type { MessageWithParts } from '../session/dto/message-with-parts.dto';
 import type { FilePart, Part, ToolStateCompletedDto } from '../session/dto/part.dto';
-import { CLEARED_TOOL_OUTPUT } from '../summary/tool-output-pruning';
 import { truncateOutput } from '../tool/tool.types';
-import { decodeDataURL } from './prompt-parts';
 
 /** What the model is told for a tool call that never finished (aborted, server stopped). */
 export const INTERRUPTED_TOOL_OUTPUT = 'Tool execution was interrupted';
+
+/**
+ * What the model reads in place of a tool output cleared from its context (compaction prunes old
+ * outputs by marking them `time.compacted`; the stored output stays for clients).
+ */
+export const CLEARED_TOOL_OUTPUT = '[Earlier tool output, cleared to save context]';
 
 /**
  * Turns stored messages into the AI SDK's conversation: user text and files, assistant text,
@@ -30,7 +35,7 @@ export function toModelMessages(
             if (!part.ignored && part.text) content.push({ type: 'text', text: part.text });
             break;
           case 'file':
-            // A plain-text file comes after its content as synthetic text (prompt-parts.ts):
+            // A plain-text file comes after its content as synthetic text (prompt/prompt-parts.ts):
             // given twice, the model would read it twice.
             if (!isReadBack(part, parts[index - 1])) content.push(...filePartContent(part));
             break;
