@@ -4,6 +4,7 @@ import { ServerOptions } from './core/config/server-options';
 import { AgentModule } from './agent/agent.module';
 import { AuthModule } from './auth/auth.module';
 import { CommandModule } from './command/command.module';
+import { CompactionModule } from './compaction/compaction.module';
 import { ConfigModule } from './config/config.module';
 import { CoreModule } from './core/core.module';
 import { EventModule } from './event/event.module';
@@ -26,7 +27,6 @@ import { SessionModule } from './session/session.module';
 import { ShareModule } from './share/share.module';
 import { SkillModule } from './skill/skill.module';
 import { SnapshotModule } from './snapshot/snapshot.module';
-import { SummaryModule } from './summary/summary.module';
 import { ToolModule } from './tool/tool.module';
 import { TuiModule } from './tui/tui.module';
 import { V2Module } from './v2/v2.module';
@@ -66,7 +66,7 @@ export class AppModule {
         McpModule,
         SnapshotModule,
         RevertModule,
-        SummaryModule,
+        CompactionModule,
         ShareModule,
         ExperimentalModule,
         V2Module,

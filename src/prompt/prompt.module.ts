@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AgentModule } from '../agent/agent.module';
 import { CommandModule } from '../command/command.module';
+import { CompactionModule } from '../compaction/compaction.module';
 import { ConfigModule } from '../config/config.module';
 import { EventModule } from '../event/event.module';
 import { LlmModule } from '../llm/llm.module';
@@ -11,7 +12,6 @@ import { RevertModule } from '../revert/revert.module';
 import { SESSION_WORK_QUEUE } from '../session/session-work-queue';
 import { SessionModule } from '../session/session.module';
 import { SnapshotModule } from '../snapshot/snapshot.module';
-import { SummaryModule } from '../summary/summary.module';
 import { SUBAGENT_RUNNER } from '../tool/tool-registry.service';
 import { ToolModule } from '../tool/tool.module';
 import { PromptController } from './prompt.controller';
@@ -33,7 +33,7 @@ import { TitleService } from './title.service';
     ProjectModule,
     ToolModule,
     SnapshotModule,
-    SummaryModule,
+    CompactionModule,
     RevertModule,
     LlmModule,
   ],

@@ -21,9 +21,9 @@ import { SessionDiffService } from '../snapshot/session-diff.service';
 import { SnapshotService } from '../snapshot/snapshot.service';
 import type { SnapshotPatch } from '../snapshot/snapshot.types';
 import { ConfigService } from '../config/config.service';
-import { AutoCompactionService } from '../summary/auto-compaction.service';
-import { isContextOverflow } from '../summary/context-overflow';
-import { SummaryService } from '../summary/summary.service';
+import { AutoCompactionService } from '../compaction/auto-compaction.service';
+import { isContextOverflow } from '../compaction/context-overflow';
+import { CompactionService } from '../compaction/compaction.service';
 import {
   DEFAULT_TOOL_OUTPUT_LIMIT,
   limitToolOutput,
@@ -147,7 +147,7 @@ export class SessionLoopService implements SessionWorkQueue {
     private readonly ids: IdGenerator,
     private readonly bus: BusService,
     private readonly snapshots: SnapshotService,
-    private readonly summaries: SummaryService,
+    private readonly compactions: CompactionService,
     private readonly compaction: AutoCompactionService,
     private readonly config: ConfigService,
     private readonly diffs: SessionDiffService,
@@ -665,7 +665,7 @@ export class SessionLoopService implements SessionWorkQueue {
    */
   private historyFor(user: UserMessage): MessageWithParts[] {
     // The context starts at the last summary (compaction), if the session has one.
-    const all = this.summaries.conversation(user.sessionID);
+    const all = this.compactions.conversation(user.sessionID);
     const answers = new Map<string, MessageWithParts[]>();
     for (const message of all) {
       if (message.info.role !== 'assistant') continue;

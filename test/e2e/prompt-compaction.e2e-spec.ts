@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CONTINUE_AFTER_COMPACTION } from '../../src/summary/auto-compaction.service';
+import { CONTINUE_AFTER_COMPACTION } from '../../src/compaction/auto-compaction.service';
 import { CLEARED_TOOL_OUTPUT } from '../../src/llm/model-messages';
 import {
   eventLabel,

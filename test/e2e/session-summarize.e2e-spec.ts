@@ -1,5 +1,5 @@
 import { SessionRunRegistry } from '../../src/session/session-run.registry';
-import { SUMMARY_QUESTION, SummaryService } from '../../src/summary/summary.service';
+import { CompactionService, SUMMARY_QUESTION } from '../../src/compaction/compaction.service';
 import {
   eventLabel,
   requestMessages,
@@ -111,7 +111,7 @@ describe('POST /session/:id/summarize', () => {
     t.model.enqueue({ text: 'First summary.' });
     await t.http.post(`/session/${sessionID}/summarize`).send(MODEL).expect(200, 'true');
 
-    const history = t.app.get(SummaryService).conversation(sessionID);
+    const history = t.app.get(CompactionService).conversation(sessionID);
     expect(history.map(({ info }) => info.role)).toEqual(['user', 'assistant']);
     expect(history[0].parts.map((part) => part.type)).toEqual(['compaction', 'text']);
     expect(history[0].parts[1]).toMatchObject({ text: SUMMARY_QUESTION, synthetic: true });
@@ -150,7 +150,7 @@ describe('POST /session/:id/summarize', () => {
       .map((event) => event.type);
     expect(types).not.toContain('session.compacted');
     // The failed summary does not become the start of the context.
-    expect(t.app.get(SummaryService).conversation(sessionID)).toHaveLength(4);
+    expect(t.app.get(CompactionService).conversation(sessionID)).toHaveLength(4);
   });
 
   it('queues a prompt sent while the summary is written, and answers it after', async () => {

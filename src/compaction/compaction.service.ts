@@ -20,7 +20,7 @@ import { MessageService } from '../session/message.service';
 import '../session/session.events';
 import { SESSION_WORK_QUEUE, type SessionWorkQueue } from '../session/session-work-queue';
 import { SessionService } from '../session/session.service';
-import './summary.events';
+import './compaction.events';
 
 /** What the compaction prompt reads as when a summary opens the model's context. */
 export const SUMMARY_QUESTION = 'What did we do so far?';
@@ -65,8 +65,8 @@ export interface SummarizeInput {
  * session keeps fitting the model's window.
  */
 @Injectable()
-export class SummaryService {
-  private readonly logger = new Logger(SummaryService.name);
+export class CompactionService {
+  private readonly logger = new Logger(CompactionService.name);
 
   constructor(
     private readonly sessions: SessionService,

@@ -6,11 +6,11 @@ import type { Instance } from '../core/instance/instance';
 import { SessionBusyErrorDto } from '../revert/dto/revert.dto';
 import { SessionParamsDto } from '../session/dto/session-request.dto';
 import { SummarizeBodyDto } from './dto/summarize.dto';
-import { SummaryService } from './summary.service';
+import { CompactionService } from './compaction.service';
 
 @Controller('session')
-export class SummaryController {
-  constructor(private readonly summaries: SummaryService) {}
+export class CompactionController {
+  constructor(private readonly compactions: CompactionService) {}
 
   @Post(':sessionID/summarize')
   @Endpoint({
@@ -29,6 +29,6 @@ export class SummaryController {
     @Param() params: SessionParamsDto,
     @Body() body: SummarizeBodyDto,
   ): Promise<boolean> {
-    return this.summaries.summarize(instance, params.sessionID, body);
+    return this.compactions.summarize(instance, params.sessionID, body);
   }
 }

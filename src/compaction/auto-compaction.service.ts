@@ -10,7 +10,7 @@ import type { ModelRef } from '../provider/provider.types';
 import type { UserMessage } from '../session/dto/message.dto';
 import { MessageService } from '../session/message.service';
 import '../session/session.events';
-import { SummaryService } from './summary.service';
+import { CompactionService } from './compaction.service';
 import { toolOutputsToPrune } from './tool-output-pruning';
 
 /** The prompt that resumes a turn whose context was just summarized to make room. */
@@ -28,7 +28,7 @@ export class AutoCompactionService {
   private readonly logger = new Logger(AutoCompactionService.name);
 
   constructor(
-    private readonly summaries: SummaryService,
+    private readonly compactions: CompactionService,
     private readonly agents: AgentService,
     private readonly providers: ProviderService,
     private readonly messages: MessageService,
@@ -52,7 +52,7 @@ export class AutoCompactionService {
     const ref: ModelRef = agent?.model ?? prompt.model;
     try {
       const model = await this.providers.getModel(instance, ref.providerID, ref.modelID);
-      return await this.summaries.compact(
+      return await this.compactions.compact(
         instance,
         prompt.sessionID,
         { providerID: ref.providerID, modelID: ref.modelID, auto: true, overflow },
@@ -102,7 +102,7 @@ export class AutoCompactionService {
    */
   prune(instance: Instance, sessionID: string): void {
     try {
-      const parts = toolOutputsToPrune(this.summaries.conversation(sessionID));
+      const parts = toolOutputsToPrune(this.compactions.conversation(sessionID));
       const compacted = Date.now();
       for (const part of parts) {
         const time = { ...part.state.time, compacted };
