@@ -13,7 +13,8 @@ import { costOf, tokensOf } from '../llm/usage';
 import { ProviderService } from '../provider/provider.service';
 import type { ResolvedModel } from '../provider/provider.types';
 import { RevertService } from '../revert/revert.service';
-import type { AssistantMessage, UserMessage } from '../session/dto/message.dto';
+import { newAssistantMessage } from '../session/assistant-message';
+import type { UserMessage } from '../session/dto/message.dto';
 import type { MessageWithParts } from '../session/dto/message-with-parts.dto';
 import type { Part } from '../session/dto/part.dto';
 import { MessageService } from '../session/message.service';
@@ -194,21 +195,13 @@ export class CompactionService {
     signal: AbortSignal,
   ): Promise<boolean> {
     const { sessionID } = prompt;
-    const answer: AssistantMessage = {
+    const answer = newAssistantMessage({
       id: this.ids.ascending('message'),
-      sessionID,
-      role: 'assistant',
-      time: { created: Date.now() },
-      parentID: prompt.id,
-      modelID: prompt.model.modelID,
-      providerID: prompt.model.providerID,
-      mode: 'compaction',
+      instance,
+      prompt,
       agent: 'compaction',
-      path: { cwd: instance.directory, root: instance.worktree },
       summary: true,
-      cost: 0,
-      tokens: { input: 0, output: 0, reasoning: 0, cache: { read: 0, write: 0 } },
-    };
+    });
     this.messages.saveMessage(instance, answer);
     const base = () => ({ id: this.ids.ascending('part'), sessionID, messageID: answer.id });
     this.messages.savePart(instance, { ...base(), type: 'step-start' });

@@ -10,6 +10,7 @@ import { BusService } from '../core/bus/bus.service';
 import { ProjectService } from '../project/project.service';
 import { ProviderService } from '../provider/provider.service';
 import { RevertService } from '../revert/revert.service';
+import { newAssistantMessage } from '../session/assistant-message';
 import type { AssistantMessage, UserMessage } from '../session/dto/message.dto';
 import type { MessageWithParts } from '../session/dto/message-with-parts.dto';
 import type { Part, TextPart, ToolPart } from '../session/dto/part.dto';
@@ -144,20 +145,11 @@ export class PromptService implements SubagentRunner {
         text: 'The following tool was executed by the user',
         synthetic: true,
       });
-      const assistant: AssistantMessage = {
+      const assistant = newAssistantMessage({
         id: this.ids.ascending('message'),
-        sessionID,
-        role: 'assistant',
-        time: { created: Date.now() },
-        parentID: user.id,
-        modelID: model.modelID,
-        providerID: model.providerID,
-        mode: agent.name,
-        agent: agent.name,
-        path: { cwd: instance.directory, root: instance.worktree },
-        cost: 0,
-        tokens: { input: 0, output: 0, reasoning: 0, cache: { read: 0, write: 0 } },
-      };
+        instance,
+        prompt: user,
+      });
       this.messages.saveMessage(instance, assistant);
       const start = Date.now();
       const input = { command: body.command };

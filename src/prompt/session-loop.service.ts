@@ -10,6 +10,7 @@ import type { PermissionRule } from '../permission/permission-rules';
 import { ProviderService } from '../provider/provider.service';
 import type { ModelCost, ModelInfo } from '../provider/provider.types';
 import type { SessionWorkQueue } from '../session/session-work-queue';
+import { newAssistantMessage } from '../session/assistant-message';
 import type { AssistantMessage, MessageTokensDto, UserMessage } from '../session/dto/message.dto';
 import type { MessageWithParts } from '../session/dto/message-with-parts.dto';
 import { MessageService } from '../session/message.service';
@@ -415,20 +416,12 @@ export class SessionLoopService implements SessionWorkQueue {
 
   private startAssistantMessage(setup: TurnSetup): StepRecorder {
     const { instance, user } = setup;
-    const message: AssistantMessage = {
+    const message = newAssistantMessage({
       id: this.ids.ascending('message'),
-      sessionID: user.sessionID,
-      role: 'assistant',
-      time: { created: Date.now() },
-      parentID: user.id,
-      modelID: user.model.modelID,
-      providerID: user.model.providerID,
-      mode: setup.agentName,
+      instance,
+      prompt: user,
       agent: setup.agentName,
-      path: { cwd: instance.directory, root: instance.worktree },
-      cost: 0,
-      tokens: { input: 0, output: 0, reasoning: 0, cache: { read: 0, write: 0 } },
-    };
+    });
     const recorder = new StepRecorder(instance, message, this.messages, this.ids);
     recorder.saveMessage();
     return recorder;
@@ -741,21 +734,12 @@ export class SessionLoopService implements SessionWorkQueue {
    */
   private unanswered(instance: Instance, user: UserMessage, error: unknown): TurnResult {
     const messageError = toMessageError(error, user.model.providerID);
-    const message: AssistantMessage = {
+    const message = newAssistantMessage({
       id: this.ids.ascending('message'),
-      sessionID: user.sessionID,
-      role: 'assistant',
-      time: { created: Date.now(), completed: Date.now() },
-      parentID: user.id,
-      modelID: user.model.modelID,
-      providerID: user.model.providerID,
-      mode: user.agent,
-      agent: user.agent,
-      path: { cwd: instance.directory, root: instance.worktree },
-      cost: 0,
-      tokens: { input: 0, output: 0, reasoning: 0, cache: { read: 0, write: 0 } },
+      instance,
+      prompt: user,
       error: messageError,
-    };
+    });
     try {
       this.messages.saveMessage(instance, message);
     } catch {
