@@ -1,7 +1,7 @@
 #!/usr/bin/env -S node --max-semi-space-size=4
 import { errorMessage } from './core/errors/error-message';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { spawn } from 'node:child_process';
+import { openBrowser } from './core/browser';
 import type { Logger } from 'pino';
 import { AppEnvironment, LOG_LEVELS, parseLogLevel } from './core/config/app-environment';
 import { DEFAULT_SERVER_OPTIONS, ServerOptions } from './core/config/server-options';
@@ -88,7 +88,7 @@ export function resolveServerOptions(flags: ServeFlags): ServerOptions {
   };
 }
 
-async function serve(flags: ServeFlags, openBrowser: boolean): Promise<void> {
+async function serve(flags: ServeFlags, web: boolean): Promise<void> {
   const env = new AppEnvironment();
   const logLevel = parseLogLevel(flags.logLevel) ?? env.logLevel;
   const logger = createPinoLogger(logLevel);
@@ -106,19 +106,17 @@ async function serve(flags: ServeFlags, openBrowser: boolean): Promise<void> {
   } else if (server.mdns) {
     mdns = publishMdns(port, server.mdnsDomain, logger);
   }
-  if (openBrowser) announceBrowsableApi(url, env.hasDisplay, logger);
+  if (web) announceBrowsableApi(url, env.canOpenBrowser, logger);
   handleShutdownSignals(() => app.close(), mdns, logger);
 }
 
-function announceBrowsableApi(url: string, hasDisplay: boolean, logger: Logger): void {
+function announceBrowsableApi(url: string, canOpenBrowser: boolean, logger: Logger): void {
   const docUrl = `${url.replace('0.0.0.0', '127.0.0.1')}${DOC_UI_PATH}/`;
   process.stdout.write(`API browser: ${docUrl}\n`);
-  if (!hasDisplay) return;
-  const opener =
-    process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
-  const child = spawn(opener, [docUrl], { stdio: 'ignore', detached: true });
-  child.on('error', (error) => logger.warn({ err: String(error) }, 'could not open a browser'));
-  child.unref();
+  if (!canOpenBrowser) return;
+  openBrowser(docUrl).catch((error: unknown) =>
+    logger.warn({ err: String(error) }, 'could not open a browser'),
+  );
 }
 
 function handleShutdownSignals(

@@ -281,8 +281,7 @@ export class McpService {
   private showLoginPage(instance: Instance, name: string, url: string): void {
     const failed = () =>
       this.bus.publish(instance, 'mcp.browser.open.failed', { mcpName: name, url });
-    // A browser of this machine only makes sense with a desktop; `BROWSER=none` turns it off.
-    if (!this.env.hasDisplay || this.env.variables.BROWSER === 'none') {
+    if (!this.env.canOpenBrowser) {
       failed();
       return;
     }

@@ -33,8 +33,11 @@ export class AppEnvironment {
   /** Extra config layers, as the reference's `OPENCODE_CONFIG` / `OPENCODE_CONFIG_CONTENT`. */
   readonly configFile: string | undefined;
   readonly configContent: string | undefined;
-  /** Whether a graphical session is present, so `opencode web` may open a browser. */
-  readonly hasDisplay: boolean;
+  /**
+   * Whether the server may open a browser on this machine (`opencode web`, an MCP login): a
+   * graphical session is present and `BROWSER=none` does not turn it off.
+   */
+  readonly canOpenBrowser: boolean;
   /**
    * `OPENCODE_OAUTH_TOKEN_URL`: replaces every provider's OAuth token endpoint (tests, proxies).
    * An env var rather than config on purpose: a cloned project's config must not be able to
@@ -68,7 +71,8 @@ export class AppEnvironment {
     this.configFile = env.OPENCODE_CONFIG || undefined;
     this.configContent = env.OPENCODE_CONFIG_CONTENT || undefined;
     // Linux needs X11 or Wayland for a browser; macOS and Windows always have a desktop.
-    this.hasDisplay = process.platform !== 'linux' || Boolean(env.DISPLAY || env.WAYLAND_DISPLAY);
+    const hasDisplay = process.platform !== 'linux' || Boolean(env.DISPLAY || env.WAYLAND_DISPLAY);
+    this.canOpenBrowser = hasDisplay && env.BROWSER !== 'none';
     this.oauthTokenUrl = env.OPENCODE_OAUTH_TOKEN_URL || undefined;
     this.shareUrl = env.OPENCODE_SHARE_URL || undefined;
     this.variables = { ...env };
