@@ -13,7 +13,7 @@ import { CompactionService } from './compaction.service';
  * (`POST /session/:id/summarize`, the reference's route name). Exports `CompactionService`, whose
  * `conversation` / `history` the agent loop uses so the model's context starts at the last
  * summary, and `AutoCompactionService`, with which the loop keeps a session within its model's
- * context. Below it: `llm` for the model call, `session` for storage.
+ * context. Below it: `llm` for the model call, `session` for storage and the turn queue.
  */
 @Module({
   imports: [SessionModule, ProviderModule, AgentModule, RevertModule, LlmModule],

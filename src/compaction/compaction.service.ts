@@ -1,6 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { ModelMessage } from 'ai';
-import { ModuleRef } from '@nestjs/core';
 import { AgentService } from '../agent/agent.service';
 import { BusService } from '../core/bus/bus.service';
 import { BadRequestError } from '../core/errors/named-error';
@@ -19,7 +18,7 @@ import type { MessageWithParts } from '../session/dto/message-with-parts.dto';
 import type { Part } from '../session/dto/part.dto';
 import { MessageService } from '../session/message.service';
 import '../session/session.events';
-import { SESSION_WORK_QUEUE, type SessionWorkQueue } from '../session/session-work-queue';
+import { SessionTurnQueue } from '../session/session-turn-queue';
 import { SessionService } from '../session/session.service';
 import './compaction.events';
 
@@ -75,7 +74,7 @@ export class CompactionService {
     private readonly providers: ProviderService,
     private readonly agents: AgentService,
     private readonly reverts: RevertService,
-    private readonly moduleRef: ModuleRef,
+    private readonly queue: SessionTurnQueue,
     private readonly ids: IdGenerator,
     private readonly bus: BusService,
     private readonly llm: LlmService,
@@ -93,9 +92,7 @@ export class CompactionService {
       throw new BadRequestError('The session has no messages to summarize');
     }
     const model = await this.providers.getModel(instance, input.providerID, input.modelID);
-    // Resolved lazily: the agent loop that owns the queue depends on this service.
-    const queue = this.moduleRef.get<SessionWorkQueue>(SESSION_WORK_QUEUE, { strict: false });
-    return queue.runExclusive(instance, sessionID, async (signal) => {
+    return this.queue.runExclusive(instance, sessionID, async (signal) => {
       await this.reverts.cleanup(instance, sessionID);
       return this.compact(instance, sessionID, input, model, signal);
     });

@@ -9,7 +9,6 @@ import { PermissionModule } from '../permission/permission.module';
 import { ProjectModule } from '../project/project.module';
 import { ProviderModule } from '../provider/provider.module';
 import { RevertModule } from '../revert/revert.module';
-import { SESSION_WORK_QUEUE } from '../session/session-work-queue';
 import { SessionModule } from '../session/session.module';
 import { SnapshotModule } from '../snapshot/snapshot.module';
 import { SUBAGENT_RUNNER } from '../tool/tool-registry.service';
@@ -44,7 +43,6 @@ import { TitleService } from './title.service';
     SystemPromptService,
     TitleService,
     { provide: SUBAGENT_RUNNER, useExisting: PromptService },
-    { provide: SESSION_WORK_QUEUE, useExisting: SessionLoopService },
   ],
 })
 export class PromptModule {}

@@ -16,6 +16,7 @@ import type { MessageWithParts } from '../session/dto/message-with-parts.dto';
 import type { Part, TextPart, ToolPart } from '../session/dto/part.dto';
 import { MessageService } from '../session/message.service';
 import { SessionRunRegistry } from '../session/session-run.registry';
+import { SessionTurnQueue } from '../session/session-turn-queue';
 import { SessionService } from '../session/session.service';
 import { ToolRegistryService } from '../tool/tool-registry.service';
 import { resolveShell, runShell } from '../tool/tools/bash.tool';
@@ -68,6 +69,7 @@ export class PromptService implements SubagentRunner {
     private readonly bus: BusService,
     private readonly config: ConfigService,
     private readonly tools: ToolRegistryService,
+    private readonly queue: SessionTurnQueue,
   ) {}
 
   prompt(instance: Instance, sessionID: string, body: PromptBodyDto): Promise<AcceptedPrompt> {
@@ -126,7 +128,7 @@ export class PromptService implements SubagentRunner {
     const model = await this.resolveModel(instance, body.model, agent.model);
     if (body.messageID) this.assertNewMessageID(body.messageID);
     // Run as the session's turn: prompts sent meanwhile wait for it instead of racing it.
-    return this.loop.runExclusive(instance, sessionID, async (signal) => {
+    return this.queue.runExclusive(instance, sessionID, async (signal) => {
       const user: UserMessage = {
         id: body.messageID ?? this.ids.ascending('message'),
         sessionID,

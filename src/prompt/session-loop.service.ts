@@ -1,3 +1,4 @@
+import { abortError } from '../core/errors/abort-error';
 import { errorMessage } from '../core/errors/error-message';
 import { Injectable, Logger } from '@nestjs/common';
 import type { LanguageModel } from 'ai';
@@ -9,14 +10,12 @@ import { PermissionService } from '../permission/permission.service';
 import type { PermissionRule } from '../permission/permission-rules';
 import { ProviderService } from '../provider/provider.service';
 import type { ModelCost, ModelInfo } from '../provider/provider.types';
-import type { SessionWorkQueue } from '../session/session-work-queue';
 import { newAssistantMessage } from '../session/assistant-message';
 import type { AssistantMessage, MessageTokensDto, UserMessage } from '../session/dto/message.dto';
 import type { MessageWithParts } from '../session/dto/message-with-parts.dto';
 import { MessageService } from '../session/message.service';
-import { SessionRunRegistry } from '../session/session-run.registry';
-import { SessionBusyError } from '../session/session.errors';
 import { SessionStatusService } from '../session/session-status.service';
+import { SessionTurnQueue } from '../session/session-turn-queue';
 import { SessionService } from '../session/session.service';
 import { SessionDiffService } from '../snapshot/session-diff.service';
 import { SnapshotService } from '../snapshot/snapshot.service';
@@ -65,24 +64,6 @@ export interface TurnResult {
 interface QueuedTurn {
   instance: Instance;
   user: UserMessage;
-  settle(result: TurnResult): void;
-}
-
-/** What a session does next: a prompt's turn, or work run for the user (a shell command). */
-interface QueuedWork {
-  instance: Instance;
-  /**
-   * Does the work with the run's abort signal, never throws, and resolves with the function that
-   * delivers its outcome to the caller (called once the session is free, when it was the last).
-   */
-  run(signal: AbortSignal): Promise<() => void>;
-  /** Settles the caller without doing the work (an abort ended the queue before it). */
-  skip(error: unknown): void;
-}
-
-interface SessionQueue {
-  work: QueuedWork[];
-  running: boolean;
 }
 
 /** Everything one turn needs, resolved once before its first step. */
@@ -126,20 +107,14 @@ interface TurnSetup {
  * queue is empty; an abort stops the running turn and answers the queued ones as aborted.
  */
 @Injectable()
-export class SessionLoopService implements SessionWorkQueue {
+export class SessionLoopService {
   private readonly logger = new Logger(SessionLoopService.name);
-  private readonly queues = new Map<string, SessionQueue>();
-  /** Sessions running in each instance, and the one listener that aborts them on disposal. */
-  private readonly instanceRuns = new Map<
-    Instance,
-    { sessions: Set<string>; onDispose: () => void }
-  >();
 
   constructor(
     private readonly sessions: SessionService,
     private readonly messages: MessageService,
     private readonly status: SessionStatusService,
-    private readonly runs: SessionRunRegistry,
+    private readonly queue: SessionTurnQueue,
     private readonly providers: ProviderService,
     private readonly agents: AgentService,
     private readonly toolRegistry: ToolRegistryService,
@@ -161,9 +136,8 @@ export class SessionLoopService implements SessionWorkQueue {
    */
   answer(instance: Instance, user: UserMessage): Promise<TurnResult> {
     return new Promise<TurnResult>((settle) => {
-      const turn: QueuedTurn = { instance, user, settle };
-      this.enqueue(user.sessionID, {
-        instance,
+      const turn: QueuedTurn = { instance, user };
+      this.queue.enqueue(instance, user.sessionID, {
         run: async (signal) => {
           const result = await this.runTurnSafely(turn, signal);
           return () => settle(result);
@@ -171,114 +145,6 @@ export class SessionLoopService implements SessionWorkQueue {
         skip: (error) => settle(this.unanswered(instance, user, error)),
       });
     });
-  }
-
-  /**
-   * Runs `work` as the session's turn (a shell command run for the user): busy meanwhile,
-   * abortable like a turn, and prompts that arrive meanwhile wait for it. A busy session
-   * refuses it (`SessionBusyError`), as the reference does.
-   */
-  runExclusive<T>(
-    instance: Instance,
-    sessionID: string,
-    work: (signal: AbortSignal) => Promise<T>,
-  ): Promise<T> {
-    if (this.isBusy(sessionID)) throw new SessionBusyError(sessionID);
-    return new Promise<T>((resolve, reject) => {
-      this.enqueue(sessionID, {
-        instance,
-        run: (signal) =>
-          work(signal).then(
-            (value) => () => resolve(value),
-            (error: unknown) => () => reject(asError(error)),
-          ),
-        skip: reject,
-      });
-    });
-  }
-
-  isBusy(sessionID: string): boolean {
-    return this.queues.get(sessionID)?.running ?? false;
-  }
-
-  private enqueue(sessionID: string, work: QueuedWork): void {
-    const queue = this.queues.get(sessionID) ?? { work: [], running: false };
-    this.queues.set(sessionID, queue);
-    queue.work.push(work);
-    if (queue.running) return;
-    this.drain(sessionID, queue).catch((error: unknown) =>
-      // Every caller is settled inside; this only guards the process against a bug there.
-      this.logger.error(`turn queue of ${sessionID} failed: ${errorMessage(error)}`),
-    );
-  }
-
-  private async drain(sessionID: string, queue: SessionQueue): Promise<void> {
-    queue.running = true;
-    const { instance } = queue.work[0];
-    this.status.set(instance, sessionID, { type: 'busy' });
-    // The last outcome is delivered after the session is idle again, so a client that sends its
-    // next request as soon as it has the answer finds the session free (not a 409).
-    let deliverLast: (() => void) | undefined;
-    try {
-      for (let work = queue.work.shift(); work; work = queue.work.shift()) {
-        let run: { signal: AbortSignal; end(): void };
-        try {
-          run = this.beginRun(sessionID, work.instance);
-        } catch (error) {
-          work.skip(error);
-          continue;
-        }
-        try {
-          const deliver = await work.run(run.signal);
-          if (run.signal.aborted) {
-            // An abort ends the whole queue: prompts that waited behind the turn are not started.
-            for (const waiting of queue.work.splice(0)) waiting.skip(abortError());
-          }
-          if (queue.work.length > 0) deliver();
-          else deliverLast = deliver;
-        } finally {
-          run.end();
-        }
-      }
-    } finally {
-      queue.running = false;
-      this.queues.delete(sessionID);
-      this.status.set(instance, sessionID, { type: 'idle' });
-      this.touchSession(instance, sessionID);
-      deliverLast?.();
-    }
-  }
-
-  /**
-   * Starts the session's run in the registry; disposing the instance aborts it too. One abort
-   * listener per instance serves all its running sessions, removed when the last run ends: a
-   * listener per run would pile up on the long-lived instance signal (and warn past 10).
-   */
-  private beginRun(sessionID: string, instance: Instance): { signal: AbortSignal; end(): void } {
-    const signal = this.runs.begin(sessionID);
-    let running = this.instanceRuns.get(instance);
-    if (!running) {
-      const sessions = new Set<string>();
-      const onDispose = () => {
-        for (const id of sessions) this.runs.abort(id, instance.signal.reason);
-      };
-      instance.signal.addEventListener('abort', onDispose, { once: true });
-      running = { sessions, onDispose };
-      this.instanceRuns.set(instance, running);
-    }
-    const { sessions, onDispose } = running;
-    sessions.add(sessionID);
-    if (instance.signal.aborted) this.runs.abort(sessionID, instance.signal.reason);
-    return {
-      signal,
-      end: () => {
-        this.runs.end(sessionID, signal);
-        sessions.delete(sessionID);
-        if (sessions.size > 0 || this.instanceRuns.get(instance)?.sessions !== sessions) return;
-        instance.signal.removeEventListener('abort', onDispose);
-        this.instanceRuns.delete(instance);
-      },
-    };
   }
 
   /**
@@ -753,14 +619,6 @@ export class SessionLoopService implements SessionWorkQueue {
   private publishError(instance: Instance, sessionID: string, error: MessageError): void {
     this.bus.publish(instance, 'session.error', { sessionID, error });
   }
-
-  private touchSession(instance: Instance, sessionID: string): void {
-    try {
-      this.sessions.touch(instance, sessionID);
-    } catch {
-      // The session was deleted while its turn ran.
-    }
-  }
 }
 
 /**
@@ -777,14 +635,6 @@ function isDoomLoop(recorder: StepRecorder, tool: string, input: Record<string, 
   // The current call is already recorded as running: it and the ones before it must all match.
   const recent = calls.slice(-DOOM_LOOP_THRESHOLD);
   return recent.length === DOOM_LOOP_THRESHOLD && recent.every((call) => call === signature);
-}
-
-function abortError(): Error {
-  return Object.assign(new Error('Aborted'), { name: 'AbortError' });
-}
-
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
 }
 
 function asInput(input: unknown): Record<string, unknown> | undefined {

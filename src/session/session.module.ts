@@ -6,6 +6,7 @@ import { MessageRepository, SqliteMessageRepository } from './message.repository
 import { MessageService } from './message.service';
 import { SessionRunRegistry } from './session-run.registry';
 import { SessionStatusService } from './session-status.service';
+import { SessionTurnQueue } from './session-turn-queue';
 import { SessionController } from './session.controller';
 import { SessionRepository, SqliteSessionRepository } from './session.repository';
 import { SessionService } from './session.service';
@@ -28,6 +29,7 @@ import { TodoService } from './todo.service';
     TodoService,
     SessionStatusService,
     SessionRunRegistry,
+    SessionTurnQueue,
     InterruptedWorkService,
     GlobalSessionService,
   ],
@@ -37,6 +39,7 @@ import { TodoService } from './todo.service';
     TodoService,
     SessionStatusService,
     SessionRunRegistry,
+    SessionTurnQueue,
     GlobalSessionService,
   ],
 })
