@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
 import { AgentModule } from '../agent/agent.module';
 import { CommandModule } from '../command/command.module';
 import { CompactionModule } from '../compaction/compaction.module';
@@ -11,7 +11,7 @@ import { ProviderModule } from '../provider/provider.module';
 import { RevertModule } from '../revert/revert.module';
 import { SessionModule } from '../session/session.module';
 import { SnapshotModule } from '../snapshot/snapshot.module';
-import { SUBAGENT_RUNNER } from '../tool/tool-registry.service';
+import { ToolRegistryService } from '../tool/tool-registry.service';
 import { ToolModule } from '../tool/tool.module';
 import { PromptController } from './prompt.controller';
 import { PromptService } from './prompt.service';
@@ -37,12 +37,16 @@ import { TitleService } from './title.service';
     LlmModule,
   ],
   controllers: [PromptController],
-  providers: [
-    PromptService,
-    SessionLoopService,
-    SystemPromptService,
-    TitleService,
-    { provide: SUBAGENT_RUNNER, useExisting: PromptService },
-  ],
+  providers: [PromptService, SessionLoopService, SystemPromptService, TitleService],
 })
-export class PromptModule {}
+export class PromptModule implements OnModuleInit {
+  constructor(
+    private readonly tools: ToolRegistryService,
+    private readonly prompts: PromptService,
+  ) {}
+
+  /** The `task` tool runs its subagents as prompts of child sessions, through this module. */
+  onModuleInit(): void {
+    this.tools.registerSubagentRunner(this.prompts);
+  }
+}

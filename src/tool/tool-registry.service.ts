@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
 import { OnEvent } from '@nestjs/event-emitter';
 import type { BusEnvelope } from '../core/bus/bus-event';
 import '../session/session.events';
@@ -31,9 +30,6 @@ import { createWriteTool } from './tools/write.tool';
 import type { ToolDefinition, ToolResult } from './tool.types';
 import './tool.events';
 
-/** Provided by the agent loop: runs the `task` tool's subagent sessions. */
-export const SUBAGENT_RUNNER = Symbol('SubagentRunner');
-
 /** The permission that gates each tool, where it is not the tool's own id. */
 const PERMISSION_OF_TOOL: Record<string, string> = { write: 'edit', todoread: 'todowrite' };
 
@@ -57,12 +53,13 @@ export interface ToolAgent {
 export class ToolRegistryService {
   private readonly tracker = new FileReadTracker();
   private readonly fixedTools: ToolDefinition[];
+  /** Runs the `task` tool's subagent sessions; handed over by the prompt module at start-up. */
+  private subagentRunner?: SubagentRunner;
 
   constructor(
     private readonly bus: BusService,
     private readonly todos: TodoService,
     private readonly agents: AgentService,
-    private readonly moduleRef: ModuleRef,
     private readonly formatter: FormatterService,
     private readonly lsp: LspService,
     private readonly mcp: McpService,
@@ -172,6 +169,14 @@ export class ToolRegistryService {
     return result.output;
   }
 
+  /**
+   * Hands over what runs the `task` tool's subagents: the prompt module, which sits above this
+   * registry (its agent loop uses the registry), registers it once its providers exist.
+   */
+  registerSubagentRunner(runner: SubagentRunner): void {
+    this.subagentRunner = runner;
+  }
+
   /** Side effects of a finished tool that other areas care about. */
   afterExecution(instance: Instance, toolID: string, result: ToolResult): void {
     const file = result.metadata.filepath;
@@ -200,12 +205,11 @@ export class ToolRegistryService {
         name: agent.name,
         ...(agent.description && { description: agent.description }),
       }));
-    // Resolved lazily: the runner is the agent loop, which itself depends on this registry.
     const runner: SubagentRunner = {
-      runSubtask: (context, request) =>
-        this.moduleRef
-          .get<SubagentRunner>(SUBAGENT_RUNNER, { strict: false })
-          .runSubtask(context, request),
+      runSubtask: (context, request) => {
+        if (!this.subagentRunner) throw new Error('No subagent runner is registered');
+        return this.subagentRunner.runSubtask(context, request);
+      },
     };
     return createTaskTool(runner, subagents);
   }
