@@ -2,7 +2,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { FileWatcherEvent } from '../file/engine/file-watcher';
-import { removeDir, tempDir, writeTree } from '../file/engine/spec-fixtures';
+import { removeDir, tempDir, writeTree } from '../core/fs/spec-fixtures';
 import { SymbolIndex } from './symbol-index';
 
 describe('SymbolIndex', () => {

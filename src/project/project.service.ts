@@ -7,7 +7,7 @@ import {
   type ProjectChanges,
   type ProjectDirectory,
 } from '../core/instance/project.repository';
-import { runGit } from '../file/engine/git';
+import { runGit } from '../core/fs/git';
 import { ProjectDto } from './dto/project.dto';
 import { ProjectNotFoundError } from './project.errors';
 import './project.events';

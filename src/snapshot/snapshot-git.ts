@@ -1,23 +1,3 @@
-import { spawn } from 'node:child_process';
-
-export interface GitOutput {
-  /** Exit code; 127 when git could not be started, -1 when the output was too large. */
-  code: number;
-  stdout: Buffer;
-  stderr: string;
-}
-
-export interface GitRunOptions {
-  cwd: string;
-  env: NodeJS.ProcessEnv;
-  /** Written to git's stdin (e.g. object names for `cat-file --batch`). */
-  input?: string;
-  /** Output past this many bytes stops git and fails the call. */
-  maxBytes?: number;
-}
-
-const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
-
 /**
  * Variables that point git at another repository, index or object store
  * (`git rev-parse --local-env-vars`). A server started from a git hook or an editor's terminal
@@ -51,52 +31,6 @@ export function snapshotGitEnv(
     if (value !== undefined && !REPOSITORY_VARIABLES.has(name)) env[name] = value;
   }
   return env;
-}
-
-/**
- * Runs git without a shell and collects its output as bytes (file contents are not always
- * UTF-8). Never throws: callers decide what a non-zero exit means.
- */
-export function runGit(args: string[], options: GitRunOptions): Promise<GitOutput> {
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  return new Promise((resolve) => {
-    const child = spawn('git', args, {
-      cwd: options.cwd,
-      env: options.env,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    child.stdout.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBytes) {
-        tooLarge = true;
-        child.kill('SIGKILL');
-        return;
-      }
-      out.push(chunk);
-    });
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    // git may exit before reading all of stdin (a bad object name): that is not our failure.
-    child.stdin.on('error', () => undefined);
-    child.on('error', (error) =>
-      resolve({ code: 127, stdout: Buffer.alloc(0), stderr: error.message }),
-    );
-    child.on('close', (code) => {
-      if (tooLarge) {
-        resolve({ code: -1, stdout: Buffer.alloc(0), stderr: `output exceeds ${maxBytes} bytes` });
-        return;
-      }
-      resolve({
-        code: code ?? 1,
-        stdout: Buffer.concat(out),
-        stderr: Buffer.concat(err).toString('utf8'),
-      });
-    });
-    child.stdin.end(options.input ?? '');
-  });
 }
 
 /** Splits `-z` output into its NUL-terminated fields. */

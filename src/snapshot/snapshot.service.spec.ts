@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { ConfigService } from '../config/config.service';
 import { AppEnvironment } from '../core/config/app-environment';
 import { Instance } from '../core/instance/instance';
-import { git, gitRepo, tempDir, writeTree } from '../file/engine/spec-fixtures';
+import { git, gitRepo, tempDir, writeTree } from '../core/fs/spec-fixtures';
 import { MAX_SNAPSHOT_FILE_BYTES, SnapshotService } from './snapshot.service';
 
 /** Real git in temp directories: snapshots are git plumbing, and faking git would test nothing. */

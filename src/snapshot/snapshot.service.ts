@@ -8,13 +8,8 @@ import { AppEnvironment } from '../core/config/app-environment';
 import type { Instance } from '../core/instance/instance';
 import { diffText } from '../tool/text-diff';
 import { KeyedQueue } from './keyed-queue';
-import {
-  parseCatFileBatch,
-  runGit,
-  snapshotGitEnv,
-  splitNul,
-  type GitOutput,
-} from './snapshot-git';
+import { runGit, runGitBytes, type GitBytesResult } from '../core/fs/git';
+import { parseCatFileBatch, snapshotGitEnv, splitNul } from './snapshot-git';
 import { SnapshotError } from './snapshot.errors';
 import type { FileDiff, SnapshotPatch } from './snapshot.types';
 
@@ -39,6 +34,9 @@ const GIT_SETTINGS = [
   '-c',
   'core.fsmonitor=false',
 ];
+
+/** The most output one snapshot git command may print (both versions of every changed file). */
+const MAX_GIT_OUTPUT_BYTES = 256 * 1024 * 1024;
 
 /** Paths per git command line when restoring many files. */
 const PATHS_PER_COMMAND = 100;
@@ -344,13 +342,11 @@ export class SnapshotService {
   private async projectExcludes(repo: SnapshotRepo): Promise<string> {
     if (!repo.isGitProject) return '';
     const located = await runGit(
+      repo.worktree,
       ['rev-parse', '--path-format=absolute', '--git-path', 'info/exclude'],
-      {
-        cwd: repo.worktree,
-        env: this.gitEnv,
-      },
+      { env: this.gitEnv },
     );
-    const file = located.stdout.toString('utf8').trim();
+    const file = located.stdout.trim();
     if (located.code !== 0 || !file) return '';
     return readFile(file, 'utf8').catch(() => '');
   }
@@ -388,14 +384,12 @@ export class SnapshotService {
     if (await this.exists(repo)) return;
     await mkdir(repo.gitdir, { recursive: true });
     // Bare: a command that forgot `--work-tree` can never write files.
-    const init = await runGit(['init', '--quiet', '--bare', repo.gitdir], {
-      cwd: repo.gitdir,
+    const init = await runGit(repo.gitdir, ['init', '--quiet', '--bare', repo.gitdir], {
       env: this.gitEnv,
     });
     if (init.code !== 0) throw new Error(init.stderr.trim());
     // Snapshots are trees no ref points at: automatic garbage collection would drop them.
-    await runGit(['--git-dir', repo.gitdir, 'config', 'gc.auto', '0'], {
-      cwd: repo.gitdir,
+    await runGit(repo.gitdir, ['--git-dir', repo.gitdir, 'config', 'gc.auto', '0'], {
       env: this.gitEnv,
     });
   }
@@ -432,15 +426,19 @@ export class SnapshotService {
     );
   }
 
-  private git(repo: SnapshotRepo, args: string[], input?: string): Promise<GitOutput> {
-    return runGit(
+  private async git(repo: SnapshotRepo, args: string[], input?: string): Promise<GitBytesResult> {
+    const out = await runGitBytes(
+      repo.worktree,
       [...GIT_SETTINGS, '--git-dir', repo.gitdir, '--work-tree', repo.worktree, ...args],
-      {
-        cwd: repo.worktree,
-        env: this.gitEnv,
-        input,
-      },
+      { env: this.gitEnv, input, maxBuffer: MAX_GIT_OUTPUT_BYTES },
     );
+    // Part of a tree listing or a file is no answer: the command fails as a whole.
+    if (!out.truncated) return out;
+    return {
+      code: -1,
+      stdout: Buffer.alloc(0),
+      stderr: `output exceeds ${MAX_GIT_OUTPUT_BYTES} bytes`,
+    };
   }
 
   /** Runs `work` after every earlier command on the same snapshot repository has finished. */

@@ -1,5 +1,5 @@
 import { watch, type FSWatcher } from 'node:fs';
-import { git } from '../core/instance/git';
+import { runGit } from '../core/fs/git';
 import { currentBranch } from '../core/instance/project-detector';
 
 /**
@@ -116,7 +116,7 @@ export class BranchWatcher {
 
 /** The git directory that holds the worktree's HEAD, or undefined outside a repository. */
 async function headDirectory(worktree: string): Promise<string | undefined> {
-  const result = await git(['rev-parse', '--absolute-git-dir'], worktree);
+  const result = await runGit(worktree, ['rev-parse', '--absolute-git-dir']);
   const directory = result.stdout.trim();
   return result.code === 0 && directory ? directory : undefined;
 }

@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { EMPTY_TREE, runGit } from '../file/engine/git';
+import { headOrEmptyTree, runGit } from '../core/fs/git';
 import {
   classify,
   countLines,
@@ -47,12 +47,6 @@ export const FULL_CONTEXT = 2147483647;
 /** Patch bytes one answer carries; files past it get an empty patch (their counts remain). */
 export const PATCH_BUDGET = 10_000_000;
 const UNTRACKED_CONCURRENCY = 8;
-
-/** The commit HEAD names, or the empty tree before the first commit (everything is new). */
-export async function diffBase(worktree: string): Promise<string> {
-  const head = await runGit(worktree, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']);
-  return head.code === 0 ? head.stdout.trim() : EMPTY_TREE;
-}
 
 /** Every changed file of the scope (`git status`): staged, unstaged and untracked. */
 export async function workingTreeChanges(scope: VcsScope): Promise<ChangedFile[]> {
@@ -349,7 +343,7 @@ async function lines(cwd: string, args: string[]): Promise<string[]> {
  * usual 3 lines of context, as `git apply` takes it; undefined when it is over `maxBytes`.
  */
 export async function rawPatch(scope: VcsScope, maxBytes: number): Promise<string | undefined> {
-  const base = await diffBase(scope.worktree);
+  const base = await headOrEmptyTree(scope.worktree);
   const [tracked, working] = await Promise.all([
     runGit(scope.worktree, [...patchArgs(3), base, '--', scope.pathspec], { maxBuffer: maxBytes }),
     workingTreeChanges(scope),

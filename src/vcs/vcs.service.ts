@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { headOrEmptyTree } from '../core/fs/git';
 import type { Instance } from '../core/instance/instance';
 import { currentBranch } from '../core/instance/project-detector';
 import { forEachLimited } from '../file/engine/git-status';
@@ -10,7 +11,6 @@ import {
   changesSince,
   checkedOutBranch,
   defaultBranch,
-  diffBase,
   FULL_CONTEXT,
   lineCounts,
   mergeBase,
@@ -60,7 +60,10 @@ export class VcsService {
   async status(instance: Instance): Promise<VcsFileStatusDto[]> {
     const scope = this.scope(instance);
     if (!scope) return [];
-    const [base, files] = await Promise.all([diffBase(scope.worktree), workingTreeChanges(scope)]);
+    const [base, files] = await Promise.all([
+      headOrEmptyTree(scope.worktree),
+      workingTreeChanges(scope),
+    ]);
     const counts = await lineCounts(scope, base, files);
     return byFile(files).map(({ file, status }) => ({
       file,
@@ -83,7 +86,7 @@ export class VcsService {
   ): Promise<VcsFileDiffDto[]> {
     const scope = this.scope(instance);
     if (!scope) return [];
-    const base = mode === 'git' ? await diffBase(scope.worktree) : await branchBase(scope);
+    const base = mode === 'git' ? await headOrEmptyTree(scope.worktree) : await branchBase(scope);
     if (!base) return [];
     const [files, tracked] = await Promise.all([
       changesSince(scope, base),

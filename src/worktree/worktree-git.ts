@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { realpath } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { runGit } from '../file/engine/git';
+import { runGit } from '../core/fs/git';
 
 /** One entry of `git worktree list --porcelain`. */
 export interface GitWorktree {

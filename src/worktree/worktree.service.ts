@@ -6,7 +6,7 @@ import { AppEnvironment } from '../core/config/app-environment';
 import { errorMessage } from '../core/errors/error-message';
 import type { Instance } from '../core/instance/instance';
 import { InstanceService } from '../core/instance/instance.service';
-import { runGit, type GitResult } from '../file/engine/git';
+import { runGit, type GitResult } from '../core/fs/git';
 import { ProjectService } from '../project/project.service';
 import { runShell } from '../tool/tools/bash.tool';
 import { defaultBranch } from '../vcs/vcs-git';

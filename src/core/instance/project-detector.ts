@@ -1,5 +1,5 @@
 import { realpath } from 'node:fs/promises';
-import { git } from './git';
+import { runGit } from '../fs/git';
 
 export interface DetectedProject {
   /** The hash of the repository's root commit, or `global` outside git (as the reference). */
@@ -18,15 +18,18 @@ export const GLOBAL_PROJECT_ID = 'global';
 
 /** Finds the git project a directory belongs to. */
 export async function detectProject(directory: string): Promise<DetectedProject> {
-  const located = await git(
-    ['rev-parse', '--show-toplevel', '--path-format=absolute', '--git-dir', '--git-common-dir'],
-    directory,
-  );
+  const located = await runGit(directory, [
+    'rev-parse',
+    '--show-toplevel',
+    '--path-format=absolute',
+    '--git-dir',
+    '--git-common-dir',
+  ]);
   const [topLevel, gitDir, commonDir] = located.stdout.split('\n');
   if (located.code !== 0 || !topLevel) return { id: GLOBAL_PROJECT_ID, worktree: '/' };
   const worktree = await realpath(topLevel);
   const [roots, mainWorktree] = await Promise.all([
-    git(['rev-list', '--max-parents=0', '--all'], worktree),
+    runGit(worktree, ['rev-list', '--max-parents=0', '--all']),
     // A linked worktree keeps its own git directory inside the common one.
     gitDir !== commonDir ? linkedFrom(worktree) : undefined,
   ]);
@@ -43,7 +46,7 @@ export async function detectProject(directory: string): Promise<DetectedProject>
 
 /** The main worktree of the repository of a linked worktree; undefined for a bare repository. */
 async function linkedFrom(worktree: string): Promise<string | undefined> {
-  const list = await git(['worktree', 'list', '--porcelain'], worktree);
+  const list = await runGit(worktree, ['worktree', 'list', '--porcelain']);
   // The main worktree comes first; a bare repository has none ("bare" follows its entry).
   const [first, second] = list.stdout.split('\n');
   if (list.code !== 0 || !first?.startsWith('worktree ') || second === 'bare') return undefined;
@@ -51,14 +54,7 @@ async function linkedFrom(worktree: string): Promise<string | undefined> {
 }
 
 export async function currentBranch(worktree: string): Promise<string | undefined> {
-  const result = await git(['rev-parse', '--abbrev-ref', 'HEAD'], worktree);
+  const result = await runGit(worktree, ['rev-parse', '--abbrev-ref', 'HEAD']);
   const branch = result.stdout.trim();
   return result.code === 0 && branch ? branch : undefined;
-}
-
-/** The branch the `origin` remote calls its default (`origin/HEAD`), when there is one. */
-export async function defaultBranch(worktree: string): Promise<string | undefined> {
-  const result = await git(['symbolic-ref', '--short', 'refs/remotes/origin/HEAD'], worktree);
-  const ref = result.stdout.trim();
-  return result.code === 0 && ref.startsWith('origin/') ? ref.slice('origin/'.length) : undefined;
 }

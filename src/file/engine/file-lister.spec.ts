@@ -4,7 +4,7 @@ import { FileNotFoundError, PathOutsideProjectError } from './errors';
 import { FileLister } from './file-lister';
 import { IgnoreRules } from './ignore-rules';
 import { ProjectJail } from './project-jail';
-import { gitRepo, removeDir, tempDir, writeTree } from './spec-fixtures';
+import { gitRepo, removeDir, tempDir, writeTree } from '../../core/fs/spec-fixtures';
 
 describe('FileLister', () => {
   let root: string;

@@ -2,9 +2,9 @@ import { symlinkSync, utimesSync } from 'node:fs';
 import * as path from 'node:path';
 import { FileNotFoundError, FileTooLargeError, PathOutsideProjectError } from './errors';
 import { FileReader, isBinaryContent, mimeTypeOf } from './file-reader';
-import * as gitModule from './git';
+import * as gitModule from '../../core/fs/git';
 import { ProjectJail } from './project-jail';
-import { git, gitRepo, removeDir, tempDir, writeTree } from './spec-fixtures';
+import { git, gitRepo, removeDir, tempDir, writeTree } from '../../core/fs/spec-fixtures';
 
 // The smallest valid PNG: 1x1 transparent pixel.
 const PNG = Buffer.from(

@@ -3,7 +3,7 @@ import { constants, type Stats } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { FileNotFoundError, FileTooLargeError } from './errors';
-import { runGit } from './git';
+import { runGit } from '../../core/fs/git';
 import { GitHead, type HeadState } from './git-head';
 import type { ProjectJail } from './project-jail';
 import { formatPatch, parseUnifiedDiff, type StructuredPatch } from './unified-diff';

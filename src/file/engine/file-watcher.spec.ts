@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { FileIndex } from './file-index';
 import { FileWatcher, type FileWatcherEvent } from './file-watcher';
 import { IgnoreRules } from './ignore-rules';
-import { git, gitRepo, removeDir, tempDir, writeTree } from './spec-fixtures';
+import { git, gitRepo, removeDir, tempDir, writeTree } from '../../core/fs/spec-fixtures';
 
 /** Polls until `check` passes or the time is up, then asserts it one last time. */
 async function eventually(check: () => void, timeoutMs = 5000): Promise<void> {

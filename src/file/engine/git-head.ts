@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { EMPTY_TREE, runGit } from './git';
+import { EMPTY_TREE, runGit } from '../../core/fs/git';
 
 interface RepoLayout {
   /** The worktree's own git directory (its HEAD). */

@@ -1,7 +1,7 @@
 import { symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { countLines, GitStatus } from './git-status';
-import { git, gitRepo, removeDir, tempDir, writeTree } from './spec-fixtures';
+import { git, gitRepo, removeDir, tempDir, writeTree } from '../../core/fs/spec-fixtures';
 
 describe('GitStatus', () => {
   let root: string;

@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { lstat, open } from 'node:fs/promises';
 import * as path from 'node:path';
-import { repoInfo, runGit } from './git';
+import { repoInfo, runGit } from '../../core/fs/git';
 
 export type FileChangeStatus = 'added' | 'deleted' | 'modified';
 

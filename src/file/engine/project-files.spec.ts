@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ProjectFiles } from './project-files';
-import { gitRepo, removeDir } from './spec-fixtures';
+import { gitRepo, removeDir } from '../../core/fs/spec-fixtures';
 
 describe('ProjectFiles', () => {
   let root: string;

@@ -2,7 +2,7 @@ import { mkdirSync, symlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { FileNotFoundError, PathOutsideProjectError } from './errors';
 import { isInside, ProjectJail } from './project-jail';
-import { removeDir, tempDir, writeTree } from './spec-fixtures';
+import { removeDir, tempDir, writeTree } from '../../core/fs/spec-fixtures';
 
 describe('isInside', () => {
   it('accepts the root and paths below it, nothing else', () => {

@@ -2,7 +2,7 @@ import { FileIndex } from '../../file/engine/file-index';
 import { IgnoreRules } from '../../file/engine/ignore-rules';
 import { symlinkSync } from 'node:fs';
 import * as path from 'node:path';
-import { gitRepo, removeDir, tempDir, writeTree } from '../../file/engine/spec-fixtures';
+import { gitRepo, removeDir, tempDir, writeTree } from '../../core/fs/spec-fixtures';
 import { InvalidPatternError, SearchClosedError, SearchTimeoutError } from './errors';
 import { compilePattern, grepText } from './grep';
 import { TextSearch } from './text-search';

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
 /**
- * Temp-directory fixtures for the engine's specs (files, git repositories). Not used by the
- * engine itself. Identity and signing come from `-c` flags so commits work on a clean machine
+ * Temp-directory fixtures for the specs of the file-system layer and the engines over it
+ * (files, git repositories). Not used by the code itself. Identity and signing come from `-c` flags so commits work on a clean machine
  * whatever the user's global git config says.
  */
 export function tempDir(prefix = 'engine-spec-'): string {
