@@ -7,7 +7,6 @@ import {
   ApiOperation,
   ApiProduces,
   ApiQuery,
-  ApiHideProperty,
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
@@ -15,8 +14,8 @@ import type {
   ReferenceObject,
   SchemaObject,
 } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { IsOptional, IsString } from 'class-validator';
 import { BadRequestErrorDto, ForbiddenPathErrorDto, NotFoundErrorDto } from '../errors/error.dto';
+import { Field } from './field.decorators';
 
 export type EndpointResponse = Type | [Type] | 'boolean' | 'none' | SchemaObject | ReferenceObject;
 
@@ -91,18 +90,12 @@ function successResponse(response: EndpointResponse, description: string): Metho
  * does not refuse them. `@Endpoint` documents the first two once, hence hidden here.
  */
 export class InstanceQueryDto {
-  @ApiHideProperty()
-  @IsOptional()
-  @IsString()
+  @Field.hidden()
   directory?: string;
 
-  @ApiHideProperty()
-  @IsOptional()
-  @IsString()
+  @Field.hidden()
   workspace?: string;
 
-  @ApiHideProperty()
-  @IsOptional()
-  @IsString()
+  @Field.hidden()
   auth_token?: string;
 }

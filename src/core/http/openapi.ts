@@ -59,7 +59,24 @@ export function buildOpenApiDocument(app: INestApplication, version: string): Op
     required: ['payload'],
   };
   documentWildcards(document);
+  untypeUnionParameters(document);
   return toOpenApi31(document);
+}
+
+/**
+ * A query parameter documented as a union (`roots`: a boolean or the text `true`/`false`) gets
+ * the property's reflected `type` beside its `anyOf` from @nestjs/swagger, which would narrow the
+ * union to that one type: the union alone is written.
+ */
+function untypeUnionParameters(document: OpenAPIObject): void {
+  for (const item of Object.values(document.paths)) {
+    for (const operation of Object.values(item as Record<string, OperationObject>)) {
+      for (const parameter of operation.parameters ?? []) {
+        const schema = 'schema' in parameter ? (parameter.schema as SchemaObject) : undefined;
+        if (schema && (schema.anyOf || schema.oneOf)) delete schema.type;
+      }
+    }
+  }
 }
 
 /**
