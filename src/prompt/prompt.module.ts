@@ -1,25 +1,25 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { AgentModule } from '../agent/agent.module';
+import { AgentLoopModule } from '../agent-loop/agent-loop.module';
 import { CommandModule } from '../command/command.module';
-import { CompactionModule } from '../compaction/compaction.module';
 import { ConfigModule } from '../config/config.module';
 import { EventModule } from '../event/event.module';
 import { LlmModule } from '../llm/llm.module';
-import { PermissionModule } from '../permission/permission.module';
 import { ProjectModule } from '../project/project.module';
 import { ProviderModule } from '../provider/provider.module';
 import { RevertModule } from '../revert/revert.module';
 import { SessionModule } from '../session/session.module';
-import { SnapshotModule } from '../snapshot/snapshot.module';
 import { ToolRegistryService } from '../tool/tool-registry.service';
 import { ToolModule } from '../tool/tool.module';
 import { PromptController } from './prompt.controller';
 import { PromptService } from './prompt.service';
-import { SessionLoopService } from './session-loop.service';
-import { SystemPromptService } from './system-prompt.service';
 import { TitleService } from './title.service';
 
-/** The agent loop and the routes that feed it (prompt, prompt_async, command, shell, init). */
+/**
+ * The routes that feed work into a session (prompt, prompt_async, command, shell, init): they
+ * check and store the prompt, then hand it to the agent loop (`AgentLoopModule`) to answer. Also
+ * generates session titles and runs the `task` tool's subagents as prompts of child sessions.
+ */
 @Module({
   imports: [
     SessionModule,
@@ -28,16 +28,14 @@ import { TitleService } from './title.service';
     ConfigModule,
     EventModule,
     CommandModule,
-    PermissionModule,
     ProjectModule,
     ToolModule,
-    SnapshotModule,
-    CompactionModule,
     RevertModule,
     LlmModule,
+    AgentLoopModule,
   ],
   controllers: [PromptController],
-  providers: [PromptService, SessionLoopService, SystemPromptService, TitleService],
+  providers: [PromptService, TitleService],
 })
 export class PromptModule implements OnModuleInit {
   constructor(

@@ -3,6 +3,8 @@ import { BadRequestError, NamedError } from '../core/errors/named-error';
 import { IdGenerator } from '../core/id';
 import type { Instance } from '../core/instance/instance';
 import { AgentService } from '../agent/agent.service';
+import { TurnRunnerService } from '../agent-loop/turn-runner.service';
+import type { TurnResult } from '../agent-loop/turn.types';
 import { CommandService } from '../command/command.service';
 import { ConfigService } from '../config/config.service';
 import '../command/command.events';
@@ -26,7 +28,6 @@ import type { CommandBodyDto, InitBodyDto } from './dto/command.dto';
 import type { PartInput, PromptBodyDto } from './dto/prompt-input.dto';
 import type { ShellBodyDto } from './dto/shell.dto';
 import { toStoredParts } from './prompt-parts';
-import { SessionLoopService, type TurnResult } from './session-loop.service';
 import { TitleService } from './title.service';
 
 const SHELL_TIMEOUT_MS = 10 * 60_000;
@@ -57,7 +58,7 @@ export class PromptService implements SubagentRunner {
   constructor(
     private readonly sessions: SessionService,
     private readonly messages: MessageService,
-    private readonly loop: SessionLoopService,
+    private readonly loop: TurnRunnerService,
     private readonly providers: ProviderService,
     private readonly agents: AgentService,
     private readonly commands: CommandService,

@@ -15,7 +15,7 @@ import {
 import { BASE_PROMPT, environmentSection } from './system-prompt';
 
 /** Per instance: the config's instruction URLs, fetched at most once a while. */
-const INSTRUCTION_URLS = Symbol('prompt.instruction-urls');
+const INSTRUCTION_URLS = Symbol('agent-loop.instruction-urls');
 
 export interface SystemPromptOptions {
   /** The agent's own prompt; replaces the base prompt when set. */

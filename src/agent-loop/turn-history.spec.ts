@@ -1,0 +1,74 @@
+import type { MessageWithParts } from '../session/dto/message-with-parts.dto';
+import { turnHistory } from './turn-history';
+
+function prompt(id: string, created: number): MessageWithParts {
+  return {
+    info: {
+      id,
+      sessionID: 'ses_1',
+      role: 'user',
+      time: { created },
+      agent: 'build',
+      model: { providerID: 'fake', modelID: 'fake-model' },
+    },
+    parts: [],
+  };
+}
+
+function answerTo(id: string, parentID: string): MessageWithParts {
+  return {
+    info: {
+      id,
+      sessionID: 'ses_1',
+      role: 'assistant',
+      time: { created: 0 },
+      parentID,
+      modelID: 'fake-model',
+      providerID: 'fake',
+      mode: 'build',
+      agent: 'build',
+      path: { cwd: '/work/app', root: '/work/app' },
+      cost: 0,
+      tokens: { input: 0, output: 0, reasoning: 0, cache: { read: 0, write: 0 } },
+    },
+    parts: [],
+  };
+}
+
+const ids = (messages: MessageWithParts[]) => messages.map(({ info }) => info.id);
+
+describe('turnHistory', () => {
+  // As stored: the second prompt arrived while the first was answered, before its answers.
+  const stored = [
+    prompt('msg_1', 10),
+    prompt('msg_2', 20),
+    answerTo('msg_1a', 'msg_1'),
+    answerTo('msg_1b', 'msg_1'),
+    answerTo('msg_2a', 'msg_2'),
+  ];
+
+  it('puts each prompt before its own answers and stops at the prompt of the turn', () => {
+    expect(ids(turnHistory(stored, { id: 'msg_1' }))).toEqual(['msg_1', 'msg_1a', 'msg_1b']);
+    expect(ids(turnHistory(stored, { id: 'msg_2' }))).toEqual([
+      'msg_1',
+      'msg_1a',
+      'msg_1b',
+      'msg_2',
+      'msg_2a',
+    ]);
+  });
+
+  it('orders prompts by arrival, not by a client-chosen id from a clock running behind', () => {
+    const behind = [prompt('msg_9', 10), prompt('msg_0', 20), answerTo('msg_9a', 'msg_9')];
+    expect(ids(turnHistory(behind, { id: 'msg_0' }))).toEqual(['msg_9', 'msg_9a', 'msg_0']);
+  });
+
+  it('orders prompts of the same millisecond by id', () => {
+    const same = [prompt('msg_b', 10), prompt('msg_a', 10)];
+    expect(ids(turnHistory(same, { id: 'msg_b' }))).toEqual(['msg_a', 'msg_b']);
+  });
+
+  it('keeps every prompt when the prompt of the turn is not among them', () => {
+    expect(ids(turnHistory(stored, { id: 'msg_gone' }))).toHaveLength(5);
+  });
+});
