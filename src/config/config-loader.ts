@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import { readFile, stat } from 'node:fs/promises';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { relativeInside } from '../core/fs/jail';
 import { parseConfigSource, SubstitutionContext } from './config-source';
 import { isPlainObject } from './config-writer';
 import type { Config, ConfigInput } from './config.schema';
@@ -145,11 +146,11 @@ async function isFile(path: string): Promise<boolean> {
 
 /** The directories from the worktree root down to `directory` (just `directory` if outside). */
 export function projectDirectories(directory: string, worktree: string): string[] {
-  const path = relative(worktree, directory);
-  if (path.startsWith('..') || resolve(worktree, path) !== resolve(directory)) return [directory];
+  const path = relativeInside(worktree, directory);
+  if (path === undefined) return [directory];
   const dirs = [worktree];
   let current = worktree;
-  for (const segment of path.split(sep).filter(Boolean)) {
+  for (const segment of path.split('/').filter(Boolean)) {
     current = join(current, segment);
     dirs.push(current);
   }

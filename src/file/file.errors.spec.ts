@@ -1,9 +1,6 @@
 import { ForbiddenPathError, NamedError, NotFoundError } from '../core/errors/named-error';
-import {
-  FileNotFoundError,
-  FileTooLargeError as EngineFileTooLargeError,
-  PathOutsideProjectError,
-} from './engine/errors';
+import { FileNotFoundError, PathOutsideProjectError } from '../core/fs/errors';
+import { FileTooLargeError as EngineFileTooLargeError } from './engine/errors';
 import { FileAccessDeniedError, FileTooLargeError, toNamedFileError } from './file.errors';
 
 const errno = (code: string) => Object.assign(new Error(code), { code });

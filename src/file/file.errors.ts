@@ -1,9 +1,6 @@
 import { ForbiddenPathError, NamedError, NotFoundError } from '../core/errors/named-error';
-import {
-  FileNotFoundError,
-  FileTooLargeError as EngineFileTooLargeError,
-  PathOutsideProjectError,
-} from './engine/errors';
+import { FileNotFoundError, PathOutsideProjectError } from '../core/fs/errors';
+import { FileTooLargeError as EngineFileTooLargeError } from './engine/errors';
 
 /** A file too large to send in one JSON response (`GET /file/content`). */
 export class FileTooLargeError extends NamedError<{

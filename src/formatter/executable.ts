@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access, readFile, stat } from 'node:fs/promises';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
+import { isInside } from '../core/fs/jail';
 
 /** Where a project's tools are looked for: the project, and the server's `PATH`. */
 export interface ToolContext {
@@ -37,17 +38,9 @@ export function ancestors(start: string, stop: string): string[] {
     result.push(current);
     if (current === end) return result;
     const parent = dirname(current);
-    if (parent === current || !isInside(parent, end)) return result;
+    if (parent === current || !isInside(end, parent)) return result;
     current = parent;
   }
-}
-
-/** Whether `file` is `root` or below it. */
-export function isInside(file: string, root: string): boolean {
-  const r = resolve(root);
-  const f = resolve(file);
-  if (f === r) return true;
-  return f.startsWith(r.endsWith('/') ? r : `${r}/`);
 }
 
 /** The files named `target` from the directory up to the worktree, innermost first. */

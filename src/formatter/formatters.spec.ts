@@ -1,7 +1,8 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '../../test/support/fixtures';
-import { ancestors, findExecutable, isInside } from './executable';
+import { isInside } from '../core/fs/jail';
+import { ancestors, findExecutable } from './executable';
 import { resolveFormatters, type FormatterContext, type FormatterDefinition } from './formatters';
 
 function builtIn(name: string, extensions: string[], command: string[] | false) {
@@ -98,8 +99,8 @@ describe('findExecutable', () => {
   it('walks ancestors only within the stop directory', () => {
     expect(ancestors('/a/b/c', '/a')).toEqual(['/a/b/c', '/a/b', '/a']);
     expect(ancestors('/x/y', '/a')).toEqual(['/x/y']);
-    expect(isInside('/a/b', '/a')).toBe(true);
-    expect(isInside('/ab', '/a')).toBe(false);
-    expect(isInside('/anything', '/')).toBe(true);
+    expect(isInside('/a', '/a/b')).toBe(true);
+    expect(isInside('/a', '/ab')).toBe(false);
+    expect(isInside('/', '/anything')).toBe(true);
   });
 });

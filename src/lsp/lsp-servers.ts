@@ -1,12 +1,12 @@
 import { readdir } from 'node:fs/promises';
 import { basename, dirname, join, parse } from 'node:path';
 import type { Config } from '../config/config.schema';
+import { isInside } from '../core/fs/jail';
 import {
   ancestors,
   findExecutable,
   findModuleFile,
   isExecutable,
-  isInside,
   readText,
   type ToolContext,
 } from '../formatter/executable';
@@ -376,7 +376,7 @@ const BUILT_INS: readonly BuiltIn[] = [
       const flake = await nearest(file, ctx, ['flake.nix']);
       if (flake && flake !== ctx.directory) return flake;
       // A non-git directory has `/` as its worktree: that is no project root.
-      return ctx.worktree !== '/' && isInside(ctx.directory, ctx.worktree)
+      return ctx.worktree !== '/' && isInside(ctx.worktree, ctx.directory)
         ? ctx.worktree
         : ctx.directory;
     },

@@ -5,7 +5,7 @@ import { ConfigService } from '../config/config.service';
 import { BusService } from '../core/bus/bus.service';
 import { AppEnvironment } from '../core/config/app-environment';
 import type { Instance } from '../core/instance/instance';
-import { isInside } from '../formatter/executable';
+import { isInsideProject } from '../core/fs/jail';
 import type { LspStatusDto } from './dto/lsp-status.dto';
 import { errorMessage } from '../core/errors/error-message';
 import type { LspSymbol } from './lsp-client';
@@ -56,7 +56,7 @@ export class LspService {
   async touchFile(instance: Instance, file: string, options: TouchOptions = {}): Promise<void> {
     if (instance.disposed) return;
     const path = resolve(instance.directory, file);
-    if (!this.inProject(instance, path)) return;
+    if (!isInsideProject(instance, path)) return;
     try {
       const workspace = this.workspace(instance);
       await this.configure(instance, workspace);
@@ -120,12 +120,6 @@ export class LspService {
       return undefined;
     });
     if (config) workspace.configure(config);
-  }
-
-  private inProject(instance: Instance, path: string): boolean {
-    if (isInside(path, instance.directory)) return true;
-    // Outside git the worktree is `/`, which would take in the whole disk.
-    return instance.worktree !== '/' && isInside(path, instance.worktree);
   }
 
   private workspace(instance: Instance): LspWorkspace {

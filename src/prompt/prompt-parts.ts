@@ -2,11 +2,11 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeDataURL } from '../core/data-url';
+import { locateInProject, toPosix } from '../core/fs/jail';
 import { BadRequestError } from '../core/errors/named-error';
 import type { Instance } from '../core/instance/instance';
 import { evaluate, type PermissionRule } from '../permission/permission-rules';
 import type { FilePart, Part } from '../session/dto/part.dto';
-import { isInsideProject, realPathOfNearest, toPosix } from '../tool/file-access';
 import type { PartInput } from './dto/prompt-input.dto';
 
 /** Largest file a prompt may attach, whether by `file://` path or inline `data:` URL. */
@@ -22,8 +22,8 @@ const TEXT_ATTACHMENT = 'text/plain';
 export type ReadForUser = (file: string) => Promise<string>;
 
 /**
- * Turns the parts of a prompt into stored parts. File parts are read now, through the same
- * project jail as the file API: a `file://` path outside the project is read only when the
+ * Turns the parts of a prompt into stored parts. File parts are read now, judged by the project
+ * jail as the file tools judge a path: a `file://` path outside the project is read only when the
  * `external_directory` permission is configured to allow it (no one can be asked yet: no tool
  * is running), so by default it is a 400 and nothing is read. Their content is stored as a
  * `data:` URL, so the conversation does not change when the file does.
@@ -134,8 +134,10 @@ async function readAttachment(
   } catch {
     throw new BadRequestError('not a valid file:// URL', 'Body', field);
   }
-  const real = await realPathOfNearest(path);
-  if (!isInsideProject(instance, path) || !isInsideProject(instance, real)) {
+  // `%00` decodes to a NUL byte, which names no file.
+  if (path.includes('\0')) throw new BadRequestError('not a valid file:// URL', 'Body', field);
+  const { real, inside } = await locateInProject(instance, path);
+  if (!inside) {
     const pattern = toPosix(join(dirname(real), '*'));
     // Deliberate difference: the original reads any file named here, even with external
     // directories denied.

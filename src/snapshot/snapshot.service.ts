@@ -2,13 +2,14 @@ import { errorMessage } from '../core/errors/error-message';
 import { Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { access, lstat, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ConfigService } from '../config/config.service';
 import { AppEnvironment } from '../core/config/app-environment';
 import type { Instance } from '../core/instance/instance';
 import { diffText } from '../tool/text-diff';
 import { KeyedQueue } from './keyed-queue';
 import { runGit, runGitBytes, type GitBytesResult } from '../core/fs/git';
+import { relativeInside } from '../core/fs/jail';
 import { parseCatFileBatch, snapshotGitEnv, splitNul } from './snapshot-git';
 import { SnapshotError } from './snapshot.errors';
 import type { FileDiff, SnapshotPatch } from './snapshot.types';
@@ -192,7 +193,7 @@ export class SnapshotService {
     for (const patch of patches) {
       for (const file of patch.files) {
         const rel = relativeInside(repo.worktree, file);
-        if (rel === undefined) {
+        if (!rel) {
           this.logger.warn(`not reverting ${file}: outside ${repo.worktree}`);
           continue;
         }
@@ -221,7 +222,8 @@ export class SnapshotService {
    * files; undefined when it lies outside.
    */
   relativePath(instance: Instance, file: string): string | undefined {
-    return relativeInside(this.repoOf(instance).worktree, file);
+    // The root itself is no file of a diff.
+    return relativeInside(this.repoOf(instance).worktree, file) || undefined;
   }
 
   private async revertChunk(repo: SnapshotRepo, hash: string, files: string[]): Promise<void> {
@@ -445,13 +447,6 @@ export class SnapshotService {
   private exclusive<T>(repo: SnapshotRepo, work: () => Promise<T>): Promise<T> {
     return this.queue.run(repo.gitdir, work);
   }
-}
-
-/** `file` relative to `root` with `/` separators, or undefined when it is not inside `root`. */
-function relativeInside(root: string, file: string): string | undefined {
-  const rel = relative(root, isAbsolute(file) ? file : join(root, file));
-  if (!rel || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return undefined;
-  return rel.split(sep).join('/');
 }
 
 /** A gitignore line matching exactly this path from the root (glob characters escaped). */

@@ -2,15 +2,7 @@ import { statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fakeToolContext } from '../../test/support/fake-tool-context';
 import { gitRepo, tempDir } from '../../test/support/fixtures';
-import {
-  assertPathAllowed,
-  FileReadTracker,
-  isInsideProject,
-  projectRelative,
-  realPathOfNearest,
-  resolveToolPath,
-  stampOf,
-} from './file-access';
+import { assertPathAllowed, FileReadTracker, resolveToolPath, stampOf } from './file-access';
 import { ToolExecutionError } from './tool.types';
 
 describe('path resolution', () => {
@@ -21,25 +13,6 @@ describe('path resolution', () => {
     expect(resolveToolPath(instance, '../b.ts')).toBe(join(dir, 'b.ts'));
     expect(resolveToolPath(instance, '/etc/hosts')).toBe('/etc/hosts');
     expect(() => resolveToolPath(instance, 'a\0b')).toThrow(ToolExecutionError);
-  });
-
-  it('counts the worktree as the project, but never "/" of a non-git project', () => {
-    const dir = gitRepo();
-    const sub = fakeToolContext(join(dir, 'sub'), { worktree: dir }).instance;
-    expect(isInsideProject(sub, join(dir, 'other.ts'))).toBe(true);
-    expect(projectRelative(sub, join(dir, 'sub', 'x.ts'))).toBe('sub/x.ts');
-    const plain = fakeToolContext(dir, { worktree: '/' }).instance;
-    expect(isInsideProject(plain, join(dir, 'x'))).toBe(true);
-    expect(isInsideProject(plain, '/etc/hosts')).toBe(false);
-    expect(projectRelative(plain, join(dir, 'x'))).toBe('x');
-  });
-
-  it('finds the real path of a file that does not exist yet through its nearest ancestor', async () => {
-    const real = tempDir();
-    const dir = tempDir();
-    symlinkSync(real, join(dir, 'link'));
-    const target = await realPathOfNearest(join(dir, 'link', 'new', 'deeper', 'file.ts'));
-    expect(target).toBe(join(real, 'new', 'deeper', 'file.ts'));
   });
 });
 

@@ -1,66 +1,21 @@
-import { realpath, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import * as path from 'node:path';
+import { isInside, locateInProject, projectRoot, toPosix } from '../core/fs/jail';
 import type { Instance } from '../core/instance/instance';
 import { ToolExecutionError, type ToolContext } from './tool.types';
 
 /**
- * Path handling shared by the file tools: where a model-supplied path points, whether it lies in
- * the project, and the permission asked before a tool touches anything outside it.
+ * The file tools' policy over the project jail (`core/fs/jail`): where a model-supplied path
+ * points, the permission asked before a tool touches anything outside the project, and which
+ * files a session has read.
  */
-
-/** The directory a project's paths are shown relative to: its git worktree, else the directory. */
-export function projectRoot(instance: Instance): string {
-  return instance.worktree === '/' ? instance.directory : instance.worktree;
-}
-
-/** `file` relative to the project root, `/`-separated (tool titles and permission patterns). */
-export function projectRelative(instance: Instance, file: string): string {
-  return toPosix(path.relative(projectRoot(instance), file));
-}
 
 /** An absolute path for what the model named: absolute as given, relative against the directory. */
 export function resolveToolPath(instance: Instance, input: string): string {
   if (input.includes('\0'))
     throw new ToolExecutionError(`Invalid path (contains a NUL byte): ${input}`);
   return path.resolve(instance.directory, input);
-}
-
-/** True when `file` is `root` itself or lies below it (both absolute and normalised). */
-export function isInside(root: string, file: string): boolean {
-  const rel = path.relative(root, file);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
-
-/**
- * True when `file` belongs to the project: below the instance directory, or below the git
- * worktree (a subdirectory instance still works on its whole repository). A non-git project has
- * the worktree `/`, which must not make every path "inside".
- */
-export function isInsideProject(instance: Instance, file: string): boolean {
-  if (isInside(instance.directory, file)) return true;
-  return instance.worktree !== '/' && isInside(instance.worktree, file);
-}
-
-/**
- * The path with every symlink resolved. A path that does not exist yet is judged by its nearest
- * existing ancestor, so a file cannot be created through a link that points out of the project.
- */
-export async function realPathOfNearest(file: string): Promise<string> {
-  const missing: string[] = [];
-  let current = file;
-  for (;;) {
-    try {
-      const real = await realpath(current);
-      return path.join(real, ...missing.reverse());
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      const parent = path.dirname(current);
-      if ((code !== 'ENOENT' && code !== 'ENOTDIR') || parent === current) throw error;
-      missing.push(path.basename(current));
-      current = parent;
-    }
-  }
 }
 
 /**
@@ -74,10 +29,10 @@ export async function assertPathAllowed(
   file: string,
   kind: 'file' | 'directory',
 ): Promise<void> {
-  const real = await realPathOfNearest(file);
-  if (isInsideProject(ctx.instance, file) && isInsideProject(ctx.instance, real)) return;
+  const { real, inside, realInside } = await locateInProject(ctx.instance, file);
+  if (inside) return;
   // The real location is what would be touched, so that is what the user approves.
-  const target = isInsideProject(ctx.instance, real) ? file : real;
+  const target = realInside ? file : real;
   const dir = kind === 'directory' ? target : path.dirname(target);
   const pattern = toPosix(path.join(dir, '*'));
   await ctx.ask({
@@ -106,10 +61,6 @@ export async function statOrUndefined(file: string): Promise<Stats | undefined> 
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     throw error;
   }
-}
-
-export function toPosix(p: string): string {
-  return path.sep === '/' ? p : p.split(path.sep).join('/');
 }
 
 /** What is remembered of a file when a session reads it: enough to notice a later change. */

@@ -2,7 +2,7 @@ import type { Dirent } from 'node:fs';
 import { readFile, readdir, realpath, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
-import { toPosix } from './file-access';
+import { relativeInside, toPosix } from '../core/fs/jail';
 
 /**
  * The directory walk and glob matching behind `glob`, `grep` and `list`: a breadth-first walk
@@ -324,20 +324,15 @@ export async function* walkFiles(options: WalkOptions): AsyncGenerator<WalkEntry
 }
 
 async function chooseIgnoreFiles(root: string, anchor: string | undefined): Promise<IgnoreFiles> {
-  if (!anchor || anchor === root || !isBelow(anchor, root)) return new IgnoreFiles(root);
+  const rel = anchor === undefined ? undefined : relativeInside(anchor, root);
+  if (!anchor || !rel) return new IgnoreFiles(root);
   const fromAnchor = new IgnoreFiles(anchor);
-  const rel = toPosix(path.relative(anchor, root));
   // Judge every directory from the anchor down to the root: an ignored one re-anchors the walk.
   const parts = rel.split('/');
   for (let i = 1; i <= parts.length; i++) {
     if (await fromAnchor.isIgnored(parts.slice(0, i).join('/'), true)) return new IgnoreFiles(root);
   }
   return fromAnchor;
-}
-
-function isBelow(parent: string, child: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
 }
 
 // ---------------------------------------------------------------------------------------------

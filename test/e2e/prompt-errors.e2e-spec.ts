@@ -210,6 +210,15 @@ describe('agent loop: errors', () => {
       expect(response.body.data.field).toBe('parts.0.url');
     });
 
+    it('refuses a file:// URL with an encoded NUL byte as a bad URL (400, not a 500)', async () => {
+      const sessionID = await t.createSession('nul');
+      const response = await send(sessionID, {
+        parts: [{ type: 'file', mime: 'text/plain', url: `file://${t.directory}/a%00.txt` }],
+      }).expect(400);
+      expect(response.body.data.field).toBe('parts.0.url');
+      expect(await t.messages(sessionID)).toEqual([]);
+    });
+
     it('caps data: URLs and refuses other schemes', async () => {
       const sessionID = await t.createSession('data url');
       const huge = `data:text/plain;base64,${'A'.repeat(14 * 1024 * 1024)}`;

@@ -3,7 +3,7 @@ import { readdir, realpath, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import fuzzysort from 'fuzzysort';
 import type { IgnoreRules } from './ignore-rules';
-import { isInside } from './project-jail';
+import { isInside } from '../../core/fs/jail';
 
 export type EntryKind = 'file' | 'directory';
 

@@ -1,9 +1,9 @@
 import { mkdirSync, symlinkSync } from 'node:fs';
 import * as path from 'node:path';
-import { FileNotFoundError, PathOutsideProjectError } from './errors';
+import { FileNotFoundError, PathOutsideProjectError } from '../../core/fs/errors';
 import { FileLister } from './file-lister';
 import { IgnoreRules } from './ignore-rules';
-import { ProjectJail } from './project-jail';
+import { ProjectJail } from '../../core/fs/jail';
 import { gitRepo, removeDir, tempDir, writeTree } from '../../core/fs/spec-fixtures';
 
 describe('FileLister', () => {

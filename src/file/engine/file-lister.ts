@@ -1,9 +1,9 @@
 import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { FileNotFoundError } from './errors';
+import { FileNotFoundError } from '../../core/fs/errors';
 import type { IgnoreRules } from './ignore-rules';
-import type { ProjectJail } from './project-jail';
+import type { ProjectJail } from '../../core/fs/jail';
 
 /** The reference's `FileNode`. */
 export interface FileNode {

@@ -1,9 +1,10 @@
 import { symlinkSync, utimesSync } from 'node:fs';
 import * as path from 'node:path';
-import { FileNotFoundError, FileTooLargeError, PathOutsideProjectError } from './errors';
+import { FileNotFoundError, PathOutsideProjectError } from '../../core/fs/errors';
+import { FileTooLargeError } from './errors';
 import { FileReader, isBinaryContent, mimeTypeOf } from './file-reader';
 import * as gitModule from '../../core/fs/git';
-import { ProjectJail } from './project-jail';
+import { ProjectJail } from '../../core/fs/jail';
 import { git, gitRepo, removeDir, tempDir, writeTree } from '../../core/fs/spec-fixtures';
 
 // The smallest valid PNG: 1x1 transparent pixel.

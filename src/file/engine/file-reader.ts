@@ -2,10 +2,11 @@ import { isUtf8 } from 'node:buffer';
 import { constants, type Stats } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { FileNotFoundError, FileTooLargeError } from './errors';
+import { FileNotFoundError } from '../../core/fs/errors';
+import { FileTooLargeError } from './errors';
 import { runGit } from '../../core/fs/git';
 import { GitHead, type HeadState } from './git-head';
-import type { ProjectJail } from './project-jail';
+import type { ProjectJail } from '../../core/fs/jail';
 import { formatPatch, parseUnifiedDiff, type StructuredPatch } from './unified-diff';
 
 /** The reference's `FileContent`. */

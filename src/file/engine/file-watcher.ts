@@ -2,6 +2,7 @@ import type { Stats } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
+import { relativeInside } from '../../core/fs/jail';
 import type { FileIndex } from './file-index';
 import { IGNORE_FILE_NAMES, type IgnoreRules } from './ignore-rules';
 
@@ -97,8 +98,9 @@ export class FileWatcher {
   }
 
   private ignores(p: string, stats?: Stats): boolean {
-    const rel = this.relative(p);
-    if (rel === '' || rel === '..' || rel.startsWith('../')) return false;
+    const rel = relativeInside(this.realRoot, p);
+    // Only paths below the root are judged by its rules.
+    if (!rel) return false;
     // Without stats chokidar asks again with them before watching, so a directory-only rule
     // still applies to directories.
     return this.rules.isIgnored(rel, stats?.isDirectory() ?? false);

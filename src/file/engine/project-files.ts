@@ -5,7 +5,7 @@ import { FileReader, type FileReaderOptions } from './file-reader';
 import { FileWatcher } from './file-watcher';
 import { GitStatus } from './git-status';
 import { IGNORE_FILE_NAMES, IgnoreRules } from './ignore-rules';
-import { ProjectJail } from './project-jail';
+import { ProjectJail } from '../../core/fs/jail';
 
 export interface ProjectFilesOptions extends FileReaderOptions {
   /** The config's `watcher.ignore`: gitignore-syntax patterns left out of the watch and index. */

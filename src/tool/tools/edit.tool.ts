@@ -1,11 +1,10 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { z } from 'zod';
+import { projectRelative, realPathOfNearest } from '../../core/fs/jail';
 import {
   assertPathAllowed,
   type FileToolDeps,
-  projectRelative,
-  realPathOfNearest,
   resolveToolPath,
   stampOf,
   statOrUndefined,

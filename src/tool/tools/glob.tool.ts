@@ -1,10 +1,10 @@
 import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { z } from 'zod';
+import { projectRelative } from '../../core/fs/jail';
 import {
   assertPathAllowed,
   ignoreAnchorFor,
-  projectRelative,
   resolveToolPath,
   statOrUndefined,
 } from '../file-access';

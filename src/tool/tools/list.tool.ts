@@ -1,9 +1,9 @@
 import * as path from 'node:path';
 import { z } from 'zod';
+import { projectRelative } from '../../core/fs/jail';
 import {
   assertPathAllowed,
   ignoreAnchorFor,
-  projectRelative,
   resolveToolPath,
   statOrUndefined,
 } from '../file-access';

@@ -3,11 +3,10 @@ import { open, readFile, readdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
+import { projectRelative, realPathOfNearest } from '../../core/fs/jail';
 import {
   assertPathAllowed,
   type FileToolDeps,
-  projectRelative,
-  realPathOfNearest,
   resolveToolPath,
   stampOf,
   statOrUndefined,

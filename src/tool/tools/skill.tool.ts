@@ -1,7 +1,8 @@
-import { dirname, relative, isAbsolute } from 'node:path';
+import { dirname } from 'node:path';
 import { z } from 'zod';
 import type { Instance } from '../../core/instance/instance';
 import { BUILT_IN_LOCATION, type SkillInfo } from '../../skill/skill.types';
+import { isInside } from '../../core/fs/jail';
 import { walkFiles } from '../file-walk';
 import { defineTool, ToolDefinition, ToolExecutionError } from '../tool.types';
 
@@ -117,11 +118,6 @@ async function sampleFiles(dir: string, worktree: string, signal: AbortSignal): 
     if (files.length === SKILL_FILES_SAMPLE) break;
   }
   return files;
-}
-
-function isInside(parent: string, child: string): boolean {
-  const rel = relative(parent, child);
-  return !rel.startsWith('..') && !isAbsolute(rel);
 }
 
 function escapeXml(text: string): string {

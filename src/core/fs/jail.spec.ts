@@ -1,8 +1,20 @@
 import { mkdirSync, symlinkSync } from 'node:fs';
 import * as path from 'node:path';
+import { join } from 'node:path';
+import { fakeToolContext } from '../../../test/support/fake-tool-context';
+import { gitRepo } from '../../../test/support/fixtures';
 import { FileNotFoundError, PathOutsideProjectError } from './errors';
-import { isInside, ProjectJail } from './project-jail';
-import { removeDir, tempDir, writeTree } from '../../core/fs/spec-fixtures';
+import {
+  isInside,
+  isInsideProject,
+  locateInProject,
+  ProjectJail,
+  projectRelative,
+  realPathOfNearest,
+  relativeInside,
+  resolveNearest,
+} from './jail';
+import { removeDir, tempDir, writeTree } from './spec-fixtures';
 
 describe('isInside', () => {
   it('accepts the root and paths below it, nothing else', () => {
@@ -12,6 +24,38 @@ describe('isInside', () => {
     expect(isInside('/a/b', '/a')).toBe(false);
     expect(isInside('/a/b', '/a/b/../c')).toBe(false);
     expect(isInside('/a/b', '/a/b/..foo')).toBe(true);
+  });
+});
+
+describe('relativeInside', () => {
+  it('gives the /-separated path below the root, and nothing outside it', () => {
+    expect(relativeInside('/a/b', '/a/b/c/d')).toBe('c/d');
+    expect(relativeInside('/a/b', 'c/../d')).toBe('d');
+    expect(relativeInside('/a/b', '/a/b')).toBe('');
+    expect(relativeInside('/a/b', '/a/bc')).toBeUndefined();
+    expect(relativeInside('/a/b', '../b2/x')).toBeUndefined();
+  });
+});
+
+describe('resolveNearest', () => {
+  it('says whether the path exists, and refuses a NUL byte before the file system sees it', async () => {
+    const dir = tempDir('jail-nearest-');
+    try {
+      writeTree(dir, { 'a.txt': 'x' });
+      await expect(resolveNearest(path.join(dir, 'a.txt'))).resolves.toEqual({
+        real: path.join(dir, 'a.txt'),
+        exists: true,
+      });
+      await expect(resolveNearest(path.join(dir, 'new/b.txt'))).resolves.toEqual({
+        real: path.join(dir, 'new/b.txt'),
+        exists: false,
+      });
+      await expect(resolveNearest(path.join(dir, 'a\0b'))).rejects.toBeInstanceOf(
+        FileNotFoundError,
+      );
+    } finally {
+      removeDir(dir);
+    }
   });
 });
 
@@ -120,5 +164,50 @@ describe('ProjectJail', () => {
     } finally {
       removeDir(linkParent);
     }
+  });
+});
+
+describe('the project of an instance', () => {
+  it('counts the worktree as the project, but never "/" of a non-git project', () => {
+    const dir = gitRepo();
+    const sub = fakeToolContext(join(dir, 'sub'), { worktree: dir }).instance;
+    expect(isInsideProject(sub, join(dir, 'other.ts'))).toBe(true);
+    expect(projectRelative(sub, join(dir, 'sub', 'x.ts'))).toBe('sub/x.ts');
+    const plain = fakeToolContext(dir, { worktree: '/' }).instance;
+    expect(isInsideProject(plain, join(dir, 'x'))).toBe(true);
+    expect(isInsideProject(plain, '/etc/hosts')).toBe(false);
+    expect(projectRelative(plain, join(dir, 'x'))).toBe('x');
+  });
+
+  it('finds the real path of a file that does not exist yet through its nearest ancestor', async () => {
+    const real = tempDir();
+    const dir = tempDir();
+    symlinkSync(real, join(dir, 'link'));
+    const target = await realPathOfNearest(join(dir, 'link', 'new', 'deeper', 'file.ts'));
+    expect(target).toBe(join(real, 'new', 'deeper', 'file.ts'));
+  });
+
+  it('locates a path by its name and by where its links lead', async () => {
+    const dir = gitRepo();
+    const outside = tempDir();
+    writeTree(outside, { 'secret.txt': 'x' });
+    symlinkSync(outside, join(dir, 'escape'));
+    symlinkSync(join(dir, 'README.md'), join(outside, 'back.md'));
+    const { instance } = fakeToolContext(dir);
+    await expect(locateInProject(instance, join(dir, 'new.ts'))).resolves.toEqual({
+      real: join(dir, 'new.ts'),
+      realInside: true,
+      inside: true,
+    });
+    await expect(locateInProject(instance, join(dir, 'escape', 'secret.txt'))).resolves.toEqual({
+      real: join(outside, 'secret.txt'),
+      realInside: false,
+      inside: false,
+    });
+    await expect(locateInProject(instance, join(outside, 'back.md'))).resolves.toEqual({
+      real: join(dir, 'README.md'),
+      realInside: true,
+      inside: false,
+    });
   });
 });
