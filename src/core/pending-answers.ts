@@ -1,9 +1,5 @@
+import { abortError } from './errors/abort-error';
 import type { Instance } from './instance/instance';
-
-/** The error a waiting request fails with when its turn is aborted. */
-export function abortError(): Error {
-  return Object.assign(new Error('Aborted'), { name: 'AbortError' });
-}
 
 /** A request waiting for the user, and how to settle it. */
 export interface PendingAnswer<TInfo, TAnswer> {
