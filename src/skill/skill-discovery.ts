@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { projectDirectories } from '../config/config-loader';
 import { parseMarkdown } from '../config/markdown';
-import { globFiles } from '../tool/file-walk';
+import { globFiles } from '../core/fs/walk';
 import type { SkillInfo } from './skill.types';
 
 /** Where one request looks for skills. */

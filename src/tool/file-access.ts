@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import * as path from 'node:path';
-import { isInside, locateInProject, projectRoot, toPosix } from '../core/fs/jail';
+import { locateInProject, toPosix } from '../core/fs/jail';
 import type { Instance } from '../core/instance/instance';
 import { ToolExecutionError, type ToolContext } from './tool.types';
 
@@ -41,15 +41,6 @@ export async function assertPathAllowed(
     always: [pattern],
     metadata: { filepath: file, parentDir: dir },
   });
-}
-
-/**
- * Where `.gitignore` rules for a walk of `dir` start: the project root when `dir` lies in it (so
- * the root's `.gitignore` applies to a subdirectory search), else `dir` itself.
- */
-export function ignoreAnchorFor(instance: Instance, dir: string): string {
-  const root = projectRoot(instance);
-  return isInside(root, dir) ? root : dir;
 }
 
 /** `fs.stat`, or undefined when nothing is there. */

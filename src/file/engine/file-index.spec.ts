@@ -1,7 +1,7 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { FileIndex } from './file-index';
-import { IgnoreRules } from './ignore-rules';
+import { IgnoreRules } from '../../core/fs/ignore-rules';
 import { removeDir, tempDir, writeTree } from '../../core/fs/spec-fixtures';
 
 describe('FileIndex', () => {

@@ -2,7 +2,7 @@ import type { Dirent, Stats } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import fuzzysort from 'fuzzysort';
-import type { IgnoreRules } from './ignore-rules';
+import type { IgnoreRules } from '../../core/fs/ignore-rules';
 import { isInside } from '../../core/fs/jail';
 
 export type EntryKind = 'file' | 'directory';

@@ -2,7 +2,7 @@ import { mkdirSync, symlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { FileNotFoundError, PathOutsideProjectError } from '../../core/fs/errors';
 import { FileLister } from './file-lister';
-import { IgnoreRules } from './ignore-rules';
+import { IgnoreRules } from '../../core/fs/ignore-rules';
 import { ProjectJail } from '../../core/fs/jail';
 import { gitRepo, removeDir, tempDir, writeTree } from '../../core/fs/spec-fixtures';
 

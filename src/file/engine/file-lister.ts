@@ -2,7 +2,7 @@ import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { FileNotFoundError } from '../../core/fs/errors';
-import type { IgnoreRules } from './ignore-rules';
+import type { IgnoreRules } from '../../core/fs/ignore-rules';
 import type { ProjectJail } from '../../core/fs/jail';
 
 /** The reference's `FileNode`. */

@@ -2,7 +2,7 @@ import { appendFileSync, mkdirSync, rmSync, symlinkSync, unlinkSync, writeFileSy
 import * as path from 'node:path';
 import { FileIndex } from './file-index';
 import { FileWatcher, type FileWatcherEvent } from './file-watcher';
-import { IgnoreRules } from './ignore-rules';
+import { IgnoreRules } from '../../core/fs/ignore-rules';
 import { git, gitRepo, removeDir, tempDir, writeTree } from '../../core/fs/spec-fixtures';
 
 /** Polls until `check` passes or the time is up, then asserts it one last time. */

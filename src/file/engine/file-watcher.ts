@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { relativeInside } from '../../core/fs/jail';
 import type { FileIndex } from './file-index';
-import { IGNORE_FILE_NAMES, type IgnoreRules } from './ignore-rules';
+import { IGNORE_FILE_NAMES, type IgnoreRules } from '../../core/fs/ignore-rules';
 
 export type FileWatchEventKind = 'add' | 'change' | 'unlink';
 

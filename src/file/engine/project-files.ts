@@ -4,7 +4,7 @@ import { FileLister } from './file-lister';
 import { FileReader, type FileReaderOptions } from './file-reader';
 import { FileWatcher } from './file-watcher';
 import { GitStatus } from './git-status';
-import { IGNORE_FILE_NAMES, IgnoreRules } from './ignore-rules';
+import { IGNORE_FILE_NAMES, IgnoreRules } from '../../core/fs/ignore-rules';
 import { ProjectJail } from '../../core/fs/jail';
 
 export interface ProjectFilesOptions extends FileReaderOptions {

@@ -1,5 +1,5 @@
 import { FileIndex } from '../../file/engine/file-index';
-import { IgnoreRules } from '../../file/engine/ignore-rules';
+import { IgnoreRules } from '../../core/fs/ignore-rules';
 import { symlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { gitRepo, removeDir, tempDir, writeTree } from '../../core/fs/spec-fixtures';

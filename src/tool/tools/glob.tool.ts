@@ -2,13 +2,9 @@ import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { projectRelative } from '../../core/fs/jail';
-import {
-  assertPathAllowed,
-  ignoreAnchorFor,
-  resolveToolPath,
-  statOrUndefined,
-} from '../file-access';
-import { createGlobMatcher, walkFiles } from '../file-walk';
+import { assertPathAllowed, resolveToolPath, statOrUndefined } from '../file-access';
+import { createGlobMatcher } from '../../core/fs/glob';
+import { ignoreAnchorFor, walkFiles } from '../../core/fs/walk';
 import { defineTool, ToolExecutionError, type ToolResult } from '../tool.types';
 
 export const MAX_GLOB_RESULTS = 100;

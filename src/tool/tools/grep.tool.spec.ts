@@ -1,4 +1,4 @@
-import { utimesSync, writeFileSync } from 'node:fs';
+import { symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fakeToolContext } from '../../../test/support/fake-tool-context';
 import { gitRepo, tempDir, writeFiles } from '../../../test/support/fixtures';
@@ -11,6 +11,17 @@ function age(file: string, secondsAgo: number): void {
 }
 
 describe('grep tool', () => {
+  it('does not read a file outside the project through a symlink in it', async () => {
+    const outside = tempDir();
+    writeFiles(outside, { id_rsa: 'BEGIN PRIVATE KEY\n' });
+    const dir = gitRepo({ 'notes.md': 'nothing\n' });
+    symlinkSync(join(outside, 'id_rsa'), join(dir, 'innocent.md'));
+    const ctx = fakeToolContext(dir);
+    const result = await grepTool.execute({ pattern: 'PRIVATE' }, ctx);
+    expect(result.output).toBe('No files found');
+    expect(ctx.asked.map((request) => request.permission)).toEqual(['grep']);
+  });
+
   it('lists matching lines per file, newest file first', async () => {
     const dir = gitRepo({
       'old.ts': 'const TODO = 1;\nfine\n',

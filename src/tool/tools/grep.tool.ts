@@ -2,13 +2,9 @@ import type { Stats } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { z } from 'zod';
-import {
-  assertPathAllowed,
-  ignoreAnchorFor,
-  resolveToolPath,
-  statOrUndefined,
-} from '../file-access';
-import { createGlobMatcher, walkFiles, type WalkEntry } from '../file-walk';
+import { assertPathAllowed, resolveToolPath, statOrUndefined } from '../file-access';
+import { createGlobMatcher } from '../../core/fs/glob';
+import { ignoreAnchorFor, walkFiles, type WalkEntry } from '../../core/fs/walk';
 import { defineTool, ToolExecutionError, type ToolResult } from '../tool.types';
 
 export const MAX_GREP_MATCHES = 100;

@@ -1,13 +1,9 @@
 import * as path from 'node:path';
 import { z } from 'zod';
 import { projectRelative } from '../../core/fs/jail';
-import {
-  assertPathAllowed,
-  ignoreAnchorFor,
-  resolveToolPath,
-  statOrUndefined,
-} from '../file-access';
-import { createGlobMatcher, walkFiles, type WalkEntry } from '../file-walk';
+import { assertPathAllowed, resolveToolPath, statOrUndefined } from '../file-access';
+import { createGlobMatcher } from '../../core/fs/glob';
+import { ignoreAnchorFor, walkFiles, type WalkEntry } from '../../core/fs/walk';
 import { defineTool, ToolExecutionError, type ToolResult } from '../tool.types';
 
 export const MAX_LIST_ENTRIES = 100;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Instance } from '../../core/instance/instance';
 import { BUILT_IN_LOCATION, type SkillInfo } from '../../skill/skill.types';
 import { isInside } from '../../core/fs/jail';
-import { walkFiles } from '../file-walk';
+import { walkFiles } from '../../core/fs/walk';
 import { defineTool, ToolDefinition, ToolExecutionError } from '../tool.types';
 
 /** How many of a skill's other files the output lists, as the reference. */

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { IgnoreRules } from './ignore-rules';
-import { git, removeDir, tempDir, writeTree } from '../../core/fs/spec-fixtures';
+import { git, removeDir, tempDir, writeTree } from './spec-fixtures';
 
 describe('IgnoreRules', () => {
   let root: string;

@@ -1,72 +1,13 @@
 import { symlinkSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { gitRepo, tempDir, writeFiles } from '../../test/support/fixtures';
-import {
-  createGlobMatcher,
-  globFiles,
-  globToRegExp,
-  splitGlobBase,
-  walkFiles,
-  type WalkOptions,
-} from './file-walk';
+import { gitRepo, tempDir, writeFiles } from '../../../test/support/fixtures';
+import { globFiles, walkFiles, type WalkOptions } from './walk';
 
 // A pass-through, so a test can see which directories a walk read.
 jest.mock('node:fs/promises', () => {
   const actual = jest.requireActual<typeof import('node:fs/promises')>('node:fs/promises');
   return { ...actual, readdir: jest.fn(actual.readdir) };
-});
-
-describe('globToRegExp', () => {
-  const cases: [glob: string, matching: string[], notMatching: string[]][] = [
-    ['*.ts', ['a.ts', '.ts', 'x.y.ts'], ['a.tsx', 'dir/a.ts', 'a.ts/b']],
-    ['src/*.ts', ['src/a.ts'], ['src/x/a.ts', 'a.ts', 'lib/src/a.ts']],
-    ['**/*.ts', ['a.ts', 'src/a.ts', 'src/x/y/a.ts'], ['a.js', 'src/a.tsx']],
-    ['src/**', ['src/a', 'src/x/y.ts'], ['src', 'lib/a']],
-    ['src/**/test/*.js', ['src/test/a.js', 'src/a/b/test/c.js'], ['src/test.js', 'test/a.js']],
-    ['a?c', ['abc', 'a-c'], ['ac', 'abbc', 'a/c']],
-    ['*.{ts,tsx}', ['a.ts', 'b.tsx'], ['c.js', 'd.t']],
-    ['{src,lib}/**/*.{js,mjs}', ['src/a.js', 'lib/x/b.mjs'], ['test/a.js', 'src/a.ts']],
-    ['{a,{b,c}d}', ['a', 'bd', 'cd'], ['b', 'ad']],
-    ['[abc].txt', ['a.txt', 'c.txt'], ['d.txt', 'ab.txt']],
-    ['[a-c]1', ['b1'], ['d1']],
-    ['[!a-c]1', ['d1', 'z1'], ['a1', '/1']],
-    ['[^x]y', ['ay'], ['xy']],
-    ['\\*.md', ['*.md'], ['a.md']],
-    ['file(1).txt', ['file(1).txt'], ['file1.txt']],
-    ['a+b.c$', ['a+b.c$'], ['aab.c', 'a+bxc$']],
-    ['[unclosed', ['[unclosed'], ['u']],
-    ['{unclosed', ['{unclosed'], ['unclosed']],
-    ['a**b', ['ab', 'axxb'], ['a/b']],
-  ];
-  it.each(cases)('%s', (glob, matching, notMatching) => {
-    const regex = globToRegExp(glob);
-    for (const path of matching)
-      expect({ path, matches: regex.test(path) }).toEqual({ path, matches: true });
-    for (const path of notMatching) {
-      expect({ path, matches: regex.test(path) }).toEqual({ path, matches: false });
-    }
-  });
-});
-
-describe('createGlobMatcher', () => {
-  it('matches file names in any directory when the glob has no slash', () => {
-    const match = createGlobMatcher('*.ts');
-    expect(match('a.ts')).toBe(true);
-    expect(match('deep/dir/a.ts')).toBe(true);
-    expect(match('deep/dir/a.js')).toBe(false);
-  });
-
-  it('matches paths from the root when the glob has a slash, ./ and / anchoring it', () => {
-    expect(createGlobMatcher('src/*.ts')('src/a.ts')).toBe(true);
-    expect(createGlobMatcher('src/*.ts')('x/src/a.ts')).toBe(false);
-    expect(createGlobMatcher('./src/*.ts')('src/a.ts')).toBe(true);
-    expect(createGlobMatcher('/src/*.ts')('src/a.ts')).toBe(true);
-  });
-
-  it('treats a trailing slash as naming the directory itself', () => {
-    expect(createGlobMatcher('fixtures/')('a/fixtures')).toBe(true);
-  });
 });
 
 async function walk(options: WalkOptions): Promise<string[]> {
@@ -143,6 +84,22 @@ describe('walkFiles', () => {
     expect(await walk({ root })).toEqual(['link.txt', 'real.txt']);
   });
 
+  it('passes over a link to a file outside the root, unless links are followed', async () => {
+    const outside = tempDir();
+    writeFiles(outside, { id_rsa: 'PRIVATE KEY' });
+    const root = tempDir();
+    writeFiles(root, { 'a/real.txt': '' });
+    symlinkSync(join(outside, 'id_rsa'), join(root, 'key.txt'));
+    symlinkSync(join(root, 'a/real.txt'), join(root, 'a/inner.txt'));
+    expect(await walk({ root })).toEqual(['a/inner.txt', 'a/real.txt']);
+    expect(await walk({ root: join(root, 'a') })).toEqual(['inner.txt', 'real.txt']);
+    expect(await walk({ root, followSymlinks: true })).toEqual([
+      'key.txt',
+      'a/inner.txt',
+      'a/real.txt',
+    ]);
+  });
+
   it('follows symlinked directories when asked, entering each real directory once', async () => {
     const outside = tempDir();
     writeFiles(outside, { 'shared.txt': '' });
@@ -160,21 +117,6 @@ describe('walkFiles', () => {
     const controller = new AbortController();
     controller.abort(new Error('stopped'));
     await expect(walk({ root, signal: controller.signal })).rejects.toThrow('stopped');
-  });
-});
-
-describe('splitGlobBase', () => {
-  it.each([
-    ['docs/rules/*.md', 'docs/rules', '*.md'],
-    ['/etc/team/*.md', '/etc/team', '*.md'],
-    ['/*.md', '/', '*.md'],
-    ['*.md', '', '*.md'],
-    ['packages/*/AGENTS.md', 'packages', '*/AGENTS.md'],
-    ['../shared/{a,b}.md', '../shared', '{a,b}.md'],
-    ['CONTRIBUTING.md', 'CONTRIBUTING.md', undefined],
-    ['/abs/plain.md', '/abs/plain.md', undefined],
-  ])('%s', (pattern, base, glob) => {
-    expect(splitGlobBase(pattern)).toEqual({ base, glob });
   });
 });
 
