@@ -1,6 +1,7 @@
 import { open, realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { globFiles, splitGlobBase } from '../tool/file-walk';
+import { splitGlobBase } from '../core/fs/glob';
+import { globFiles } from '../core/fs/walk';
 
 /** One block of instructions for the system prompt, and where it came from (a path or URL). */
 export interface Instruction {
