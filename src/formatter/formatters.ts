@@ -7,11 +7,11 @@ import {
   probe,
   readJson,
   readText,
-  type ToolContext,
-} from './executable';
+  type ExecutableLookup,
+} from '../core/executable';
 
 /** What a formatter's availability check may look at. */
-export interface FormatterContext extends ToolContext {
+export interface FormatterContext extends ExecutableLookup {
   /** The environment formatters run with (the server's, from `AppEnvironment`). */
   env: NodeJS.ProcessEnv;
 }

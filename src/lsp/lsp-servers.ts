@@ -8,11 +8,11 @@ import {
   findModuleFile,
   isExecutable,
   readText,
-  type ToolContext,
-} from '../formatter/executable';
+  type ExecutableLookup,
+} from '../core/executable';
 
 /** What a server definition may look at to find its root and its binary. */
-export interface LspContext extends ToolContext {
+export interface LspContext extends ExecutableLookup {
   /** The server's environment (from `AppEnvironment`). */
   env: NodeJS.ProcessEnv;
 }

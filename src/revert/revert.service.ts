@@ -8,7 +8,7 @@ import { SessionRunRegistry } from '../session/session-run.registry';
 import { SessionStatusService } from '../session/session-status.service';
 import { MessageNotFoundError, SessionBusyError } from '../session/session.errors';
 import { SessionService } from '../session/session.service';
-import { KeyedQueue } from '../snapshot/keyed-queue';
+import { KeyedQueue } from '../core/keyed-queue';
 import { splitAtRevert } from '../snapshot/session-changes';
 import { SessionDiffService, summaryOf } from '../snapshot/session-diff.service';
 import '../snapshot/snapshot.events';

@@ -22,7 +22,7 @@ import { MessageService } from '../session/message.service';
 import '../session/message.events';
 import '../session/session.events';
 import { SessionService } from '../session/session.service';
-import { KeyedQueue } from '../snapshot/keyed-queue';
+import { KeyedQueue } from '../core/keyed-queue';
 import { SessionDiffService } from '../snapshot/session-diff.service';
 import '../snapshot/snapshot.events';
 import { ShareClient, type ShareData, type SharedModel } from './share.client';

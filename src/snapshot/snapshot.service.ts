@@ -5,11 +5,11 @@ import { access, lstat, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path';
 import { ConfigService } from '../config/config.service';
 import { AppEnvironment } from '../core/config/app-environment';
-import type { Instance } from '../core/instance/instance';
-import { diffText } from '../tool/text-diff';
-import { KeyedQueue } from './keyed-queue';
 import { runGit, runGitBytes, type GitBytesResult } from '../core/fs/git';
 import { relativeInside } from '../core/fs/jail';
+import type { Instance } from '../core/instance/instance';
+import { KeyedQueue } from '../core/keyed-queue';
+import { diffText } from '../core/text-diff';
 import { parseCatFileBatch, snapshotGitEnv, splitNul } from './snapshot-git';
 import { SnapshotError } from './snapshot.errors';
 import type { FileDiff, SnapshotPatch } from './snapshot.types';

@@ -9,7 +9,7 @@ import {
   stampOf,
   statOrUndefined,
 } from '../file-access';
-import { diffText } from '../text-diff';
+import { diffText } from '../../core/text-diff';
 import { defineTool, ToolExecutionError, type ToolResult } from '../tool.types';
 
 const DESCRIPTION = `Replaces exact text in a file.

@@ -1,6 +1,7 @@
 /**
  * Runs work one at a time per key (a snapshot repository, a session), in the order it was asked
- * for; different keys run side by side. A failure fails only its own call.
+ * for; different keys run side by side. A failure fails only its own call. Used by snapshots,
+ * reverts and shares.
  */
 export class KeyedQueue {
   private readonly tails = new Map<string, Promise<void>>();

@@ -2,10 +2,15 @@ import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access, readFile, stat } from 'node:fs/promises';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
-import { isInside } from '../core/fs/jail';
+import { isInside } from './fs/jail';
 
-/** Where a project's tools are looked for: the project, and the server's `PATH`. */
-export interface ToolContext {
+/**
+ * Finding the programs a project uses (formatters, language servers) in the project and on the
+ * server's `PATH`, and small reads around them. Shared by the formatter and LSP areas.
+ */
+
+/** Where a project's programs are looked for: the project, and the server's `PATH`. */
+export interface ExecutableLookup {
   /** The instance directory (where lookups start). */
   directory: string;
   /** The project's worktree: upward searches stop there (`/` outside git). */
@@ -46,7 +51,7 @@ export function ancestors(start: string, stop: string): string[] {
 /** The files named `target` from the directory up to the worktree, innermost first. */
 export async function findUp(
   target: string,
-  ctx: ToolContext,
+  ctx: ExecutableLookup,
   start = ctx.directory,
 ): Promise<string[]> {
   const found: string[] = [];
@@ -72,7 +77,7 @@ export async function findUp(
  */
 export async function findExecutable(
   name: string,
-  ctx: ToolContext,
+  ctx: ExecutableLookup,
   options: { projectLocal?: boolean } = {},
 ): Promise<string | undefined> {
   if (name.includes('/')) {
@@ -96,7 +101,7 @@ export async function findExecutable(
 /** A module file resolved the way Node would from the directory (`typescript/lib/tsserver.js`). */
 export async function findModuleFile(
   request: string,
-  ctx: ToolContext,
+  ctx: ExecutableLookup,
 ): Promise<string | undefined> {
   for (const dir of ancestors(ctx.directory, ctx.worktree)) {
     const candidate = join(dir, 'node_modules', request);

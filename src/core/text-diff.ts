@@ -1,7 +1,8 @@
 /**
- * Line diffs of a file before and after a tool changed it, as a unified patch in the layout of
- * jsdiff's `createTwoFilesPatch` (what the reference puts in tool metadata and permission asks),
- * with the added and removed line counts.
+ * Line diffs of a file's two versions, as a unified patch in the layout of jsdiff's
+ * `createTwoFilesPatch` (what the reference puts in tool metadata, permission asks and session
+ * diffs), with the added and removed line counts. Used by the `edit` and `write` tools and by
+ * snapshot diffs.
  */
 
 export interface TextDiff {
