@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { BusService } from '../core/bus/bus.service';
 import { AppEnvironment } from '../core/config/app-environment';
 import { errorMessage } from '../core/errors/error-message';
+import { runGit, type GitResult } from '../core/fs/git';
 import type { Instance } from '../core/instance/instance';
 import { InstanceService } from '../core/instance/instance.service';
-import { runGit, type GitResult } from '../core/fs/git';
+import { runShell } from '../core/shell';
 import { ProjectService } from '../project/project.service';
-import { runShell } from '../tool/tools/bash.tool';
 import { defaultBranch } from '../vcs/vcs-git';
 import { WorktreeDto, type WorktreeCreateInputDto } from './dto/worktree.dto';
 import {

@@ -1,5 +1,5 @@
-import { MAX_TOOL_OUTPUT_CHARS } from '../tool.types';
-import { resolveShell, runShell } from './bash.tool';
+import { resolveShell, runShell } from './shell';
+import { MAX_TOOL_OUTPUT_CHARS } from './tool-output';
 
 describe('runShell', () => {
   const run = (command: string, onOutput: (tail: string) => void = () => undefined) =>
