@@ -15,6 +15,7 @@ export interface IgnoreRulesOptions {
 const IGNORE_CASE = process.platform === 'darwin' || process.platform === 'win32';
 
 /**
+ * The one ignore reader (the file index, watcher and lister, and the walk behind the file tools).
  * Answers "is this project path ignored?" like git does: `.git/info/exclude`, then every
  * `.gitignore` (and ripgrep's `.ignore`) from the root down to the path's own directory, deeper
  * files overriding shallower ones, and nothing below an ignored directory can be re-included.

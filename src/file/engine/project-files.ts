@@ -15,10 +15,11 @@ export interface ProjectFilesOptions extends FileReaderOptions {
 }
 
 /**
- * The file engine of one project directory, wired once: `GET /file` reports `ignored` from the
- * project's own ignore files only, while the index (`/find/file`, `/find`) and the watcher also
- * leave out `watcher.ignore`; a rule file change seen by the watcher reaches both rule sets.
- * Text search (find/engine) runs over `index`.
+ * The file engine of one project directory, over the file-system layer (`core/fs`: its jail,
+ * ignore rules and git runner), wired once: `GET /file` reports `ignored` from the project's own
+ * ignore files only, while the index (`/find/file`, `/find`) and the watcher also leave out
+ * `watcher.ignore`; a rule file change seen by the watcher reaches both rule sets. Text search
+ * (find/engine) runs over `index`.
  */
 export class ProjectFiles {
   readonly jail: ProjectJail;
