@@ -1,90 +1,61 @@
-import { IsStringRecord } from '../../core/http/validators';
-import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import {
-  IsIn,
-  IsInt,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  Matches,
-  MaxLength,
-  Min,
-} from 'class-validator';
+import { ApiSchema } from '@nestjs/swagger';
+import { Field } from '../../core/http/field.decorators';
 
 /** Provider ids as the catalog and configs spell them (`anthropic`, `fireworks-ai`, `my.proxy`). */
 export const PROVIDER_ID_PATTERN = /^[A-Za-z0-9][\w.@-]*$/;
 
 export class ProviderIdParamsDto {
-  @ApiProperty({ description: 'Provider id, e.g. `anthropic`' })
-  @IsString()
-  @MaxLength(100)
-  @Matches(PROVIDER_ID_PATTERN, { message: 'providerID must be a provider id such as "anthropic"' })
+  @Field.string({
+    description: 'Provider id, e.g. `anthropic`',
+    maxLength: 100,
+    pattern: PROVIDER_ID_PATTERN,
+    patternMessage: 'providerID must be a provider id such as "anthropic"',
+  })
   providerID: string;
 }
 
 @ApiSchema({ name: 'OAuth' })
 export class OAuthDto {
-  @ApiProperty({ enum: ['oauth'] })
-  @IsIn(['oauth'])
+  @Field.enum(['oauth'])
   type: 'oauth';
 
-  @ApiProperty()
-  @IsString()
-  @IsNotEmpty()
+  @Field.string({ notEmpty: true })
   refresh: string;
 
-  @ApiProperty()
-  @IsString()
-  @IsNotEmpty()
+  @Field.string({ notEmpty: true })
   access: string;
 
-  @ApiProperty({ type: 'integer', minimum: 0, description: 'Expiry, epoch milliseconds' })
-  @IsInt()
-  @Min(0)
+  @Field.int({ min: 0, description: 'Expiry, epoch milliseconds' })
   expires: number;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
+  @Field.string({ optional: true })
   accountId?: string;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
+  @Field.string({ optional: true })
   enterpriseUrl?: string;
 }
 
 @ApiSchema({ name: 'ApiAuth' })
 export class ApiAuthDto {
-  @ApiProperty({ enum: ['api'] })
-  @IsIn(['api'])
+  @Field.enum(['api'])
   type: 'api';
 
-  @ApiProperty()
-  @IsString()
-  @IsNotEmpty()
+  @Field.string({ notEmpty: true })
   key: string;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
-  @IsOptional()
-  @IsStringRecord()
+  @Field.record({ optional: true, values: 'string' })
   metadata?: Record<string, string>;
 }
 
 @ApiSchema({ name: 'WellKnownAuth' })
 export class WellKnownAuthDto {
-  @ApiProperty({ enum: ['wellknown'] })
-  @IsIn(['wellknown'])
+  @Field.enum(['wellknown'])
   type: 'wellknown';
 
-  @ApiProperty()
-  @IsString()
-  @IsNotEmpty()
+  @Field.string({ notEmpty: true })
   key: string;
 
-  @ApiProperty()
-  @IsString()
-  @IsNotEmpty()
+  @Field.string({ notEmpty: true })
   token: string;
 }
 
