@@ -1,15 +1,15 @@
 import { Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiExtraModels, ApiQuery } from '@nestjs/swagger';
+import { ApiExtraModels } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Endpoint } from '../core/http/endpoint.decorator';
 import { CurrentInstance } from '../core/http/instance-context';
 import type { Instance } from '../core/instance/instance';
 import { GlobalSessionDto, ProjectSummaryDto } from '../session/dto/global-session.dto';
-import { ROOTS_QUERY, SessionParamsDto } from '../session/dto/session-request.dto';
+import { SessionParamsDto } from '../session/dto/session-request.dto';
 import { GlobalSessionService } from '../session/global-session.service';
 import { announceNextPage } from '../session/paging';
 import { ExperimentalCapabilitiesDto } from './dto/capabilities.dto';
-import { ARCHIVED_QUERY, GlobalSessionListQueryDto } from './dto/session-list.dto';
+import { GlobalSessionListQueryDto } from './dto/session-list.dto';
 import { ExperimentalService } from './experimental.service';
 
 @Controller('experimental')
@@ -47,8 +47,6 @@ export class ExperimentalController {
     response: [GlobalSessionDto],
     responseDescription: 'List of sessions',
   })
-  @ApiQuery(ROOTS_QUERY)
-  @ApiQuery(ARCHIVED_QUERY)
   listSessions(
     @CurrentInstance() instance: Instance,
     @Query() query: GlobalSessionListQueryDto,

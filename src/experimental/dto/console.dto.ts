@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { IsString } from 'class-validator';
+import { Field } from '../../core/http/field.decorators';
 
 /** The Console org this server works for, if any (`GET /experimental/console`). */
 @ApiSchema({ name: 'ConsoleState' })
@@ -49,11 +49,9 @@ export const CONSOLE_ORGS_SCHEMA: SchemaObject = {
 };
 
 export class SwitchConsoleOrgDto {
-  @ApiProperty()
-  @IsString()
+  @Field.string()
   accountID: string;
 
-  @ApiProperty()
-  @IsString()
+  @Field.string()
   orgID: string;
 }

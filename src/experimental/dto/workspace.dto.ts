@@ -1,17 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { Type } from 'class-transformer';
-import {
-  Allow,
-  IsBoolean,
-  IsNotEmpty,
-  IsObject,
-  IsOptional,
-  IsString,
-  ValidateIf,
-  ValidateNested,
-} from 'class-validator';
-import { IsEntityId } from '../../core/http/validators';
+import { Field } from '../../core/http/field.decorators';
 
 // Workspaces (cloud or worktree sandboxes a session runs in), project copies and moving sessions
 // between them: the reference's shapes. This server has none of them; the request bodies are
@@ -21,7 +10,7 @@ import { IsEntityId } from '../../core/http/validators';
 /** A workspace as the reference lists it (`GET /experimental/workspace` lists none here). */
 @ApiSchema({ name: 'Workspace' })
 export class WorkspaceDto {
-  @ApiProperty({ pattern: '^wrk' })
+  @Field.id('workspace')
   id: string;
 
   @ApiProperty({ description: 'The adapter that made it (`worktree`, a cloud provider, ...)' })
@@ -52,7 +41,7 @@ export class WorkspaceDto {
 /** The event connection to one workspace (`GET /experimental/workspace/status`). */
 @ApiSchema({ name: 'WorkspaceEventConnectionStatus' })
 export class WorkspaceStatusDto {
-  @ApiProperty({ pattern: '^wrk' })
+  @Field.id('workspace')
   workspaceID: string;
 
   @ApiProperty({ enum: ['connected', 'connecting', 'disconnected', 'error'] })
@@ -81,86 +70,62 @@ export const WORKSPACE_ADAPTERS_SCHEMA: SchemaObject = {
 };
 
 export class CreateWorkspaceDto {
-  @ApiPropertyOptional({ pattern: '^wrk' })
-  @IsOptional()
-  @IsEntityId('workspace')
+  @Field.id('workspace', { optional: true })
   id?: string;
 
-  @ApiProperty({ description: 'The adapter to create it with' })
-  @IsString()
-  @IsNotEmpty()
+  @Field.string({ notEmpty: true, description: 'The adapter to create it with' })
   type: string;
 
-  @ApiPropertyOptional({ type: 'string', nullable: true })
-  @IsOptional()
-  @IsString()
+  @Field.string({ optional: true, nullable: true })
   branch?: string | null;
 
-  @ApiPropertyOptional({
+  @Field.json({
+    optional: true,
+    nullable: true,
     description: "The adapter's own data (any JSON value, or null)",
-    anyOf: [{}, { type: 'null' }],
   })
-  @Allow()
   extra?: unknown;
 }
 
 export class WorkspaceParamsDto {
-  @ApiProperty({ pattern: '^wrk' })
-  @IsEntityId('workspace')
+  @Field.id('workspace')
   id: string;
 }
 
 export class WarpSessionDto {
-  @ApiProperty({
-    type: 'string',
-    pattern: '^wrk',
+  // Required, but may be null.
+  @Field.id('workspace', {
     nullable: true,
     description: 'The workspace to move the session to; null for its own project directory',
   })
-  // Required, but may be null.
-  @ValidateIf((body: WarpSessionDto) => body.id !== null)
-  @IsEntityId('workspace')
   id: string | null;
 
-  @ApiProperty({ pattern: '^ses' })
-  @IsEntityId('session')
+  @Field.id('session')
   sessionID: string;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsBoolean()
+  @Field.boolean({ optional: true })
   copyChanges?: boolean;
 }
 
 @ApiSchema({ name: 'MoveSessionDestination' })
 export class MoveSessionDestinationDto {
-  @ApiProperty()
-  @IsString()
-  @IsNotEmpty()
+  @Field.string({ notEmpty: true })
   directory: string;
 }
 
 export class MoveSessionDto {
-  @ApiProperty({ pattern: '^ses' })
-  @IsEntityId('session')
+  @Field.id('session')
   sessionID: string;
 
-  @ApiProperty({ type: MoveSessionDestinationDto })
-  @IsObject()
-  @ValidateNested()
-  @Type(() => MoveSessionDestinationDto)
+  @Field.nested(MoveSessionDestinationDto)
   destination: MoveSessionDestinationDto;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsBoolean()
+  @Field.boolean({ optional: true })
   moveChanges?: boolean;
 }
 
 export class ProjectCopyParamsDto {
-  @ApiProperty()
-  @IsString()
-  @IsNotEmpty()
+  @Field.string({ notEmpty: true })
   projectID: string;
 }
 
@@ -181,37 +146,26 @@ export const PROJECT_COPY_LOCATION_QUERY = {
 } as const;
 
 export class GenerateCopyNameDto {
-  @ApiPropertyOptional({ type: 'string', nullable: true })
-  @IsOptional()
-  @IsString()
+  @Field.string({ optional: true, nullable: true })
   context?: string | null;
 }
 
 export class CreateProjectCopyDto {
-  @ApiProperty({ description: 'How to copy the project (e.g. `worktree`)' })
-  @IsString()
-  @IsNotEmpty()
+  @Field.string({ notEmpty: true, description: 'How to copy the project (e.g. `worktree`)' })
   strategy: string;
 
-  @ApiProperty()
-  @IsString()
-  @IsNotEmpty()
+  @Field.string({ notEmpty: true })
   directory: string;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
+  @Field.string({ optional: true })
   name?: string;
 }
 
 export class RemoveProjectCopyDto {
-  @ApiProperty()
-  @IsString()
-  @IsNotEmpty()
+  @Field.string({ notEmpty: true })
   directory: string;
 
-  @ApiProperty()
-  @IsBoolean()
+  @Field.boolean()
   force: boolean;
 }
 
