@@ -1,6 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
 import { InstanceQueryDto } from '../../core/http/endpoint.decorator';
+import { Field } from '../../core/http/field.decorators';
 
 /** Longest accepted path parameter: far beyond any real path, short enough to cost nothing. */
 export const MAX_PATH_LENGTH = 1000;
@@ -9,24 +8,22 @@ export const MAX_PATH_LENGTH = 1000;
 const NO_NUL = /^[^\0]*$/;
 
 export class FileListQueryDto extends InstanceQueryDto {
-  @ApiProperty({
+  @Field.string({
     description: 'Directory to list, relative to the project (empty for its root) or absolute',
     maxLength: MAX_PATH_LENGTH,
+    pattern: NO_NUL,
+    patternMessage: 'path must not contain a NUL character',
   })
-  @IsString()
-  @MaxLength(MAX_PATH_LENGTH)
-  @Matches(NO_NUL, { message: 'path must not contain a NUL character' })
   path: string;
 }
 
 export class FileReadQueryDto extends InstanceQueryDto {
-  @ApiProperty({
+  @Field.string({
     description: 'File to read, relative to the project or absolute',
+    notEmpty: true,
     maxLength: MAX_PATH_LENGTH,
+    pattern: NO_NUL,
+    patternMessage: 'path must not contain a NUL character',
   })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(MAX_PATH_LENGTH)
-  @Matches(NO_NUL, { message: 'path must not contain a NUL character' })
   path: string;
 }

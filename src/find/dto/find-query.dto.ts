@@ -1,7 +1,5 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { InstanceQueryDto } from '../../core/http/endpoint.decorator';
+import { Field } from '../../core/http/field.decorators';
 import { DEFAULT_MAX_PER_FILE, DEFAULT_TEXT_LIMIT } from '../engine/text-search';
 
 /**
@@ -11,51 +9,36 @@ import { DEFAULT_MAX_PER_FILE, DEFAULT_TEXT_LIMIT } from '../engine/text-search'
 export const MAX_QUERY_LENGTH = 1000;
 
 export class FindTextQueryDto extends InstanceQueryDto {
-  @ApiProperty({
+  @Field.string({
     description:
       `A regular expression (JavaScript syntax), matched line by line. At most ` +
       `${DEFAULT_TEXT_LIMIT} matching lines are returned, ${DEFAULT_MAX_PER_FILE} per file.`,
     maxLength: MAX_QUERY_LENGTH,
   })
-  @IsString()
-  @MaxLength(MAX_QUERY_LENGTH)
   pattern: string;
 }
 
 export class FindFilesQueryDto extends InstanceQueryDto {
-  @ApiProperty({
+  @Field.string({
     description: 'Fuzzy match on the path; empty lists paths in order',
     maxLength: MAX_QUERY_LENGTH,
   })
-  @IsString()
-  @MaxLength(MAX_QUERY_LENGTH)
   query: string;
 
-  @ApiPropertyOptional({
-    enum: ['true', 'false'],
+  @Field.enum(['true', 'false'], {
+    optional: true,
     description: 'Legacy switch: `false` means files only (`type` wins when both are given)',
   })
-  @IsOptional()
-  @IsIn(['true', 'false'])
   dirs?: 'true' | 'false';
 
-  @ApiPropertyOptional({ enum: ['file', 'directory'] })
-  @IsOptional()
-  @IsIn(['file', 'directory'])
+  @Field.enum(['file', 'directory'], { optional: true })
   type?: 'file' | 'directory';
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 200, description: 'Default 100' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
+  @Field.int({ optional: true, query: true, min: 1, max: 200, description: 'Default 100' })
   limit?: number;
 }
 
 export class FindSymbolsQueryDto extends InstanceQueryDto {
-  @ApiProperty({ description: 'Fuzzy match on the symbol name', maxLength: MAX_QUERY_LENGTH })
-  @IsString()
-  @MaxLength(MAX_QUERY_LENGTH)
+  @Field.string({ description: 'Fuzzy match on the symbol name', maxLength: MAX_QUERY_LENGTH })
   query: string;
 }

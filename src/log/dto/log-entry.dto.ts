@@ -1,27 +1,16 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsNotEmpty, IsObject, IsOptional, IsString } from 'class-validator';
 import { LOG_LEVELS, type LogLevelName } from '../../core/config/app-environment';
+import { Field } from '../../core/http/field.decorators';
 
 export class LogEntryDto {
-  @ApiProperty({ description: 'Service name for the log entry' })
-  @IsString()
-  @IsNotEmpty()
+  @Field.string({ notEmpty: true, description: 'Service name for the log entry' })
   service: string;
 
-  @ApiProperty({ enum: LOG_LEVELS, description: 'Log level' })
-  @IsIn(LOG_LEVELS)
+  @Field.enum(LOG_LEVELS, { description: 'Log level' })
   level: LogLevelName;
 
-  @ApiProperty({ description: 'Log message' })
-  @IsString()
+  @Field.string({ description: 'Log message' })
   message: string;
 
-  @ApiPropertyOptional({
-    type: 'object',
-    additionalProperties: true,
-    description: 'Additional metadata',
-  })
-  @IsOptional()
-  @IsObject()
+  @Field.record({ optional: true, description: 'Additional metadata' })
   extra?: Record<string, unknown>;
 }
