@@ -1,22 +1,17 @@
-import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import { IsOptional, Matches } from 'class-validator';
-import { idPattern } from '../../core/id';
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
+import { Field } from '../../core/http/field.decorators';
 
 @ApiSchema({ name: 'SessionRevertInput' })
 export class RevertBodyDto {
-  @ApiProperty({
-    pattern: '^msg',
+  @Field.id('message', {
     description: 'The message to revert: it and everything after it are undone',
   })
-  @Matches(idPattern('message'), { message: 'messageID must be an id starting with "msg_"' })
   messageID: string;
 
-  @ApiPropertyOptional({
-    pattern: '^prt',
+  @Field.id('part', {
+    optional: true,
     description: 'Revert from this part of the message on, keeping the parts before it',
   })
-  @IsOptional()
-  @Matches(idPattern('part'), { message: 'partID must be an id starting with "prt_"' })
   partID?: string;
 }
 
@@ -24,7 +19,7 @@ class SessionBusyErrorData {
   @ApiProperty()
   message: string;
 
-  @ApiProperty({ pattern: '^ses' })
+  @Field.id('session')
   sessionID: string;
 }
 
