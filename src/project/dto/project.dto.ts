@@ -1,6 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { Field } from '../../core/http/field.decorators';
 import { ApiNamedSchema } from '../../core/http/named-schema';
 
 /**
@@ -24,33 +23,31 @@ export class ProjectTimeDto {
 /** Used for requests and responses: on a request, an absent field is left as it was. */
 @ApiSchema({ name: 'ProjectIcon' })
 export class ProjectIconDto {
-  @ApiPropertyOptional({ description: 'Image URL (often a data: URL)' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(MAX_FIELD_LENGTH)
+  @Field.string({
+    optional: true,
+    maxLength: MAX_FIELD_LENGTH,
+    description: 'Image URL (often a data: URL)',
+  })
   url?: string;
 
-  @ApiPropertyOptional({ description: 'Image URL chosen by the user, shown instead of `url`' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(MAX_FIELD_LENGTH)
+  @Field.string({
+    optional: true,
+    maxLength: MAX_FIELD_LENGTH,
+    description: 'Image URL chosen by the user, shown instead of `url`',
+  })
   override?: string;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(MAX_FIELD_LENGTH)
+  @Field.string({ optional: true, maxLength: MAX_FIELD_LENGTH })
   color?: string;
 }
 
 @ApiSchema({ name: 'ProjectCommands' })
 export class ProjectCommandsDto {
-  @ApiPropertyOptional({
+  @Field.string({
+    optional: true,
+    maxLength: MAX_FIELD_LENGTH,
     description: 'Startup script to run when creating a new workspace (worktree)',
   })
-  @IsOptional()
-  @IsString()
-  @MaxLength(MAX_FIELD_LENGTH)
   start?: string;
 }
 
@@ -83,29 +80,18 @@ export class ProjectDto {
 
 @ApiSchema({ name: 'ProjectUpdateInput' })
 export class ProjectUpdateDto {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(MAX_FIELD_LENGTH)
+  @Field.string({ optional: true, maxLength: MAX_FIELD_LENGTH })
   name?: string;
 
-  @ApiPropertyOptional({ type: ProjectIconDto, description: 'Only the fields given change' })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => ProjectIconDto)
+  @Field.nested(ProjectIconDto, { optional: true, description: 'Only the fields given change' })
   icon?: ProjectIconDto;
 
-  @ApiPropertyOptional({ type: ProjectCommandsDto, description: 'Replaces the commands' })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => ProjectCommandsDto)
+  @Field.nested(ProjectCommandsDto, { optional: true, description: 'Replaces the commands' })
   commands?: ProjectCommandsDto;
 }
 
 export class ProjectParamsDto {
-  @ApiProperty()
-  @IsString()
-  @MaxLength(200)
+  @Field.string({ maxLength: 200 })
   projectID: string;
 }
 

@@ -1,15 +1,6 @@
-import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import {
-  IsInt,
-  IsObject,
-  IsOptional,
-  IsString,
-  Max,
-  MaxLength,
-  Min,
-  ValidateBy,
-} from 'class-validator';
+import { Field } from '../../core/http/field.decorators';
 
 @ApiSchema({ name: 'ProviderAuthMethod' })
 export class ProviderAuthMethodDto {
@@ -45,41 +36,30 @@ export class ProviderAuthAuthorizationDto {
   instructions: string;
 }
 
+/** The index of an auth method; the reference documents it as a number. */
+const METHOD_INDEX = {
+  min: 0,
+  max: 100,
+  schema: { type: 'number' },
+  description: 'Auth method index',
+} as const;
+
 export class OAuthAuthorizeBodyDto {
-  @ApiProperty({ type: 'number', description: 'Auth method index' })
-  @IsInt()
-  @Min(0)
-  @Max(100)
+  @Field.int(METHOD_INDEX)
   method: number;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
-  @IsOptional()
-  @IsObject()
-  @ValidateBy({
-    name: 'isStringRecord',
-    validator: {
-      validate: (value: unknown) =>
-        typeof value === 'object' &&
-        value !== null &&
-        Object.values(value).every((item) => typeof item === 'string'),
-      defaultMessage: () => 'inputs must be an object of strings',
-    },
-  })
+  @Field.record({ optional: true, values: 'string' })
   inputs?: Record<string, string>;
 }
 
 export class OAuthCallbackBodyDto {
-  @ApiProperty({ type: 'number', description: 'Auth method index' })
-  @IsInt()
-  @Min(0)
-  @Max(100)
+  @Field.int(METHOD_INDEX)
   method: number;
 
-  @ApiPropertyOptional({
+  @Field.string({
+    optional: true,
+    maxLength: 4096,
     description: 'The code the provider showed (`code`, `code#state` or the redirect URL)',
   })
-  @IsOptional()
-  @IsString()
-  @MaxLength(4096)
   code?: string;
 }
