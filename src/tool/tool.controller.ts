@@ -1,21 +1,16 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiProperty } from '@nestjs/swagger';
-import { IsNotEmpty, IsString } from 'class-validator';
 import { Endpoint, InstanceQueryDto } from '../core/http/endpoint.decorator';
+import { Field } from '../core/http/field.decorators';
 import { CurrentInstance } from '../core/http/instance-context';
 import type { Instance } from '../core/instance/instance';
 import { ToolIdsSchema, ToolListSchema } from './dto/tool-list.dto';
 import { ToolRegistryService, type ToolListItem } from './tool-registry.service';
 
 export class ToolListQueryDto extends InstanceQueryDto {
-  @ApiProperty()
-  @IsString()
-  @IsNotEmpty()
+  @Field.string({ notEmpty: true })
   provider: string;
 
-  @ApiProperty()
-  @IsString()
-  @IsNotEmpty()
+  @Field.string({ notEmpty: true })
   model: string;
 }
 

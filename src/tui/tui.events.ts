@@ -1,6 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsNotEmpty, IsString } from 'class-validator';
 import { BusEvent } from '../core/bus/bus-event';
+import { Field } from '../core/http/field.decorators';
 import { AppendPromptDto } from './dto/append-prompt.dto';
 import { SelectSessionDto } from './dto/select-session.dto';
 import { ShowToastDto } from './dto/show-toast.dto';
@@ -15,10 +14,11 @@ export class TuiPromptAppendEvent extends AppendPromptDto {}
 
 @BusEvent('tui.command.execute')
 export class TuiCommandExecuteEvent {
-  // Validated too: `POST /tui/publish` takes the event as its body.
-  @ApiProperty({ anyOf: [{ type: 'string', enum: [...TUI_COMMANDS] }, { type: 'string' }] })
-  @IsString()
-  @IsNotEmpty()
+  // Validated too: `POST /tui/publish` takes the event as its body. A known command or any name.
+  @Field.string({
+    notEmpty: true,
+    schema: { anyOf: [{ type: 'string', enum: [...TUI_COMMANDS] }, { type: 'string' }] },
+  })
   command: TuiCommandName;
 }
 

@@ -1,8 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsString } from 'class-validator';
+import { Field } from '../../core/http/field.decorators';
 
 export class AppendPromptDto {
-  @ApiProperty({ description: 'Text appended to the prompt of the terminal client' })
-  @IsString()
+  @Field.string({ description: 'Text appended to the prompt of the terminal client' })
   text: string;
 }

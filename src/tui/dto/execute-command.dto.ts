@@ -1,12 +1,10 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsNotEmpty, IsString } from 'class-validator';
+import { Field } from '../../core/http/field.decorators';
 
 export class ExecuteCommandDto {
-  @ApiProperty({
+  @Field.string({
+    notEmpty: true,
     description:
       'A command name (`session.new`) or its short alias (`session_new`, `agent_cycle`, ...)',
   })
-  @IsString()
-  @IsNotEmpty()
   command: string;
 }

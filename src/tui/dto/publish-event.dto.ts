@@ -1,6 +1,5 @@
-import { ApiProperty, ApiSchema } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsObject, ValidateNested } from 'class-validator';
+import { ApiSchema } from '@nestjs/swagger';
+import { Field } from '../../core/http/field.decorators';
 import {
   TuiCommandExecuteEvent,
   TuiPromptAppendEvent,
@@ -13,53 +12,37 @@ import {
 
 @ApiSchema({ name: 'EventTuiPromptAppend' })
 export class PublishPromptAppendDto {
-  @ApiProperty({ enum: ['tui.prompt.append'] })
-  @IsIn(['tui.prompt.append'])
+  @Field.enum(['tui.prompt.append'])
   type: 'tui.prompt.append';
 
-  @ApiProperty({ type: TuiPromptAppendEvent })
-  @IsObject()
-  @ValidateNested()
-  @Type(() => TuiPromptAppendEvent)
+  @Field.nested(TuiPromptAppendEvent)
   properties: TuiPromptAppendEvent;
 }
 
 @ApiSchema({ name: 'EventTuiCommandExecute' })
 export class PublishCommandExecuteDto {
-  @ApiProperty({ enum: ['tui.command.execute'] })
-  @IsIn(['tui.command.execute'])
+  @Field.enum(['tui.command.execute'])
   type: 'tui.command.execute';
 
-  @ApiProperty({ type: TuiCommandExecuteEvent })
-  @IsObject()
-  @ValidateNested()
-  @Type(() => TuiCommandExecuteEvent)
+  @Field.nested(TuiCommandExecuteEvent)
   properties: TuiCommandExecuteEvent;
 }
 
 @ApiSchema({ name: 'EventTuiToastShow' })
 export class PublishToastShowDto {
-  @ApiProperty({ enum: ['tui.toast.show'] })
-  @IsIn(['tui.toast.show'])
+  @Field.enum(['tui.toast.show'])
   type: 'tui.toast.show';
 
-  @ApiProperty({ type: TuiToastShowEvent })
-  @IsObject()
-  @ValidateNested()
-  @Type(() => TuiToastShowEvent)
+  @Field.nested(TuiToastShowEvent)
   properties: TuiToastShowEvent;
 }
 
 @ApiSchema({ name: 'EventTuiSessionSelect' })
 export class PublishSessionSelectDto {
-  @ApiProperty({ enum: ['tui.session.select'] })
-  @IsIn(['tui.session.select'])
+  @Field.enum(['tui.session.select'])
   type: 'tui.session.select';
 
-  @ApiProperty({ type: TuiSessionSelectEvent })
-  @IsObject()
-  @ValidateNested()
-  @Type(() => TuiSessionSelectEvent)
+  @Field.nested(TuiSessionSelectEvent)
   properties: TuiSessionSelectEvent;
 }
 

@@ -1,9 +1,11 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsString, Matches } from 'class-validator';
+import { Field } from '../../core/http/field.decorators';
 
 export class SelectSessionDto {
-  @ApiProperty({ pattern: '^ses', description: 'Session ID to navigate to' })
-  @IsString()
-  @Matches(/^ses/, { message: 'sessionID must be a session id (ses...)' })
+  // Any id the terminal client may know (`ses...`), not only this server's format.
+  @Field.string({
+    pattern: /^ses/,
+    patternMessage: 'sessionID must be a session id (ses...)',
+    description: 'Session ID to navigate to',
+  })
   sessionID: string;
 }

@@ -1,32 +1,23 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsPositive, IsString } from 'class-validator';
+import { Field } from '../../core/http/field.decorators';
 
 export const TOAST_VARIANTS = ['info', 'success', 'warning', 'error'] as const;
 export type ToastVariant = (typeof TOAST_VARIANTS)[number];
 
 export class ShowToastDto {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
+  @Field.string({ optional: true })
   title?: string;
 
-  @ApiProperty()
-  @IsString()
+  @Field.string()
   message: string;
 
-  @ApiProperty({ enum: TOAST_VARIANTS })
-  @IsIn(TOAST_VARIANTS)
+  @Field.enum(TOAST_VARIANTS)
   variant: ToastVariant;
 
-  @ApiPropertyOptional({
-    type: 'integer',
-    // The reference says `exclusiveMinimum: 0`; the same for integers, and @nestjs/swagger types
-    // exclusiveMinimum as the OpenAPI 3.0 boolean.
-    minimum: 1,
+  // The reference says `exclusiveMinimum: 0`: the same for integers.
+  @Field.int({
+    optional: true,
+    positive: true,
     description: 'How long the toast stays, in milliseconds (5000 when not given)',
   })
-  @IsOptional()
-  @IsInt()
-  @IsPositive()
   duration?: number;
 }

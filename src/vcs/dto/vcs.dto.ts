@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Min } from 'class-validator';
 import { InstanceQueryDto } from '../../core/http/endpoint.decorator';
+import { Field } from '../../core/http/field.decorators';
 
 export const VCS_FILE_STATUSES = ['added', 'deleted', 'modified'] as const;
 export type VcsFileStatusValue = (typeof VCS_FILE_STATUSES)[number];
@@ -55,30 +54,24 @@ export class VcsFileDiffDto {
 }
 
 export class VcsDiffQueryDto extends InstanceQueryDto {
-  @ApiProperty({
-    enum: VCS_DIFF_MODES,
+  @Field.enum(VCS_DIFF_MODES, {
     description:
       '`git`: uncommitted changes (against HEAD); `branch`: everything since the current branch left the default branch',
   })
-  @IsIn(VCS_DIFF_MODES)
   mode: VcsDiffMode;
 
-  @ApiPropertyOptional({
-    type: 'integer',
-    minimum: 0,
+  @Field.int({
+    optional: true,
+    query: true,
+    min: 0,
     description: 'Lines of context around each change; the whole file when absent',
   })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
   context?: number;
 }
 
 @ApiSchema({ name: 'VcsApplyInput' })
 export class VcsApplyInputDto {
-  @ApiProperty({ description: 'A patch as `git apply` takes it (e.g. from GET /vcs/diff/raw)' })
-  @IsString()
+  @Field.string({ description: 'A patch as `git apply` takes it (e.g. from GET /vcs/diff/raw)' })
   patch: string;
 }
 

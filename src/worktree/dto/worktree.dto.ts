@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { Field } from '../../core/http/field.decorators';
 
 @ApiSchema({ name: 'Worktree' })
 export class WorktreeDto {
@@ -15,38 +15,31 @@ export class WorktreeDto {
 
 @ApiSchema({ name: 'WorktreeCreateInput' })
 export class WorktreeCreateInputDto {
-  @ApiPropertyOptional({
+  @Field.string({
+    optional: true,
     maxLength: 200,
     description:
       'Made a slug (lower-case letters, digits, dashes); a random name when absent or when nothing is left of it',
   })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
   name?: string;
 
-  @ApiPropertyOptional({
+  @Field.string({
+    optional: true,
+    maxLength: 100_000,
     description: "Additional startup script to run after the project's start command",
   })
-  @IsOptional()
-  @IsString()
-  @MaxLength(100_000)
   startCommand?: string;
 }
 
 @ApiSchema({ name: 'WorktreeRemoveInput' })
 export class WorktreeRemoveInputDto {
-  @ApiProperty({ description: 'The worktree to remove' })
-  @IsString()
-  @MinLength(1)
+  @Field.string({ minLength: 1, description: 'The worktree to remove' })
   directory: string;
 }
 
 @ApiSchema({ name: 'WorktreeResetInput' })
 export class WorktreeResetInputDto {
-  @ApiProperty({ description: 'The worktree to reset' })
-  @IsString()
-  @MinLength(1)
+  @Field.string({ minLength: 1, description: 'The worktree to reset' })
   directory: string;
 }
 
