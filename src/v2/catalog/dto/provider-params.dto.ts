@@ -1,8 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsString } from 'class-validator';
+import { Field } from '../../../core/http/field.decorators';
 
 export class ProviderParamsDto {
-  @ApiProperty()
-  @IsString()
+  @Field.string()
   providerID: string;
 }

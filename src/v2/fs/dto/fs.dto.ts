@@ -1,6 +1,5 @@
-import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsDefined, IsIn, IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
+import { Field } from '../../../core/http/field.decorators';
 import { MAX_QUERY_LENGTH } from '../../../find/dto/find-query.dto';
 import { LocationQueryDto } from '../../location/dto/location.dto';
 
@@ -18,37 +17,35 @@ export class FileSystemEntryDto {
 }
 
 export class FsFindQueryDto extends LocationQueryDto {
-  @ApiProperty({
+  // One failure reported: presence first, then type, then length.
+  @Field.string({
     description: 'Fuzzy match on the path; empty lists paths in order',
     maxLength: MAX_QUERY_LENGTH,
+    requiredMessage: 'query is required',
+    typeFirst: true,
   })
-  // Checked bottom-up, one failure reported: presence first, then type, then length.
-  @MaxLength(MAX_QUERY_LENGTH)
-  @IsString()
-  @IsDefined({ message: 'query is required' })
   query: string;
 
-  @ApiPropertyOptional({ enum: FS_ENTRY_TYPES, description: 'Only files, or only directories' })
-  @IsOptional()
-  @IsIn(FS_ENTRY_TYPES)
+  @Field.enum(FS_ENTRY_TYPES, { optional: true, description: 'Only files, or only directories' })
   type?: FsEntryType;
 
   // A string on the wire, as the reference documents it; a positive integer in it.
-  @ApiPropertyOptional({
-    type: 'string',
-    pattern: '^[1-9][0-9]*$',
+  @Field.int({
+    optional: true,
+    query: true,
+    min: 1,
+    typeFirst: true,
+    message: 'limit must be a positive integer',
+    schema: { type: 'string', pattern: '^[1-9][0-9]*$' },
     description: 'How many entries at most (a positive integer); default 50',
   })
-  @IsOptional()
-  @Type(() => Number)
-  @Min(1, { message: 'limit must be a positive integer' })
-  @IsInt({ message: 'limit must be a positive integer' })
   limit?: number;
 }
 
 export class FsListQueryDto extends LocationQueryDto {
-  @ApiPropertyOptional({ description: 'A directory relative to the location; default its root' })
-  @IsOptional()
-  @IsString()
+  @Field.string({
+    optional: true,
+    description: 'A directory relative to the location; default its root',
+  })
   path?: string;
 }

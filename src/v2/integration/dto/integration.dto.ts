@@ -5,7 +5,7 @@ import {
   ApiSchema,
   getSchemaPath,
 } from '@nestjs/swagger';
-import { IsString } from 'class-validator';
+import { Field } from '../../../core/http/field.decorators';
 
 /** Connect by pasting an API key (`POST /api/integration/{id}/connect/key`). */
 @ApiSchema({ name: 'IntegrationKeyMethod' })
@@ -92,8 +92,7 @@ export class IntegrationInfoDto {
 }
 
 export class IntegrationParamsDto {
-  @ApiProperty()
-  @IsString()
+  @Field.string()
   integrationID: string;
 }
 

@@ -1,7 +1,7 @@
-import { ApiHideProperty, ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import { IsOptional, IsString } from 'class-validator';
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { LOCATION_DIRECTORY_KEY, LOCATION_WORKSPACE_KEY } from '../requested-location';
 import { InstanceQueryDto } from '../../../core/http/endpoint.decorator';
+import { Field } from '../../../core/http/field.decorators';
 
 /**
  * Where a `/api` answer comes from: the directory, the workspace when one was named, and the
@@ -12,7 +12,7 @@ export class LocationInfoDto {
   @ApiProperty({ description: 'Absolute, symlinks resolved' })
   directory: string;
 
-  @ApiPropertyOptional({ pattern: '^wrk' })
+  @Field.id('workspace', { optional: true })
   workspaceID?: string;
 
   @ApiProperty({
@@ -32,13 +32,9 @@ export class LocationInfoDto {
  * `@V2Endpoint` documents `location` once, hence hidden.
  */
 export class LocationQueryDto extends InstanceQueryDto {
-  @ApiHideProperty()
-  @IsOptional()
-  @IsString()
+  @Field.hidden()
   [LOCATION_DIRECTORY_KEY]?: string;
 
-  @ApiHideProperty()
-  @IsOptional()
-  @IsString()
+  @Field.hidden()
   [LOCATION_WORKSPACE_KEY]?: string;
 }
