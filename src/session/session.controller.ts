@@ -10,7 +10,7 @@ import {
   Query,
   Res,
 } from '@nestjs/common';
-import { ApiExtraModels, ApiQuery, getSchemaPath } from '@nestjs/swagger';
+import { ApiExtraModels, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Endpoint } from '../core/http/endpoint.decorator';
 import { CurrentInstance } from '../core/http/instance-context';
@@ -21,7 +21,6 @@ import {
   CreateSessionDto,
   ForkSessionDto,
   ListSessionsQueryDto,
-  ROOTS_QUERY,
   SessionParamsDto,
   UpdateSessionDto,
 } from './dto/session-request.dto';
@@ -54,7 +53,6 @@ export class SessionController {
     response: [SessionDto],
     responseDescription: 'List of sessions',
   })
-  @ApiQuery(ROOTS_QUERY)
   @Header('content-type', JSON_CONTENT_TYPE)
   list(
     @CurrentInstance() instance: Instance,

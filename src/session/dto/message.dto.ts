@@ -1,17 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema, getSchemaPath } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import {
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsNumber,
-  IsObject,
-  IsOptional,
-  IsString,
-  Min,
-  ValidateNested,
-} from 'class-validator';
-import { IsStringRecord } from '../../core/http/validators';
+import { Field } from '../../core/http/field.decorators';
 import { SnapshotFileDiffDto, TokenCacheDto } from './session.dto';
 import { ApiUnionSchema } from '../../core/http/named-schema';
 
@@ -21,8 +9,7 @@ import { ApiUnionSchema } from '../../core/http/named-schema';
 // `APIError`) validate too, for a part sent whole to `PATCH .../part/:partID`.
 
 class ErrorMessageData {
-  @ApiProperty()
-  @IsString()
+  @Field.string()
   message: string;
 }
 
@@ -124,42 +111,28 @@ export class ContentFilterErrorDto {
 
 @ApiSchema({ name: 'APIErrorData' })
 export class ApiErrorDataDto extends ErrorMessageData {
-  @ApiPropertyOptional({ type: 'integer', minimum: 0 })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
+  @Field.int({ optional: true, min: 0 })
   statusCode?: number;
 
-  @ApiProperty()
-  @IsBoolean()
+  @Field.boolean()
   isRetryable: boolean;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
-  @IsOptional()
-  @IsStringRecord()
+  @Field.record({ optional: true, values: 'string' })
   responseHeaders?: Record<string, string>;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
+  @Field.string({ optional: true })
   responseBody?: string;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
-  @IsOptional()
-  @IsStringRecord()
+  @Field.record({ optional: true, values: 'string' })
   metadata?: Record<string, string>;
 }
 
 @ApiSchema({ name: 'APIError' })
 export class ApiErrorDto {
-  @ApiProperty({ enum: ['APIError'] })
-  @IsIn(['APIError'])
+  @Field.enum(['APIError'])
   name: 'APIError';
 
-  @ApiProperty({ type: ApiErrorDataDto })
-  @IsObject()
-  @ValidateNested()
-  @Type(() => ApiErrorDataDto)
+  @Field.nested(ApiErrorDataDto)
   data: ApiErrorDataDto;
 }
 
@@ -245,10 +218,10 @@ export class UserMessageModelDto {
 
 @ApiSchema({ name: 'UserMessage' })
 export class UserMessageDto {
-  @ApiProperty({ pattern: '^msg' })
+  @Field.id('message')
   id: string;
 
-  @ApiProperty({ pattern: '^ses' })
+  @Field.id('session')
   sessionID: string;
 
   @ApiProperty({ enum: ['user'] })
@@ -297,36 +270,28 @@ export class AssistantMessagePathDto {
 /** Tokens of one model call or message; `total` when the provider reports one. */
 @ApiSchema({ name: 'MessageTokens' })
 export class MessageTokensDto {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Field.number({ optional: true })
   total?: number;
 
-  @ApiProperty()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Field.number()
   input: number;
 
-  @ApiProperty()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Field.number()
   output: number;
 
-  @ApiProperty()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Field.number()
   reasoning: number;
 
-  @ApiProperty({ type: TokenCacheDto })
-  @IsObject()
-  @ValidateNested()
-  @Type(() => TokenCacheDto)
+  @Field.nested(TokenCacheDto)
   cache: TokenCacheDto;
 }
 
 @ApiSchema({ name: 'AssistantMessage' })
 export class AssistantMessageDto {
-  @ApiProperty({ pattern: '^msg' })
+  @Field.id('message')
   id: string;
 
-  @ApiProperty({ pattern: '^ses' })
+  @Field.id('session')
   sessionID: string;
 
   @ApiProperty({ enum: ['assistant'] })
@@ -338,7 +303,7 @@ export class AssistantMessageDto {
   @ApiPropertyOptional(assistantErrorSchema())
   error?: AssistantError;
 
-  @ApiProperty({ pattern: '^msg', description: 'The user message this answers' })
+  @Field.id('message', { description: 'The user message this answers' })
   parentID: string;
 
   @ApiProperty()

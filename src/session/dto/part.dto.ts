@@ -1,20 +1,18 @@
-import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import {
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsNumber,
-  IsObject,
-  IsOptional,
-  IsString,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import type { Type } from '@nestjs/common';
+import { ApiSchema } from '@nestjs/swagger';
 import { ApiErrorDto, MessageTokensDto } from './message.dto';
+import { Field } from '../../core/http/field.decorators';
 import { ApiUnionSchema } from '../../core/http/named-schema';
-import { IsEntityId } from '../../core/http/validators';
+
+/** The instances of a union's member classes. */
+type MemberOf<T extends Record<string, Type>> = InstanceType<T[keyof T]>;
+
+/** A union's member classes by discriminator value, checked to match each class's `type`. */
+function byType<T extends Record<string, Type>>(
+  members: T & { [K in keyof T]: Type<{ type: K }> },
+): T {
+  return members;
+}
 
 // The parts of a message, every type of the reference's `Part` union. The agent loop builds them
 // (they are its types too) and stores them unchanged; clients read them back, and send one back
@@ -22,677 +20,455 @@ import { IsEntityId } from '../../core/http/validators';
 
 /** The ids every part carries. */
 export class PartBase {
-  @ApiProperty({ pattern: '^prt' })
-  @IsEntityId('part')
+  @Field.id('part')
   id: string;
 
-  @ApiProperty({ pattern: '^ses' })
-  @IsEntityId('session')
+  @Field.id('session')
   sessionID: string;
 
-  @ApiProperty({ pattern: '^msg' })
-  @IsEntityId('message')
+  @Field.id('message')
   messageID: string;
 }
 
 @ApiSchema({ name: 'PartTime' })
 export class PartTimeDto {
-  @ApiProperty({ type: 'integer', minimum: 0 })
-  @IsInt()
-  @Min(0)
+  @Field.int({ min: 0 })
   start: number;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 0 })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
+  @Field.int({ optional: true, min: 0 })
   end?: number;
 }
 
 @ApiSchema({ name: 'TextPart' })
 export class TextPartDto extends PartBase {
-  @ApiProperty({ enum: ['text'] })
-  @IsIn(['text'])
+  @Field.enum(['text'])
   type: 'text';
 
-  @ApiProperty()
-  @IsString()
+  @Field.string()
   text: string;
 
-  @ApiPropertyOptional({ description: 'Added by the server, not typed by the user' })
-  @IsOptional()
-  @IsBoolean()
+  @Field.boolean({ optional: true, description: 'Added by the server, not typed by the user' })
   synthetic?: boolean;
 
-  @ApiPropertyOptional({ description: 'Kept for display but not sent to the model' })
-  @IsOptional()
-  @IsBoolean()
+  @Field.boolean({ optional: true, description: 'Kept for display but not sent to the model' })
   ignored?: boolean;
 
-  @ApiPropertyOptional({ type: PartTimeDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => PartTimeDto)
+  @Field.nested(PartTimeDto, { optional: true })
   time?: PartTimeDto;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
-  @IsOptional()
-  @IsObject()
+  @Field.record({ optional: true })
   metadata?: Record<string, unknown>;
 }
 
 @ApiSchema({ name: 'SubtaskPartModel' })
 export class SubtaskPartModelDto {
-  @ApiProperty()
-  @IsString()
+  @Field.string()
   providerID: string;
 
-  @ApiProperty()
-  @IsString()
+  @Field.string()
   modelID: string;
 }
 
 @ApiSchema({ name: 'SubtaskPart' })
 export class SubtaskPartDto extends PartBase {
-  @ApiProperty({ enum: ['subtask'] })
-  @IsIn(['subtask'])
+  @Field.enum(['subtask'])
   type: 'subtask';
 
-  @ApiProperty()
-  @IsString()
+  @Field.string()
   prompt: string;
 
-  @ApiProperty()
-  @IsString()
+  @Field.string()
   description: string;
 
-  @ApiProperty()
-  @IsString()
+  @Field.string()
   agent: string;
 
-  @ApiPropertyOptional({ type: SubtaskPartModelDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => SubtaskPartModelDto)
+  @Field.nested(SubtaskPartModelDto, { optional: true })
   model?: SubtaskPartModelDto;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
+  @Field.string({ optional: true })
   command?: string;
 }
 
 @ApiSchema({ name: 'ReasoningPart' })
 export class ReasoningPartDto extends PartBase {
-  @ApiProperty({ enum: ['reasoning'] })
-  @IsIn(['reasoning'])
+  @Field.enum(['reasoning'])
   type: 'reasoning';
 
-  @ApiProperty()
-  @IsString()
+  @Field.string()
   text: string;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
-  @IsOptional()
-  @IsObject()
+  @Field.record({ optional: true })
   metadata?: Record<string, unknown>;
 
-  @ApiProperty({ type: PartTimeDto })
-  @IsObject()
-  @ValidateNested()
-  @Type(() => PartTimeDto)
+  @Field.nested(PartTimeDto)
   time: PartTimeDto;
 }
 
 @ApiSchema({ name: 'FilePartSourceText' })
 export class FilePartSourceTextDto {
-  @ApiProperty()
-  @IsString()
+  @Field.string()
   value: string;
 
-  @ApiProperty()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Field.number()
   start: number;
 
-  @ApiProperty()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Field.number()
   end: number;
 }
 
 @ApiSchema({ name: 'FileSource' })
 export class FileSourceDto {
-  @ApiProperty({ type: FilePartSourceTextDto })
-  @IsObject()
-  @ValidateNested()
-  @Type(() => FilePartSourceTextDto)
+  @Field.nested(FilePartSourceTextDto)
   text: FilePartSourceTextDto;
 
-  @ApiProperty({ enum: ['file'] })
-  @IsIn(['file'])
+  @Field.enum(['file'])
   type: 'file';
 
-  @ApiProperty()
-  @IsString()
+  @Field.string()
   path: string;
 }
 
 @ApiSchema({ name: 'RangePosition' })
 export class RangePositionDto {
-  @ApiProperty({ type: 'integer', minimum: 0 })
-  @IsInt()
-  @Min(0)
+  @Field.int({ min: 0 })
   line: number;
 
-  @ApiProperty({ type: 'integer', minimum: 0 })
-  @IsInt()
-  @Min(0)
+  @Field.int({ min: 0 })
   character: number;
 }
 
 @ApiSchema({ name: 'Range' })
 export class RangeDto {
-  @ApiProperty({ type: RangePositionDto })
-  @IsObject()
-  @ValidateNested()
-  @Type(() => RangePositionDto)
+  @Field.nested(RangePositionDto)
   start: RangePositionDto;
 
-  @ApiProperty({ type: RangePositionDto })
-  @IsObject()
-  @ValidateNested()
-  @Type(() => RangePositionDto)
+  @Field.nested(RangePositionDto)
   end: RangePositionDto;
 }
 
 @ApiSchema({ name: 'SymbolSource' })
 export class SymbolSourceDto {
-  @ApiProperty({ type: FilePartSourceTextDto })
-  @IsObject()
-  @ValidateNested()
-  @Type(() => FilePartSourceTextDto)
+  @Field.nested(FilePartSourceTextDto)
   text: FilePartSourceTextDto;
 
-  @ApiProperty({ enum: ['symbol'] })
-  @IsIn(['symbol'])
+  @Field.enum(['symbol'])
   type: 'symbol';
 
-  @ApiProperty()
-  @IsString()
+  @Field.string()
   path: string;
 
-  @ApiProperty({ type: RangeDto })
-  @IsObject()
-  @ValidateNested()
-  @Type(() => RangeDto)
+  @Field.nested(RangeDto)
   range: RangeDto;
 
-  @ApiProperty()
-  @IsString()
+  @Field.string()
   name: string;
 
-  @ApiProperty({ type: 'integer', minimum: 0, description: 'LSP SymbolKind' })
-  @IsInt()
-  @Min(0)
+  @Field.int({ min: 0, description: 'LSP SymbolKind' })
   kind: number;
 }
 
 @ApiSchema({ name: 'ResourceSource' })
 export class ResourceSourceDto {
-  @ApiProperty({ type: FilePartSourceTextDto })
-  @IsObject()
-  @ValidateNested()
-  @Type(() => FilePartSourceTextDto)
+  @Field.nested(FilePartSourceTextDto)
   text: FilePartSourceTextDto;
 
-  @ApiProperty({ enum: ['resource'] })
-  @IsIn(['resource'])
+  @Field.enum(['resource'])
   type: 'resource';
 
-  @ApiProperty({ description: 'The MCP client that serves the resource' })
-  @IsString()
+  @Field.string({ description: 'The MCP client that serves the resource' })
   clientName: string;
 
-  @ApiProperty()
-  @IsString()
+  @Field.string()
   uri: string;
 }
 
-@ApiUnionSchema('FilePartSource', () => [FileSourceDto, SymbolSourceDto, ResourceSourceDto])
+/** The class of each file source `type`: the union's one list. */
+const FILE_PART_SOURCE_BY_TYPE = byType({
+  file: FileSourceDto,
+  symbol: SymbolSourceDto,
+  resource: ResourceSourceDto,
+});
+
+@ApiUnionSchema('FilePartSource', () => Object.values(FILE_PART_SOURCE_BY_TYPE))
 export class FilePartSourceSchema {}
 
-export type FilePartSource = FileSourceDto | SymbolSourceDto | ResourceSourceDto;
-
-const FILE_PART_SOURCE_TYPES = [
-  { value: FileSourceDto, name: 'file' },
-  { value: SymbolSourceDto, name: 'symbol' },
-  { value: ResourceSourceDto, name: 'resource' },
-];
-
-/** Stands for a source whose `type` is none of the union's: it fails validation by name. */
-class UnknownFilePartSource {
-  @IsIn(FILE_PART_SOURCE_TYPES.map((entry) => entry.name))
-  type: string;
-}
+export type FilePartSource = MemberOf<typeof FILE_PART_SOURCE_BY_TYPE>;
 
 @ApiSchema({ name: 'FilePart' })
 export class FilePartDto extends PartBase {
-  @ApiProperty({ enum: ['file'] })
-  @IsIn(['file'])
+  @Field.enum(['file'])
   type: 'file';
 
-  @ApiProperty()
-  @IsString()
+  @Field.string()
   mime: string;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
+  @Field.string({ optional: true })
   filename?: string;
 
-  @ApiProperty({ description: '`data:` or `file://` URL of the content' })
-  @IsString()
+  @Field.string({ description: '`data:` or `file://` URL of the content' })
   url: string;
 
-  @ApiPropertyOptional({ type: () => FilePartSourceSchema })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => UnknownFilePartSource, {
-    discriminator: { property: 'type', subTypes: FILE_PART_SOURCE_TYPES },
-    keepDiscriminatorProperty: true,
+  @Field.union({
+    discriminator: 'type',
+    members: FILE_PART_SOURCE_BY_TYPE,
+    documentedAs: () => FilePartSourceSchema,
+    optional: true,
   })
   source?: FilePartSource;
 }
 
 @ApiSchema({ name: 'ToolStatePending' })
 export class ToolStatePendingDto {
-  @ApiProperty({ enum: ['pending'] })
-  @IsIn(['pending'])
+  @Field.enum(['pending'])
   status: 'pending';
 
-  @ApiProperty({ type: 'object', additionalProperties: true })
-  @IsObject()
+  @Field.record()
   input: Record<string, unknown>;
 
-  @ApiProperty({ description: 'The tool input as streamed so far' })
-  @IsString()
+  @Field.string({ description: 'The tool input as streamed so far' })
   raw: string;
 }
 
 @ApiSchema({ name: 'ToolStateRunningTime' })
 export class ToolStateRunningTimeDto {
-  @ApiProperty({ type: 'integer', minimum: 0 })
-  @IsInt()
-  @Min(0)
+  @Field.int({ min: 0 })
   start: number;
 }
 
 @ApiSchema({ name: 'ToolStateRunning' })
 export class ToolStateRunningDto {
-  @ApiProperty({ enum: ['running'] })
-  @IsIn(['running'])
+  @Field.enum(['running'])
   status: 'running';
 
-  @ApiProperty({ type: 'object', additionalProperties: true })
-  @IsObject()
+  @Field.record()
   input: Record<string, unknown>;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
+  @Field.string({ optional: true })
   title?: string;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
-  @IsOptional()
-  @IsObject()
+  @Field.record({ optional: true })
   metadata?: Record<string, unknown>;
 
-  @ApiProperty({ type: ToolStateRunningTimeDto })
-  @IsObject()
-  @ValidateNested()
-  @Type(() => ToolStateRunningTimeDto)
+  @Field.nested(ToolStateRunningTimeDto)
   time: ToolStateRunningTimeDto;
 }
 
 @ApiSchema({ name: 'ToolStateCompletedTime' })
 export class ToolStateCompletedTimeDto {
-  @ApiProperty({ type: 'integer', minimum: 0 })
-  @IsInt()
-  @Min(0)
+  @Field.int({ min: 0 })
   start: number;
 
-  @ApiProperty({ type: 'integer', minimum: 0 })
-  @IsInt()
-  @Min(0)
+  @Field.int({ min: 0 })
   end: number;
 
-  @ApiPropertyOptional({
-    type: 'integer',
-    minimum: 0,
+  @Field.int({
+    optional: true,
+    min: 0,
     description: 'When the output was dropped from the context by compaction',
   })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
   compacted?: number;
 }
 
 @ApiSchema({ name: 'ToolStateCompleted' })
 export class ToolStateCompletedDto {
-  @ApiProperty({ enum: ['completed'] })
-  @IsIn(['completed'])
+  @Field.enum(['completed'])
   status: 'completed';
 
-  @ApiProperty({ type: 'object', additionalProperties: true })
-  @IsObject()
+  @Field.record()
   input: Record<string, unknown>;
 
-  @ApiProperty()
-  @IsString()
+  @Field.string()
   output: string;
 
-  @ApiProperty()
-  @IsString()
+  @Field.string()
   title: string;
 
-  @ApiProperty({ type: 'object', additionalProperties: true })
-  @IsObject()
+  @Field.record()
   metadata: Record<string, unknown>;
 
-  @ApiProperty({ type: ToolStateCompletedTimeDto })
-  @IsObject()
-  @ValidateNested()
-  @Type(() => ToolStateCompletedTimeDto)
+  @Field.nested(ToolStateCompletedTimeDto)
   time: ToolStateCompletedTimeDto;
 
-  @ApiPropertyOptional({ type: () => [FilePartDto] })
-  @IsOptional()
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => FilePartDto)
+  @Field.nested(() => FilePartDto, { optional: true, each: true })
   attachments?: FilePartDto[];
 }
 
 @ApiSchema({ name: 'ToolStateErrorTime' })
 export class ToolStateErrorTimeDto {
-  @ApiProperty({ type: 'integer', minimum: 0 })
-  @IsInt()
-  @Min(0)
+  @Field.int({ min: 0 })
   start: number;
 
-  @ApiProperty({ type: 'integer', minimum: 0 })
-  @IsInt()
-  @Min(0)
+  @Field.int({ min: 0 })
   end: number;
 }
 
 @ApiSchema({ name: 'ToolStateError' })
 export class ToolStateErrorDto {
-  @ApiProperty({ enum: ['error'] })
-  @IsIn(['error'])
+  @Field.enum(['error'])
   status: 'error';
 
-  @ApiProperty({ type: 'object', additionalProperties: true })
-  @IsObject()
+  @Field.record()
   input: Record<string, unknown>;
 
-  @ApiProperty()
-  @IsString()
+  @Field.string()
   error: string;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
-  @IsOptional()
-  @IsObject()
+  @Field.record({ optional: true })
   metadata?: Record<string, unknown>;
 
-  @ApiProperty({ type: ToolStateErrorTimeDto })
-  @IsObject()
-  @ValidateNested()
-  @Type(() => ToolStateErrorTimeDto)
+  @Field.nested(ToolStateErrorTimeDto)
   time: ToolStateErrorTimeDto;
 }
 
-@ApiUnionSchema('ToolState', () => [
-  ToolStatePendingDto,
-  ToolStateRunningDto,
-  ToolStateCompletedDto,
-  ToolStateErrorDto,
-])
+/** The class of each tool state `status`: the union's one list. */
+const TOOL_STATE_BY_STATUS = {
+  pending: ToolStatePendingDto,
+  running: ToolStateRunningDto,
+  completed: ToolStateCompletedDto,
+  error: ToolStateErrorDto,
+};
+
+@ApiUnionSchema('ToolState', () => Object.values(TOOL_STATE_BY_STATUS))
 export class ToolStateSchema {}
 
-export type ToolState =
-  ToolStatePendingDto | ToolStateRunningDto | ToolStateCompletedDto | ToolStateErrorDto;
-
-const TOOL_STATE_TYPES = [
-  { value: ToolStatePendingDto, name: 'pending' },
-  { value: ToolStateRunningDto, name: 'running' },
-  { value: ToolStateCompletedDto, name: 'completed' },
-  { value: ToolStateErrorDto, name: 'error' },
-];
-
-/** Stands for a tool state whose `status` is none of the union's: it fails validation by name. */
-class UnknownToolState {
-  @IsIn(TOOL_STATE_TYPES.map((entry) => entry.name))
-  status: string;
-}
+export type ToolState = MemberOf<typeof TOOL_STATE_BY_STATUS>;
 
 @ApiSchema({ name: 'ToolPart' })
 export class ToolPartDto extends PartBase {
-  @ApiProperty({ enum: ['tool'] })
-  @IsIn(['tool'])
+  @Field.enum(['tool'])
   type: 'tool';
 
-  @ApiProperty({ description: "The model's id of the tool call" })
-  @IsString()
+  @Field.string({ description: "The model's id of the tool call" })
   callID: string;
 
-  @ApiProperty()
-  @IsString()
+  @Field.string()
   tool: string;
 
-  @ApiProperty({ type: () => ToolStateSchema })
-  @IsObject()
-  @ValidateNested()
-  @Type(() => UnknownToolState, {
-    discriminator: { property: 'status', subTypes: TOOL_STATE_TYPES },
-    keepDiscriminatorProperty: true,
+  @Field.union({
+    discriminator: 'status',
+    members: TOOL_STATE_BY_STATUS,
+    documentedAs: () => ToolStateSchema,
   })
   state: ToolState;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
-  @IsOptional()
-  @IsObject()
+  @Field.record({ optional: true })
   metadata?: Record<string, unknown>;
 }
 
 @ApiSchema({ name: 'StepStartPart' })
 export class StepStartPartDto extends PartBase {
-  @ApiProperty({ enum: ['step-start'] })
-  @IsIn(['step-start'])
+  @Field.enum(['step-start'])
   type: 'step-start';
 
-  @ApiPropertyOptional({ description: 'Snapshot of the worktree when the step started' })
-  @IsOptional()
-  @IsString()
+  @Field.string({ optional: true, description: 'Snapshot of the worktree when the step started' })
   snapshot?: string;
 }
 
 @ApiSchema({ name: 'StepFinishPart' })
 export class StepFinishPartDto extends PartBase {
-  @ApiProperty({ enum: ['step-finish'] })
-  @IsIn(['step-finish'])
+  @Field.enum(['step-finish'])
   type: 'step-finish';
 
-  @ApiProperty({ description: 'Finish reason of the model call (`stop`, `tool-calls`, ...)' })
-  @IsString()
+  @Field.string({ description: 'Finish reason of the model call (`stop`, `tool-calls`, ...)' })
   reason: string;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
+  @Field.string({ optional: true })
   snapshot?: string;
 
-  @ApiProperty()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Field.number()
   cost: number;
 
-  @ApiProperty({ type: MessageTokensDto })
-  @IsObject()
-  @ValidateNested()
-  @Type(() => MessageTokensDto)
+  @Field.nested(MessageTokensDto)
   tokens: MessageTokensDto;
 }
 
 @ApiSchema({ name: 'SnapshotPart' })
 export class SnapshotPartDto extends PartBase {
-  @ApiProperty({ enum: ['snapshot'] })
-  @IsIn(['snapshot'])
+  @Field.enum(['snapshot'])
   type: 'snapshot';
 
-  @ApiProperty()
-  @IsString()
+  @Field.string()
   snapshot: string;
 }
 
 @ApiSchema({ name: 'PatchPart' })
 export class PatchPartDto extends PartBase {
-  @ApiProperty({ enum: ['patch'] })
-  @IsIn(['patch'])
+  @Field.enum(['patch'])
   type: 'patch';
 
-  @ApiProperty({ description: 'Snapshot the files can be restored from' })
-  @IsString()
+  @Field.string({ description: 'Snapshot the files can be restored from' })
   hash: string;
 
-  @ApiProperty({ type: [String] })
-  @IsArray()
-  @IsString({ each: true })
+  @Field.stringArray()
   files: string[];
 }
 
 @ApiSchema({ name: 'AgentPartSource' })
 export class AgentPartSourceDto {
-  @ApiProperty()
-  @IsString()
+  @Field.string()
   value: string;
 
-  @ApiProperty({ type: 'integer', minimum: 0 })
-  @IsInt()
-  @Min(0)
+  @Field.int({ min: 0 })
   start: number;
 
-  @ApiProperty({ type: 'integer', minimum: 0 })
-  @IsInt()
-  @Min(0)
+  @Field.int({ min: 0 })
   end: number;
 }
 
 @ApiSchema({ name: 'AgentPart' })
 export class AgentPartDto extends PartBase {
-  @ApiProperty({ enum: ['agent'] })
-  @IsIn(['agent'])
+  @Field.enum(['agent'])
   type: 'agent';
 
-  @ApiProperty()
-  @IsString()
+  @Field.string()
   name: string;
 
-  @ApiPropertyOptional({ type: AgentPartSourceDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => AgentPartSourceDto)
+  @Field.nested(AgentPartSourceDto, { optional: true })
   source?: AgentPartSourceDto;
 }
 
 @ApiSchema({ name: 'RetryPartTime' })
 export class RetryPartTimeDto {
-  @ApiProperty({ type: 'integer', minimum: 0 })
-  @IsInt()
-  @Min(0)
+  @Field.int({ min: 0 })
   created: number;
 }
 
 @ApiSchema({ name: 'RetryPart' })
 export class RetryPartDto extends PartBase {
-  @ApiProperty({ enum: ['retry'] })
-  @IsIn(['retry'])
+  @Field.enum(['retry'])
   type: 'retry';
 
-  @ApiProperty({ type: 'integer', minimum: 0 })
-  @IsInt()
-  @Min(0)
+  @Field.int({ min: 0 })
   attempt: number;
 
-  @ApiProperty({ type: ApiErrorDto })
-  @IsObject()
-  @ValidateNested()
-  @Type(() => ApiErrorDto)
+  @Field.nested(ApiErrorDto)
   error: ApiErrorDto;
 
-  @ApiProperty({ type: RetryPartTimeDto })
-  @IsObject()
-  @ValidateNested()
-  @Type(() => RetryPartTimeDto)
+  @Field.nested(RetryPartTimeDto)
   time: RetryPartTimeDto;
 }
 
 @ApiSchema({ name: 'CompactionPart' })
 export class CompactionPartDto extends PartBase {
-  @ApiProperty({ enum: ['compaction'] })
-  @IsIn(['compaction'])
+  @Field.enum(['compaction'])
   type: 'compaction';
 
-  @ApiProperty({ description: 'Started by the server (context full), not by the user' })
-  @IsBoolean()
+  @Field.boolean({ description: 'Started by the server (context full), not by the user' })
   auto: boolean;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsBoolean()
+  @Field.boolean({ optional: true })
   overflow?: boolean;
 
-  @ApiPropertyOptional({ pattern: '^msg', description: 'First message kept after the summary' })
-  @IsOptional()
-  @IsEntityId('message')
+  @Field.id('message', { optional: true, description: 'First message kept after the summary' })
   tail_start_id?: string;
 }
 
-export const PART_TYPES = [
-  TextPartDto,
-  SubtaskPartDto,
-  ReasoningPartDto,
-  FilePartDto,
-  ToolPartDto,
-  StepStartPartDto,
-  StepFinishPartDto,
-  SnapshotPartDto,
-  PatchPartDto,
-  AgentPartDto,
-  RetryPartDto,
-  CompactionPartDto,
-];
-
-@ApiUnionSchema('Part', () => PART_TYPES)
-export class PartSchema {}
-
-/** Any part of a message, discriminated by `type`. */
-export type Part =
-  | TextPartDto
-  | SubtaskPartDto
-  | ReasoningPartDto
-  | FilePartDto
-  | ToolPartDto
-  | StepStartPartDto
-  | StepFinishPartDto
-  | SnapshotPartDto
-  | PatchPartDto
-  | AgentPartDto
-  | RetryPartDto
-  | CompactionPartDto;
-
-export type PartType = Part['type'];
-
-/** The DTO of each part type, to validate a part sent whole (`PATCH .../part/:partID`). */
-export const PART_DTO_BY_TYPE: Readonly<Record<PartType, (typeof PART_TYPES)[number]>> = {
+/**
+ * The DTO of each part type: the one list the `Part` type, its union schema and the validation
+ * of a part sent whole (`PATCH .../part/:partID`) all come from.
+ */
+export const PART_DTO_BY_TYPE = byType({
   text: TextPartDto,
   subtask: SubtaskPartDto,
   reasoning: ReasoningPartDto,
@@ -705,7 +481,17 @@ export const PART_DTO_BY_TYPE: Readonly<Record<PartType, (typeof PART_TYPES)[num
   agent: AgentPartDto,
   retry: RetryPartDto,
   compaction: CompactionPartDto,
-};
+});
+
+export const PART_TYPES = Object.values(PART_DTO_BY_TYPE);
+
+@ApiUnionSchema('Part', () => PART_TYPES)
+export class PartSchema {}
+
+/** Any part of a message, discriminated by `type`. */
+export type Part = MemberOf<typeof PART_DTO_BY_TYPE>;
+
+export type PartType = Part['type'];
 
 export type TextPart = TextPartDto;
 export type ReasoningPart = ReasoningPartDto;

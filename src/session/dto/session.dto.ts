@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import { IsIn, IsNotEmpty, IsNumber, IsOptional, IsString } from 'class-validator';
+import { Field } from '../../core/http/field.decorators';
 import {
   PERMISSION_ACTIONS,
   type PermissionAction,
@@ -9,17 +9,13 @@ import {
 /** One rule of a session's permission ruleset, as the reference's `PermissionRule`. */
 @ApiSchema({ name: 'PermissionRule' })
 export class PermissionRuleDto implements PermissionRule {
-  @ApiProperty({ description: 'Permission name (`bash`, `edit`, `*`)' })
-  @IsString()
-  @IsNotEmpty()
+  @Field.string({ notEmpty: true, description: 'Permission name (`bash`, `edit`, `*`)' })
   permission: string;
 
-  @ApiProperty({ description: 'Wildcard pattern the rule applies to' })
-  @IsString()
+  @Field.string({ description: 'Wildcard pattern the rule applies to' })
   pattern: string;
 
-  @ApiProperty({ enum: PERMISSION_ACTIONS, enumName: 'PermissionAction' })
-  @IsIn(PERMISSION_ACTIONS)
+  @Field.enum(PERMISSION_ACTIONS, 'PermissionAction')
   action: PermissionAction;
 }
 
@@ -58,12 +54,10 @@ export class SessionSummaryDto {
 
 @ApiSchema({ name: 'TokenCache' })
 export class TokenCacheDto {
-  @ApiProperty()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Field.number()
   read: number;
 
-  @ApiProperty()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Field.number()
   write: number;
 }
 
@@ -91,19 +85,13 @@ export class SessionShareDto {
 
 @ApiSchema({ name: 'SessionModel' })
 export class SessionModelDto {
-  @ApiProperty()
-  @IsString()
-  @IsNotEmpty()
+  @Field.string({ notEmpty: true })
   id: string;
 
-  @ApiProperty()
-  @IsString()
-  @IsNotEmpty()
+  @Field.string({ notEmpty: true })
   providerID: string;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
+  @Field.string({ optional: true })
   variant?: string;
 }
 
@@ -124,10 +112,10 @@ export class SessionTimeDto {
 
 @ApiSchema({ name: 'SessionRevert' })
 export class SessionRevertDto {
-  @ApiProperty({ pattern: '^msg' })
+  @Field.id('message')
   messageID: string;
 
-  @ApiPropertyOptional({ pattern: '^prt' })
+  @Field.id('part', { optional: true })
   partID?: string;
 
   @ApiPropertyOptional()
@@ -140,7 +128,7 @@ export class SessionRevertDto {
 /** A session as the reference's `Session`: also the type the services hand around. */
 @ApiSchema({ name: 'Session' })
 export class SessionDto {
-  @ApiProperty({ pattern: '^ses' })
+  @Field.id('session')
   id: string;
 
   @ApiProperty({ description: 'Short human-friendly name (`eager-cactus`)' })
@@ -149,7 +137,7 @@ export class SessionDto {
   @ApiProperty()
   projectID: string;
 
-  @ApiPropertyOptional({ pattern: '^wrk' })
+  @Field.id('workspace', { optional: true })
   workspaceID?: string;
 
   @ApiProperty({ description: 'The directory the session was created in' })
@@ -160,7 +148,7 @@ export class SessionDto {
   })
   path?: string;
 
-  @ApiPropertyOptional({ pattern: '^ses' })
+  @Field.id('session', { optional: true })
   parentID?: string;
 
   @ApiPropertyOptional({ type: SessionSummaryDto })
