@@ -128,8 +128,10 @@ describe('worktree routes', () => {
       startCommand: 'cat from-project.txt > from-extra.txt',
     });
     const extra = join(worktree.directory, 'from-extra.txt');
-    for (let i = 0; i < 100 && !existsSync(extra); i++) await sleep(50);
-    expect(readFileSync(extra, 'utf8')).toBe('project\n');
+    // The shell creates the file before `cat` writes to it: wait for the content, not the file.
+    const content = () => (existsSync(extra) ? readFileSync(extra, 'utf8') : '');
+    for (let i = 0; i < 100 && content() === ''; i++) await sleep(50);
+    expect(content()).toBe('project\n');
   });
 
   it('removes a worktree: its directory, its branch, its instance and its sandbox entry', async () => {
