@@ -7,7 +7,7 @@ import {
 } from 'jsonc-parser';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
-import type { z } from 'zod';
+import { describeIssue } from '../core/zod-issues';
 import { ConfigErrorData, ConfigInvalidError, ConfigJsonError } from './config.errors';
 import { ConfigInput, ConfigSchema } from './config.schema';
 
@@ -68,33 +68,6 @@ export function validateConfig(value: unknown, source: ConfigSource, tree?: Node
     ...(key && { key }),
     message: `${source.path}${location.line ? `:${location.line}:${location.column}` : ''}: ${key ? `"${key}" ` : ''}${message}`,
   });
-}
-
-/** The first schema issue as a key path and a sentence, looking inside unions for the deepest. */
-export function describeIssue(issues: readonly z.core.$ZodIssue[]): {
-  path: PropertyKey[];
-  message: string;
-} {
-  const issue = issues[0];
-  if (issue.code === 'unrecognized_keys') {
-    return {
-      path: [...issue.path, issue.keys[0]],
-      message: `is not a known key${issue.keys.length > 1 ? ` (nor ${issue.keys.slice(1).join(', ')})` : ''}`,
-    };
-  }
-  if (issue.code === 'invalid_union' && issue.errors.length > 0) {
-    // Each branch failed; the branch that got furthest into the value says what is wrong.
-    const deepest = issue.errors
-      .filter((branch) => branch.length > 0)
-      .map((branch) => describeIssue(branch))
-      .sort((a, b) => b.path.length - a.path.length)[0];
-    if (deepest && deepest.path.length > 0) {
-      return { path: [...issue.path, ...deepest.path], message: deepest.message };
-    }
-    // No branch got inside the value: what the first alternative expected is the clearest.
-    if (deepest) return { path: [...issue.path], message: deepest.message };
-  }
-  return { path: [...issue.path], message: issue.message };
 }
 
 function parseJsonc(source: ConfigSource): Node | undefined {

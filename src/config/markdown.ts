@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
-import { describeIssue } from './config-source';
+import { describeIssue } from '../core/zod-issues';
 import {
   AgentConfig,
   AgentConfigSchema,

@@ -1,6 +1,5 @@
 import { ApiPropertyOptional, ApiPropertyOptions, ApiSchema } from '@nestjs/swagger';
-import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { z } from 'zod';
+import { zodToOpenApi } from '../../core/http/zod-schema';
 import { ConfigSchema } from '../config.schema';
 
 /**
@@ -14,38 +13,14 @@ export class ConfigDto {
   [key: string]: unknown;
 }
 
-const configJsonSchema = z.toJSONSchema(ConfigSchema, {
-  io: 'input',
-  unrepresentable: 'any',
-}) as { properties: Record<string, Record<string, unknown>> };
+const configJsonSchema = zodToOpenApi(ConfigSchema) as {
+  properties: Record<string, Record<string, unknown>>;
+};
 
-for (const [key, schema] of Object.entries(configJsonSchema.properties)) {
-  const property = toOpenApi(schema) as SchemaObject;
+for (const [key, property] of Object.entries(configJsonSchema.properties)) {
   // @nestjs/swagger needs a `type` to resolve a property; on `anyOf` properties it drops it again.
   ApiPropertyOptional({ type: 'object', ...property } as ApiPropertyOptions)(
     ConfigDto.prototype,
     key,
   );
-}
-
-/**
- * Drops JSON Schema keywords OpenAPI tooling does not need (`propertyNames` on records, the
- * safe-integer bounds zod adds) and writes `const` as a one-value `enum`, as the reference does.
- */
-function toOpenApi(schema: unknown): unknown {
-  if (Array.isArray(schema)) return schema.map(toOpenApi);
-  if (typeof schema !== 'object' || schema === null) return schema;
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(schema)) {
-    if (key === '$schema' || key === 'propertyNames') continue;
-    if (key === 'const') {
-      out.enum = [value];
-      continue;
-    }
-    if ((key === 'maximum' || key === 'minimum') && Math.abs(value as number) >= 2 ** 53 - 1) {
-      continue;
-    }
-    out[key] = toOpenApi(value);
-  }
-  return out;
 }
