@@ -181,13 +181,17 @@ export const CommandConfigSchema = z.strictObject({
 });
 export type CommandConfig = z.infer<typeof CommandConfigSchema>;
 
+const mcpTimeout = positiveInt
+  .optional()
+  .describe('Connection timeout in milliseconds (30000 when not given)');
+
 export const McpLocalConfigSchema = z.strictObject({
   type: z.literal('local').describe('Type of MCP server connection'),
   command: z.array(z.string()).describe('Command and arguments to run the MCP server'),
-  cwd: z.string().optional(),
+  cwd: z.string().optional().describe('Working directory; relative to the project directory'),
   environment: z.record(z.string(), z.string()).optional(),
   enabled: z.boolean().optional(),
-  timeout: positiveInt.optional(),
+  timeout: mcpTimeout,
 });
 
 export const McpOAuthConfigSchema = z.strictObject({
@@ -209,7 +213,7 @@ export const McpRemoteConfigSchema = z.strictObject({
     .describe(
       'OAuth authentication configuration for the MCP server. Set to false to disable OAuth auto-detection.',
     ),
-  timeout: positiveInt.optional(),
+  timeout: mcpTimeout,
 });
 
 export const McpConfigSchema = z.union([

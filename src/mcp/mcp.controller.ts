@@ -1,7 +1,8 @@
 import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
-import { ApiExtraModels, ApiNotFoundResponse, getSchemaPath } from '@nestjs/swagger';
+import { ApiBody, ApiExtraModels, ApiNotFoundResponse, getSchemaPath } from '@nestjs/swagger';
 import { Endpoint } from '../core/http/endpoint.decorator';
 import { CurrentInstance } from '../core/http/instance-context';
+import { ZodBodyPipe } from '../core/http/zod-body.pipe';
 import type { Instance } from '../core/instance/instance';
 import {
   McpAuthCallbackDto,
@@ -10,10 +11,10 @@ import {
   McpNameParamsDto,
 } from './dto/mcp-auth.dto';
 import {
-  AddMcpDto,
-  McpLocalConfigDto,
-  McpOAuthConfigDto,
-  McpRemoteConfigDto,
+  MCP_CONFIG_MODELS,
+  McpAddBodySchema,
+  McpAddInputSchema,
+  type McpAddBody,
 } from './dto/mcp-config.dto';
 import { McpServerNotFoundErrorDto } from './dto/mcp-errors.dto';
 import {
@@ -37,7 +38,7 @@ const ServerNotFound = () =>
   ApiNotFoundResponse({ description: 'McpServerNotFoundError', type: McpServerNotFoundErrorDto });
 
 @Controller('mcp')
-@ApiExtraModels(...MCP_STATUS_MODELS, McpLocalConfigDto, McpRemoteConfigDto, McpOAuthConfigDto)
+@ApiExtraModels(...MCP_STATUS_MODELS, ...MCP_CONFIG_MODELS)
 export class McpController {
   constructor(private readonly mcp: McpService) {}
 
@@ -63,7 +64,11 @@ export class McpController {
     response: statusMap('MCP server added successfully'),
     responseDescription: 'MCP server added successfully',
   })
-  add(@CurrentInstance() instance: Instance, @Body() body: AddMcpDto): Promise<McpStatusMap> {
+  @ApiBody({ type: McpAddInputSchema, required: true })
+  add(
+    @CurrentInstance() instance: Instance,
+    @Body(new ZodBodyPipe(McpAddBodySchema)) body: McpAddBody,
+  ): Promise<McpStatusMap> {
     return this.mcp.add(instance, body.name, body.config);
   }
 

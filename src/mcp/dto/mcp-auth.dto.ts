@@ -1,11 +1,9 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
-import { IsNotEmpty, IsString } from 'class-validator';
+import { Field } from '../../core/http/field.decorators';
 
 /** `/mcp/:name/...`: the server's name, as configured or added. */
 export class McpNameParamsDto {
-  @ApiProperty({ description: 'Name of the MCP server' })
-  @IsString()
-  @IsNotEmpty()
+  @Field.string({ notEmpty: true, description: 'Name of the MCP server' })
   name: string;
 }
 
@@ -24,9 +22,10 @@ export class McpAuthStartDto {
 /** `POST /mcp/:name/auth/callback` (inline in the reference). */
 @ApiSchema({ name: 'McpAuthCallbackInput' })
 export class McpAuthCallbackDto {
-  @ApiProperty({ description: 'The authorization code the browser was sent back with' })
-  @IsString()
-  @IsNotEmpty()
+  @Field.string({
+    notEmpty: true,
+    description: 'The authorization code the browser was sent back with',
+  })
   code: string;
 }
 
