@@ -1,22 +1,17 @@
-import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import { IsBoolean, IsNotEmpty, IsOptional, IsString } from 'class-validator';
+import { ApiSchema } from '@nestjs/swagger';
+import { Field } from '../../core/http/field.decorators';
 
 @ApiSchema({ name: 'SessionSummarizeInput' })
 export class SummarizeBodyDto {
-  @ApiProperty({ description: 'Provider of the model that writes the summary' })
-  @IsString()
-  @IsNotEmpty()
+  @Field.string({ notEmpty: true, description: 'Provider of the model that writes the summary' })
   providerID: string;
 
-  @ApiProperty({ description: 'Model that writes the summary' })
-  @IsString()
-  @IsNotEmpty()
+  @Field.string({ notEmpty: true, description: 'Model that writes the summary' })
   modelID: string;
 
-  @ApiPropertyOptional({
+  @Field.boolean({
+    optional: true,
     description: 'Started by the client on its own (context nearly full), not asked by the user',
   })
-  @IsOptional()
-  @IsBoolean()
   auto?: boolean;
 }

@@ -1,67 +1,41 @@
-import { IsEntityId } from '../../core/http/validators';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import {
-  IsArray,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  Matches,
-  ValidateNested,
-} from 'class-validator';
+import { Field } from '../../core/http/field.decorators';
 import { FilePartInputDto } from './prompt-input.dto';
 
 export class CommandBodyDto {
-  @ApiPropertyOptional({ pattern: '^msg' })
-  @IsOptional()
-  @IsEntityId('message')
+  @Field.id('message', { optional: true })
   messageID?: string;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
+  @Field.string({ optional: true, notEmpty: true })
   agent?: string;
 
-  @ApiPropertyOptional({ description: '`provider/model`' })
-  @IsOptional()
-  @Matches(/^[^/\s]+\/\S+$/, { message: 'model must look like provider/model' })
+  @Field.string({
+    optional: true,
+    pattern: /^[^/\s]+\/\S+$/,
+    patternMessage: 'model must look like provider/model',
+    description: '`provider/model`',
+  })
   model?: string;
 
-  @ApiProperty({ description: 'The arguments after the command name' })
-  @IsString()
+  @Field.string({ description: 'The arguments after the command name' })
   arguments: string;
 
-  @ApiProperty({ description: 'The command name, without the slash' })
-  @IsString()
-  @IsNotEmpty()
+  @Field.string({ notEmpty: true, description: 'The command name, without the slash' })
   command: string;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
+  @Field.string({ optional: true })
   variant?: string;
 
-  @ApiPropertyOptional({ type: [FilePartInputDto] })
-  @IsOptional()
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => FilePartInputDto)
+  @Field.nested(FilePartInputDto, { optional: true, each: true })
   parts?: FilePartInputDto[];
 }
 
 export class InitBodyDto {
-  @ApiProperty()
-  @IsString()
-  @IsNotEmpty()
+  @Field.string({ notEmpty: true })
   modelID: string;
 
-  @ApiProperty()
-  @IsString()
-  @IsNotEmpty()
+  @Field.string({ notEmpty: true })
   providerID: string;
 
-  @ApiProperty({ pattern: '^msg' })
-  @IsEntityId('message')
+  @Field.id('message')
   messageID: string;
 }

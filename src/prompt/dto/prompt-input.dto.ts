@@ -1,56 +1,18 @@
-import { IsEntityId } from '../../core/http/validators';
-import {
-  ApiExtraModels,
-  ApiProperty,
-  ApiPropertyOptional,
-  ApiSchema,
-  getSchemaPath,
-} from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import {
-  ArrayMinSize,
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsNotEmpty,
-  IsObject,
-  IsOptional,
-  IsString,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { ApiExtraModels, ApiSchema } from '@nestjs/swagger';
+import { Field } from '../../core/http/field.decorators';
+import { AgentPartSourceDto, PartTimeDto } from '../../session/dto/part.dto';
 
 export class ModelRefDto {
-  @ApiProperty()
-  @IsString()
-  @IsNotEmpty()
+  @Field.string({ notEmpty: true })
   providerID: string;
 
-  @ApiProperty()
-  @IsString()
-  @IsNotEmpty()
+  @Field.string({ notEmpty: true })
   modelID: string;
-}
-
-class PartTimeDto {
-  @ApiProperty({ type: 'integer', minimum: 0 })
-  @IsInt()
-  @Min(0)
-  start: number;
-
-  @ApiPropertyOptional({ type: 'integer', minimum: 0 })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  end?: number;
 }
 
 /** The fields every input part shares; `type` picks the concrete class. */
 abstract class PartInputBase {
-  @ApiPropertyOptional({ pattern: '^prt' })
-  @IsOptional()
-  @IsEntityId('part')
+  @Field.id('part', { optional: true })
   id?: string;
 
   abstract type: string;
@@ -58,212 +20,119 @@ abstract class PartInputBase {
 
 @ApiSchema({ name: 'TextPartInput' })
 export class TextPartInputDto extends PartInputBase {
-  @ApiProperty({ enum: ['text'] })
-  @IsIn(['text'])
+  @Field.enum(['text'])
   type: 'text';
 
-  @ApiProperty()
-  @IsString()
+  @Field.string()
   text: string;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsBoolean()
+  @Field.boolean({ optional: true })
   synthetic?: boolean;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsBoolean()
+  @Field.boolean({ optional: true })
   ignored?: boolean;
 
-  @ApiPropertyOptional({ type: PartTimeDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => PartTimeDto)
+  @Field.nested(PartTimeDto, { optional: true })
   time?: PartTimeDto;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
-  @IsOptional()
-  @IsObject()
+  @Field.record({ optional: true })
   metadata?: Record<string, unknown>;
 }
 
 @ApiSchema({ name: 'FilePartInput' })
 export class FilePartInputDto extends PartInputBase {
-  @ApiProperty({ enum: ['file'] })
-  @IsIn(['file'])
+  @Field.enum(['file'])
   type: 'file';
 
-  @ApiProperty()
-  @IsString()
-  @IsNotEmpty()
+  @Field.string({ notEmpty: true })
   mime: string;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
+  @Field.string({ optional: true })
   filename?: string;
 
-  @ApiProperty({ description: 'A file:// URL inside the project, or a data: URL' })
-  @IsString()
-  @IsNotEmpty()
+  @Field.string({ notEmpty: true, description: 'A file:// URL inside the project, or a data: URL' })
   url: string;
 
-  @ApiPropertyOptional({
-    type: 'object',
-    additionalProperties: true,
-    description: 'FilePartSource',
-  })
-  @IsOptional()
-  @IsObject()
+  @Field.record({ optional: true, description: 'FilePartSource' })
   source?: Record<string, unknown>;
-}
-
-class AgentPartSourceDto {
-  @ApiProperty()
-  @IsString()
-  value: string;
-
-  @ApiProperty({ type: 'integer', minimum: 0 })
-  @IsInt()
-  @Min(0)
-  start: number;
-
-  @ApiProperty({ type: 'integer', minimum: 0 })
-  @IsInt()
-  @Min(0)
-  end: number;
 }
 
 @ApiSchema({ name: 'AgentPartInput' })
 export class AgentPartInputDto extends PartInputBase {
-  @ApiProperty({ enum: ['agent'] })
-  @IsIn(['agent'])
+  @Field.enum(['agent'])
   type: 'agent';
 
-  @ApiProperty()
-  @IsString()
-  @IsNotEmpty()
+  @Field.string({ notEmpty: true })
   name: string;
 
-  @ApiPropertyOptional({ type: AgentPartSourceDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => AgentPartSourceDto)
+  @Field.nested(AgentPartSourceDto, { optional: true })
   source?: AgentPartSourceDto;
 }
 
 @ApiSchema({ name: 'SubtaskPartInput' })
 export class SubtaskPartInputDto extends PartInputBase {
-  @ApiProperty({ enum: ['subtask'] })
-  @IsIn(['subtask'])
+  @Field.enum(['subtask'])
   type: 'subtask';
 
-  @ApiProperty()
-  @IsString()
-  @IsNotEmpty()
+  @Field.string({ notEmpty: true })
   prompt: string;
 
-  @ApiProperty()
-  @IsString()
+  @Field.string()
   description: string;
 
-  @ApiProperty()
-  @IsString()
-  @IsNotEmpty()
+  @Field.string({ notEmpty: true })
   agent: string;
 
-  @ApiPropertyOptional({ type: ModelRefDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => ModelRefDto)
+  @Field.nested(ModelRefDto, { optional: true })
   model?: ModelRefDto;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
+  @Field.string({ optional: true })
   command?: string;
 }
 
-export type PartInput =
-  TextPartInputDto | FilePartInputDto | AgentPartInputDto | SubtaskPartInputDto;
+/** The class of each input part `type`: the one list the union and its validation come from. */
+const PART_INPUT_BY_TYPE = {
+  text: TextPartInputDto,
+  file: FilePartInputDto,
+  agent: AgentPartInputDto,
+  subtask: SubtaskPartInputDto,
+};
 
-const PART_INPUT_TYPES = [
-  { value: TextPartInputDto, name: 'text' },
-  { value: FilePartInputDto, name: 'file' },
-  { value: AgentPartInputDto, name: 'agent' },
-  { value: SubtaskPartInputDto, name: 'subtask' },
-];
+export type PartInput = InstanceType<(typeof PART_INPUT_BY_TYPE)[keyof typeof PART_INPUT_BY_TYPE]>;
 
-/** Placeholder class for parts whose `type` is none of the four: it fails validation by name. */
-class UnknownPartInputDto {
-  @IsIn(PART_INPUT_TYPES.map((entry) => entry.name), {
-    message: 'type must be one of: text, file, agent, subtask',
-  })
-  type: string;
-}
-
-@ApiExtraModels(TextPartInputDto, FilePartInputDto, AgentPartInputDto, SubtaskPartInputDto)
+@ApiExtraModels(...Object.values(PART_INPUT_BY_TYPE))
 export class PromptBodyDto {
-  @ApiPropertyOptional({ pattern: '^msg' })
-  @IsOptional()
-  @IsEntityId('message')
+  @Field.id('message', { optional: true })
   messageID?: string;
 
-  @ApiPropertyOptional({ type: ModelRefDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => ModelRefDto)
+  @Field.nested(ModelRefDto, { optional: true })
   model?: ModelRefDto;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
+  @Field.string({ optional: true, notEmpty: true })
   agent?: string;
 
-  @ApiPropertyOptional({ description: 'Store the message without asking the model' })
-  @IsOptional()
-  @IsBoolean()
+  @Field.boolean({ optional: true, description: 'Store the message without asking the model' })
   noReply?: boolean;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'boolean' } })
-  @IsOptional()
-  @IsObject()
+  // Documented only: the values are not checked (as before).
+  @Field.record({ optional: true, values: { type: 'boolean' } })
   tools?: Record<string, boolean>;
 
-  @ApiPropertyOptional({ description: 'Extra system prompt for this message' })
-  @IsOptional()
-  @IsString()
+  @Field.string({ optional: true, description: 'Extra system prompt for this message' })
   system?: string;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
+  @Field.string({ optional: true })
   variant?: string;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'OutputFormat' })
-  @IsOptional()
-  @IsObject()
+  @Field.record({ optional: true, description: 'OutputFormat' })
   format?: Record<string, unknown>;
 
-  @ApiProperty({
-    type: 'array',
-    items: {
-      anyOf: [
-        { $ref: getSchemaPath(TextPartInputDto) },
-        { $ref: getSchemaPath(FilePartInputDto) },
-        { $ref: getSchemaPath(AgentPartInputDto) },
-        { $ref: getSchemaPath(SubtaskPartInputDto) },
-      ],
-    },
-  })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ValidateNested({ each: true })
-  @Type(() => UnknownPartInputDto, {
-    discriminator: { property: 'type', subTypes: PART_INPUT_TYPES },
-    keepDiscriminatorProperty: true,
+  @Field.union({
+    discriminator: 'type',
+    members: PART_INPUT_BY_TYPE,
+    each: true,
+    minItems: 1,
+    unknownMessage: 'type must be one of: text, file, agent, subtask',
   })
   parts: PartInput[];
 }

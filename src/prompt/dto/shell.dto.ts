@@ -1,16 +1,12 @@
-import { ApiProperty, PickType } from '@nestjs/swagger';
-import { IsNotEmpty, IsString } from 'class-validator';
+import { PickType } from '@nestjs/swagger';
+import { Field } from '../../core/http/field.decorators';
 import { PromptBodyDto } from './prompt-input.dto';
 
 /** `POST /session/:id/shell`: a command the user runs in the session, without the model. */
 export class ShellBodyDto extends PickType(PromptBodyDto, ['messageID', 'model'] as const) {
-  @ApiProperty()
-  @IsString()
-  @IsNotEmpty()
+  @Field.string({ notEmpty: true })
   agent: string;
 
-  @ApiProperty()
-  @IsString()
-  @IsNotEmpty()
+  @Field.string({ notEmpty: true })
   command: string;
 }
