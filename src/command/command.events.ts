@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { BusEvent } from '../core/bus/bus-event';
+import { Field } from '../core/http/field.decorators';
 
 /**
  * A slash command ran in a session: its template, rendered with `arguments`, was stored as the
@@ -10,13 +11,13 @@ export class CommandExecutedEvent {
   @ApiProperty({ description: 'The command name, without the slash' })
   name: string;
 
-  @ApiProperty({ pattern: '^ses' })
+  @Field.id('session')
   sessionID: string;
 
   @ApiProperty({ description: 'The arguments typed after the command name, as sent' })
   arguments: string;
 
-  @ApiProperty({ pattern: '^msg' })
+  @Field.id('message')
   messageID: string;
 }
 

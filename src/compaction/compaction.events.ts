@@ -1,10 +1,10 @@
-import { ApiProperty } from '@nestjs/swagger';
 import { BusEvent } from '../core/bus/bus-event';
+import { Field } from '../core/http/field.decorators';
 
 /** A compaction finished: the session's context now starts at its summary. */
 @BusEvent('session.compacted')
 export class SessionCompactedEvent {
-  @ApiProperty({ pattern: '^ses' })
+  @Field.id('session')
   sessionID: string;
 }
 

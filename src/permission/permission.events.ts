@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { BusEvent } from '../core/bus/bus-event';
+import { Field } from '../core/http/field.decorators';
 
 export class PermissionToolRef {
   @ApiProperty()
@@ -13,10 +14,10 @@ export class PermissionToolRef {
 @BusEvent('permission.asked')
 @ApiSchema({ name: 'PermissionRequest' })
 export class PermissionAskedEvent {
-  @ApiProperty({ pattern: '^per' })
+  @Field.id('permission')
   id: string;
 
-  @ApiProperty({ pattern: '^ses' })
+  @Field.id('session')
   sessionID: string;
 
   @ApiProperty()
@@ -40,10 +41,10 @@ export type PermissionReply = (typeof PERMISSION_REPLIES)[number];
 
 @BusEvent('permission.replied')
 export class PermissionRepliedEvent {
-  @ApiProperty({ pattern: '^ses' })
+  @Field.id('session')
   sessionID: string;
 
-  @ApiProperty({ pattern: '^per' })
+  @Field.id('permission')
   requestID: string;
 
   @ApiProperty({ enum: PERMISSION_REPLIES })

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { BusEvent } from '../core/bus/bus-event';
+import { Field } from '../core/http/field.decorators';
 
 @ApiSchema({ name: 'QuestionOption' })
 export class QuestionOption {
@@ -30,7 +31,7 @@ export class QuestionInfo {
 
 @ApiSchema({ name: 'QuestionTool' })
 export class QuestionTool {
-  @ApiProperty({ pattern: '^msg' })
+  @Field.id('message')
   messageID: string;
 
   @ApiProperty()
@@ -41,10 +42,10 @@ export class QuestionTool {
 @BusEvent('question.asked')
 @ApiSchema({ name: 'QuestionRequest' })
 export class QuestionAskedEvent {
-  @ApiProperty({ pattern: '^que' })
+  @Field.id('question')
   id: string;
 
-  @ApiProperty({ pattern: '^ses' })
+  @Field.id('session')
   sessionID: string;
 
   @ApiProperty({ type: [QuestionInfo], description: 'Questions to ask' })
@@ -59,10 +60,10 @@ export type QuestionAnswer = string[];
 
 @BusEvent('question.replied')
 export class QuestionRepliedEvent {
-  @ApiProperty({ pattern: '^ses' })
+  @Field.id('session')
   sessionID: string;
 
-  @ApiProperty({ pattern: '^que' })
+  @Field.id('question')
   requestID: string;
 
   @ApiProperty({ type: 'array', items: { type: 'array', items: { type: 'string' } } })
@@ -71,10 +72,10 @@ export class QuestionRepliedEvent {
 
 @BusEvent('question.rejected')
 export class QuestionRejectedEvent {
-  @ApiProperty({ pattern: '^ses' })
+  @Field.id('session')
   sessionID: string;
 
-  @ApiProperty({ pattern: '^que' })
+  @Field.id('question')
   requestID: string;
 }
 

@@ -2,6 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { BusEvent } from '../core/bus/bus-event';
 import { MessageSchema, type MessageInfo } from './dto/message.dto';
 import { PartSchema, type Part } from './dto/part.dto';
+import { Field } from '../core/http/field.decorators';
 
 // Events of messages and their parts, as the reference publishes them. `message.updated`,
 // `message.part.updated` and the removals follow a committed write; `message.part.delta` is a
@@ -9,7 +10,7 @@ import { PartSchema, type Part } from './dto/part.dto';
 
 @BusEvent('message.updated')
 export class MessageUpdatedEvent {
-  @ApiProperty({ pattern: '^ses' })
+  @Field.id('session')
   sessionID: string;
 
   @ApiProperty({ type: () => MessageSchema })
@@ -18,16 +19,16 @@ export class MessageUpdatedEvent {
 
 @BusEvent('message.removed')
 export class MessageRemovedEvent {
-  @ApiProperty({ pattern: '^ses' })
+  @Field.id('session')
   sessionID: string;
 
-  @ApiProperty({ pattern: '^msg' })
+  @Field.id('message')
   messageID: string;
 }
 
 @BusEvent('message.part.updated')
 export class MessagePartUpdatedEvent {
-  @ApiProperty({ pattern: '^ses' })
+  @Field.id('session')
   sessionID: string;
 
   @ApiProperty({ type: () => PartSchema })
@@ -39,26 +40,26 @@ export class MessagePartUpdatedEvent {
 
 @BusEvent('message.part.removed')
 export class MessagePartRemovedEvent {
-  @ApiProperty({ pattern: '^ses' })
+  @Field.id('session')
   sessionID: string;
 
-  @ApiProperty({ pattern: '^msg' })
+  @Field.id('message')
   messageID: string;
 
-  @ApiProperty({ pattern: '^prt' })
+  @Field.id('part')
   partID: string;
 }
 
 /** Text appended to one field of a part while it streams (`field: "text"`). */
 @BusEvent('message.part.delta')
 export class MessagePartDeltaEvent {
-  @ApiProperty({ pattern: '^ses' })
+  @Field.id('session')
   sessionID: string;
 
-  @ApiProperty({ pattern: '^msg' })
+  @Field.id('message')
   messageID: string;
 
-  @ApiProperty({ pattern: '^prt' })
+  @Field.id('part')
   partID: string;
 
   @ApiProperty({ description: 'The part field the text is appended to' })

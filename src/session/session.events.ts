@@ -4,12 +4,13 @@ import { assistantErrorSchema, type AssistantError } from './dto/message.dto';
 import { SessionDto } from './dto/session.dto';
 import { SessionStatusSchema, type SessionStatus } from './dto/session-status.dto';
 import { TodoDto } from './dto/todo.dto';
+import { Field } from '../core/http/field.decorators';
 
 // Events of sessions, as the reference publishes them. Storage events are published after the
 // transaction commits, so a client that reacts by reading the API sees the change.
 
 class SessionInfoEvent {
-  @ApiProperty({ pattern: '^ses' })
+  @Field.id('session')
   sessionID: string;
 
   @ApiProperty({ type: SessionDto })
@@ -27,7 +28,7 @@ export class SessionDeletedEvent extends SessionInfoEvent {}
 
 @BusEvent('session.status')
 export class SessionStatusEvent {
-  @ApiProperty({ pattern: '^ses' })
+  @Field.id('session')
   sessionID: string;
 
   @ApiProperty({ type: () => SessionStatusSchema })
@@ -37,14 +38,14 @@ export class SessionStatusEvent {
 /** The session's turn is over (its status went back to idle). */
 @BusEvent('session.idle')
 export class SessionIdleEvent {
-  @ApiProperty({ pattern: '^ses' })
+  @Field.id('session')
   sessionID: string;
 }
 
 /** A turn failed (published by the agent loop); `sessionID` is absent for server-wide errors. */
 @BusEvent('session.error')
 export class SessionErrorEvent {
-  @ApiPropertyOptional({ pattern: '^ses' })
+  @Field.id('session', { optional: true })
   sessionID?: string;
 
   @ApiPropertyOptional(assistantErrorSchema())
@@ -53,7 +54,7 @@ export class SessionErrorEvent {
 
 @BusEvent('todo.updated')
 export class TodoUpdatedEvent {
-  @ApiProperty({ pattern: '^ses' })
+  @Field.id('session')
   sessionID: string;
 
   @ApiProperty({ type: [TodoDto] })
