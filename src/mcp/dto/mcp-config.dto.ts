@@ -11,8 +11,9 @@ import {
 // rather than from a copy of them.
 
 /**
- * A local server as the config file has it, with a command that can run. Deliberate difference:
- * the reference accepts an empty command (or empty words) here and fails when it starts.
+ * A local server as the config file has it, with a command that can run. Deliberate difference
+ * (here and for the remote URL): the reference accepts an empty command (or empty words) and
+ * fails when it starts the server.
  */
 const McpAddLocalConfigSchema = McpLocalConfigSchema.extend({
   command: z
@@ -21,17 +22,25 @@ const McpAddLocalConfigSchema = McpLocalConfigSchema.extend({
     .describe(McpLocalConfigSchema.shape.command.description ?? ''),
 });
 
+/** A remote server as the config file has it, with a URL (not an empty one). */
+const McpAddRemoteConfigSchema = McpRemoteConfigSchema.extend({
+  url: z
+    .string()
+    .min(1)
+    .describe(McpRemoteConfigSchema.shape.url.description ?? ''),
+});
+
 /** `POST /mcp`: a server to add to the instance at runtime (inline in the reference). */
 export const McpAddBodySchema = z.strictObject({
   name: z.string().min(1).describe('Name of the server; replaces a server of the same name'),
-  config: z.discriminatedUnion('type', [McpAddLocalConfigSchema, McpRemoteConfigSchema]),
+  config: z.discriminatedUnion('type', [McpAddLocalConfigSchema, McpAddRemoteConfigSchema]),
 });
 export type McpAddBody = z.infer<typeof McpAddBodySchema>;
 
 /** The components the body refers to, under the reference's names. */
 const MCP_COMPONENTS = new Map<z.core.$ZodType, string>([
   [McpAddLocalConfigSchema, 'McpLocalConfig'],
-  [McpRemoteConfigSchema, 'McpRemoteConfig'],
+  [McpAddRemoteConfigSchema, 'McpRemoteConfig'],
   [McpOAuthConfigSchema, 'McpOAuthConfig'],
 ]);
 
@@ -41,7 +50,7 @@ export class McpAddInputSchema {}
 @ApiZodSchema('McpLocalConfig', McpAddLocalConfigSchema, MCP_COMPONENTS)
 export class McpLocalConfigSchemaDoc {}
 
-@ApiZodSchema('McpRemoteConfig', McpRemoteConfigSchema, MCP_COMPONENTS)
+@ApiZodSchema('McpRemoteConfig', McpAddRemoteConfigSchema, MCP_COMPONENTS)
 export class McpRemoteConfigSchemaDoc {}
 
 @ApiZodSchema('McpOAuthConfig', McpOAuthConfigSchema, MCP_COMPONENTS)
