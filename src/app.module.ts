@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import './app.events';
 import { AppEnvironment } from './core/config/app-environment';
 import { ServerOptions } from './core/config/server-options';
 import { AgentModule } from './agent/agent.module';

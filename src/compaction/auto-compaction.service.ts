@@ -9,7 +9,6 @@ import { ProviderService } from '../provider/provider.service';
 import type { ModelRef } from '../provider/provider.types';
 import type { UserMessage } from '../session/dto/message.dto';
 import { MessageService } from '../session/message.service';
-import '../session/session.events';
 import { CompactionService } from './compaction.service';
 import { toolOutputsToPrune } from './tool-output-pruning';
 

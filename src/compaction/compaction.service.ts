@@ -17,10 +17,8 @@ import type { UserMessage } from '../session/dto/message.dto';
 import type { MessageWithParts } from '../session/dto/message-with-parts.dto';
 import type { Part } from '../session/dto/part.dto';
 import { MessageService } from '../session/message.service';
-import '../session/session.events';
 import { SessionTurnQueue } from '../session/session-turn-queue';
 import { SessionService } from '../session/session.service';
-import './compaction.events';
 
 /** What the compaction prompt reads as when a summary opens the model's context. */
 export const SUMMARY_QUESTION = 'What did we do so far?';

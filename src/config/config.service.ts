@@ -13,7 +13,6 @@ import { applyConfigPatch, isPlainObject } from './config-writer';
 import type { Config, ConfigInput } from './config.schema';
 import { ConfigSchema } from './config.schema';
 import type { MarkdownProblem } from './markdown';
-import './config.events';
 
 const CONFIG_STATE = Symbol('config');
 /** How stale a cached config may get before its files are checked for changes again. */

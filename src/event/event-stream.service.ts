@@ -4,7 +4,6 @@ import type { ServerResponse } from 'node:http';
 import { filter, interval, map, merge, Observable, share, startWith, takeWhile } from 'rxjs';
 import type { BusEnvelope, BusEventPayload } from '../core/bus/bus-event';
 import { BusService } from '../core/bus/bus.service';
-import '../core/bus/server.events';
 import type { ServerOptions } from '../core/config/server-options';
 import { SERVER_OPTIONS } from '../core/core.module';
 import type { Instance } from '../core/instance/instance';

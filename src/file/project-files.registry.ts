@@ -3,7 +3,6 @@ import { ConfigService } from '../config/config.service';
 import { BusService } from '../core/bus/bus.service';
 import type { Instance } from '../core/instance/instance';
 import { ProjectFiles } from './engine/project-files';
-import './file.events';
 
 const PROJECT_FILES = Symbol('project-files');
 

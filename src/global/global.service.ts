@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { BusService } from '../core/bus/bus.service';
 import { InstanceService } from '../core/instance/instance.service';
-import './global.events';
 
 /** What works on the whole server rather than one project directory. */
 @Injectable()

@@ -11,7 +11,6 @@ import { errorMessage } from '../core/errors/error-message';
 import type { LspSymbol } from './lsp-client';
 import { errorReport } from './lsp-diagnostics';
 import { LspWorkspace } from './lsp-workspace';
-import './lsp.events';
 
 const LSP_STATE = Symbol('lsp');
 

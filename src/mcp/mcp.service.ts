@@ -6,7 +6,6 @@ import { BusService } from '../core/bus/bus.service';
 import { AppEnvironment } from '../core/config/app-environment';
 import type { Instance } from '../core/instance/instance';
 import type { ToolDefinition } from '../tool/tool.types';
-import '../tui/tui.events';
 import type { McpAuthRemoveDto, McpAuthStartDto } from './dto/mcp-auth.dto';
 import type { McpResourceMap } from './dto/mcp-resource.dto';
 import type { McpStatus, McpStatusMap } from './dto/mcp-status.dto';
@@ -23,7 +22,6 @@ import { McpOAuthFlow } from './mcp-oauth-flow';
 import { mcpRedirectUrl, McpOAuthProvider, newOAuthState } from './mcp-oauth-provider';
 import { mcpToolDefinition } from './mcp-tools';
 import { McpOAuthError, McpServerNotFoundError, McpUnsupportedOAuthError } from './mcp.errors';
-import './mcp.events';
 
 const MCP_STATE = Symbol('mcp');
 

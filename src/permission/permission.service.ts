@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import type { BusEnvelope } from '../core/bus/bus-event';
-import '../session/session.events';
 import { BusService } from '../core/bus/bus.service';
 import { IdGenerator } from '../core/id';
 import { PendingAnswers, type PendingAnswer } from '../core/pending-answers';

@@ -10,7 +10,6 @@ import {
 import { runGit } from '../core/fs/git';
 import { ProjectDto } from './dto/project.dto';
 import { ProjectNotFoundError } from './project.errors';
-import './project.events';
 
 /**
  * Where project-wide events go: not to one directory's `/event` stream but to `/global/event`,

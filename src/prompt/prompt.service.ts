@@ -8,7 +8,6 @@ import { TurnRunnerService } from '../agent-loop/turn-runner.service';
 import type { TurnResult } from '../agent-loop/turn.types';
 import { CommandService } from '../command/command.service';
 import { ConfigService } from '../config/config.service';
-import '../command/command.events';
 import { BusService } from '../core/bus/bus.service';
 import { ProjectService } from '../project/project.service';
 import { ProviderService } from '../provider/provider.service';

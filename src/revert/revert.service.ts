@@ -11,7 +11,6 @@ import { SessionService } from '../session/session.service';
 import { KeyedQueue } from '../core/keyed-queue';
 import { splitAtRevert } from '../snapshot/session-changes';
 import { SessionDiffService, summaryOf } from '../snapshot/session-diff.service';
-import '../snapshot/snapshot.events';
 import { SnapshotService } from '../snapshot/snapshot.service';
 import type { SnapshotPatch } from '../snapshot/snapshot.types';
 import { PartNotFoundError } from './revert.errors';

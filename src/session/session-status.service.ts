@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { BusService } from '../core/bus/bus.service';
 import type { Instance } from '../core/instance/instance';
 import type { SessionStatus } from './dto/session-status.dto';
-import './session.events';
 
 interface StatusEntry {
   status: SessionStatus;

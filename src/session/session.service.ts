@@ -19,11 +19,9 @@ import type {
 } from './dto/session.dto';
 import type { SessionStatus } from './dto/session-status.dto';
 import { MessageRepository, parseRecord } from './message.repository';
-import './message.events';
 import { SessionRunRegistry } from './session-run.registry';
 import { SessionStatusService } from './session-status.service';
 import { MessageNotFoundError, SessionNotFoundError } from './session.errors';
-import './session.events';
 import { jsonArray, parseJson, type JsonText } from './json-text';
 import { SessionRepository, type SessionPosition, type StoredSession } from './session.repository';
 import { createSlug } from './slug';

@@ -4,7 +4,6 @@ import type { Instance } from '../core/instance/instance';
 import { DatabaseService } from '../core/storage/database.service';
 import type { Todo } from './dto/todo.dto';
 import { SessionNotFoundError } from './session.errors';
-import './session.events';
 import { SessionRepository } from './session.repository';
 import { TodoRepository } from './todo.repository';
 

@@ -7,7 +7,6 @@ import { MessageService } from '../session/message.service';
 import { MessageNotFoundError } from '../session/session.errors';
 import { SessionService } from '../session/session.service';
 import { recordedChanges, splitAtRevert, turnOf } from './session-changes';
-import './snapshot.events';
 import { SnapshotService } from './snapshot.service';
 import type { FileDiff } from './snapshot.types';
 

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import type { BusEnvelope } from '../core/bus/bus-event';
-import '../session/session.events';
 import { z } from 'zod';
 import { BusService } from '../core/bus/bus.service';
 import type { Instance } from '../core/instance/instance';
@@ -28,7 +27,6 @@ import { createTodoTools } from './tools/todo.tool';
 import { webfetchTool } from './tools/webfetch.tool';
 import { createWriteTool } from './tools/write.tool';
 import type { ToolDefinition, ToolResult } from './tool.types';
-import './tool.events';
 
 /** The permission that gates each tool, where it is not the tool's own id. */
 const PERMISSION_OF_TOOL: Record<string, string> = { write: 'edit', todoread: 'todowrite' };

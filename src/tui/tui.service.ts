@@ -5,7 +5,6 @@ import { SessionService } from '../session/session.service';
 import type { PublishTuiEventDto } from './dto/publish-event.dto';
 import type { ShowToastDto } from './dto/show-toast.dto';
 import { resolveTuiCommand, type TuiCommandName } from './tui-commands';
-import './tui.events';
 
 /** The reference's default for a toast without `duration`, in milliseconds. */
 export const DEFAULT_TOAST_DURATION_MS = 5000;

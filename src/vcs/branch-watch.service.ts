@@ -3,7 +3,6 @@ import { BusService } from '../core/bus/bus.service';
 import type { Instance } from '../core/instance/instance';
 import { InstanceService } from '../core/instance/instance.service';
 import { BranchWatcher } from './branch-watcher';
-import './vcs.events';
 
 const BRANCH_WATCH = Symbol('branch-watch');
 

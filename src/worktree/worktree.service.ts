@@ -27,7 +27,6 @@ import {
   WorktreeRemoveFailedError,
   WorktreeResetFailedError,
 } from './worktree.errors';
-import './worktree.events';
 
 /** A worktree being made: always on a branch of its own. */
 type NewWorktree = WorktreeDto & { branch: string };
