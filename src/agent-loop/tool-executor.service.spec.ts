@@ -7,8 +7,8 @@ import {
 import type { AskContext, PermissionService } from '../permission/permission.service';
 import type { ToolPart } from '../session/dto/part.dto';
 import type { ToolRegistryService } from '../tool/tool-registry.service';
-import type { PermissionRequest, ToolResult } from '../tool/tool.types';
-import { UserRejectedError } from '../tool/tool.types';
+import { type PermissionRequest, UserRejectedError } from '../permission/permission.types';
+import type { ToolResult } from '../tool/tool.types';
 import { ToolExecutorService } from './tool-executor.service';
 
 describe('ToolExecutorService', () => {

@@ -4,7 +4,8 @@ import type { LlmTool } from '../llm/llm.service';
 import { PermissionService } from '../permission/permission.service';
 import { limitToolOutput } from '../tool/tool-output-limit';
 import { ToolRegistryService } from '../tool/tool-registry.service';
-import { type ToolContext, type ToolDefinition, UserRejectedError } from '../tool/tool.types';
+import { UserRejectedError } from '../permission/permission.types';
+import type { ToolContext, ToolDefinition } from '../tool/tool.types';
 import type { StepRecorder } from './step-recorder';
 import type { TurnSetup } from './turn.types';
 

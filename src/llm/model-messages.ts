@@ -2,7 +2,7 @@ import type { AssistantContent, ModelMessage, ToolContent, UserContent } from 'a
 import { decodeDataURL } from '../core/data-url';
 import type { MessageWithParts } from '../session/dto/message-with-parts.dto';
 import type { FilePart, Part, ToolStateCompletedDto } from '../session/dto/part.dto';
-import { truncateOutput } from '../tool/tool.types';
+import { truncateOutput } from '../core/tool-output';
 
 /** What the model is told for a tool call that never finished (aborted, server stopped). */
 export const INTERRUPTED_TOOL_OUTPUT = 'Tool execution was interrupted';

@@ -1,6 +1,7 @@
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { MAX_TOOL_OUTPUT_CHARS, ToolExecutionError } from '../tool/tool.types';
+import { MAX_TOOL_OUTPUT_CHARS } from '../core/tool-output';
+import { ToolExecutionError } from '../tool/tool.types';
 import { mcpToolId, parametersOf, toolResult } from './mcp-tools';
 
 describe('MCP tools as agent tools', () => {

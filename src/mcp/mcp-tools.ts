@@ -1,8 +1,8 @@
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
+import { truncateOutput } from '../core/tool-output';
 import {
   ToolExecutionError,
-  truncateOutput,
   type ToolAttachment,
   type ToolDefinition,
   type ToolResult,

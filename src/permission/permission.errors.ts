@@ -1,6 +1,6 @@
 import { NamedError } from '../core/errors/named-error';
 import { TaggedError } from '../core/errors/tagged-error';
-import { UserRejectedError } from '../tool/tool.types';
+import { UserRejectedError } from './permission.types';
 
 /** The user answered "reject" without a word: the tool fails and the turn stops after its step. */
 export class PermissionRejectedError extends UserRejectedError {

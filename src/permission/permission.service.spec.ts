@@ -2,7 +2,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { BusService } from '../core/bus/bus.service';
 import { IdGenerator } from '../core/id';
 import type { Instance } from '../core/instance/instance';
-import { UserRejectedError } from '../tool/tool.types';
+import { UserRejectedError } from './permission.types';
 import { PermissionService } from './permission.service';
 import type { PermissionRule } from './permission-rules';
 

@@ -5,7 +5,7 @@ import { BusService } from '../core/bus/bus.service';
 import { IdGenerator } from '../core/id';
 import { PendingAnswers, type PendingAnswer } from '../core/pending-answers';
 import type { Instance } from '../core/instance/instance';
-import type { PermissionRequest } from '../tool/tool.types';
+import type { PermissionRequest } from './permission.types';
 import {
   PermissionCorrectedError,
   PermissionDeniedError,

@@ -1,5 +1,5 @@
 import { TaggedError } from '../core/errors/tagged-error';
-import { UserRejectedError } from '../tool/tool.types';
+import { UserRejectedError } from '../permission/permission.types';
 
 /** The user dismissed the questions: the tool fails and the turn stops after its step. */
 export class QuestionRejectedError extends UserRejectedError {

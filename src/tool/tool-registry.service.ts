@@ -8,7 +8,6 @@ import { AgentService } from '../agent/agent.service';
 import { ConfigService } from '../config/config.service';
 import { FormatterService } from '../formatter/formatter.service';
 import { LspService } from '../lsp/lsp.service';
-import { McpService } from '../mcp/mcp.service';
 import { evaluate, type PermissionRule } from '../permission/permission-rules';
 import { QuestionService } from '../question/question.service';
 import { TodoService } from '../session/todo.service';
@@ -37,6 +36,9 @@ export interface ToolListItem {
   parameters: unknown;
 }
 
+/** Tools an instance has beyond the built-in ones (its MCP servers'), found when asked. */
+export type ToolSource = (instance: Instance) => Promise<ToolDefinition[]>;
+
 /** An agent as far as tool selection is concerned. */
 export interface ToolAgent {
   permission?: PermissionRule[];
@@ -53,6 +55,7 @@ export class ToolRegistryService {
   private readonly fixedTools: ToolDefinition[];
   /** Runs the `task` tool's subagent sessions; handed over by the prompt module at start-up. */
   private subagentRunner?: SubagentRunner;
+  private readonly sources: ToolSource[] = [];
 
   constructor(
     private readonly bus: BusService,
@@ -60,7 +63,6 @@ export class ToolRegistryService {
     private readonly agents: AgentService,
     private readonly formatter: FormatterService,
     private readonly lsp: LspService,
-    private readonly mcp: McpService,
     private readonly config: ConfigService,
     private readonly skills: SkillService,
     private readonly questions: QuestionService,
@@ -94,13 +96,16 @@ export class ToolRegistryService {
     return [...this.fixedTools.map((tool) => tool.id), 'task', 'skill'];
   }
 
-  /** Every tool of the instance: the built-ins, `task`, `skill` and the tools of its MCP servers. */
+  /**
+   * Every tool of the instance: the built-ins, `task`, `skill`, then those of the registered
+   * sources (the instance's MCP servers).
+   */
   async all(instance: Instance): Promise<ToolDefinition[]> {
     return [
       ...this.fixedTools,
       await this.taskTool(instance),
       await this.skillTool(instance, []),
-      ...(await this.mcp.tools(instance)),
+      ...(await this.sourcedTools(instance)),
     ];
   }
 
@@ -130,7 +135,7 @@ export class ToolRegistryService {
       ...this.fixedTools,
       ...(delegate ? [await this.taskTool(instance)] : []),
       await this.skillTool(instance, rules),
-      ...(await this.mcp.tools(instance)),
+      ...(await this.sourcedTools(instance)),
     ];
     return tools.filter((tool) => {
       if (switches[tool.id] === false) return false;
@@ -173,6 +178,20 @@ export class ToolRegistryService {
    */
   registerSubagentRunner(runner: SubagentRunner): void {
     this.subagentRunner = runner;
+  }
+
+  /**
+   * Adds tools that come from elsewhere (the MCP module registers its servers' tools at start-up),
+   * listed after the built-in ones in the order the sources were registered. The registry stays
+   * below its sources: it never imports them.
+   */
+  registerSource(source: ToolSource): void {
+    this.sources.push(source);
+  }
+
+  private async sourcedTools(instance: Instance): Promise<ToolDefinition[]> {
+    const lists = await Promise.all(this.sources.map((source) => source(instance)));
+    return lists.flat();
   }
 
   /** Side effects of a finished tool that other areas care about. */

@@ -3,7 +3,6 @@ import { AgentModule } from '../agent/agent.module';
 import { ConfigModule } from '../config/config.module';
 import { FormatterModule } from '../formatter/formatter.module';
 import { LspModule } from '../lsp/lsp.module';
-import { McpModule } from '../mcp/mcp.module';
 import { QuestionModule } from '../question/question.module';
 import { SessionModule } from '../session/session.module';
 import { SkillModule } from '../skill/skill.module';
@@ -17,7 +16,6 @@ import { ToolRegistryService } from './tool-registry.service';
     ConfigModule,
     FormatterModule,
     LspModule,
-    McpModule,
     QuestionModule,
     SkillModule,
   ],

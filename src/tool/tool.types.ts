@@ -1,16 +1,6 @@
 import type { z } from 'zod';
 import type { Instance } from '../core/instance/instance';
-
-/** What a tool asks the user before acting (`permission.asked`). */
-export interface PermissionRequest {
-  /** The permission key of the config (`edit`, `bash`, `webfetch`, `external_directory`, ...). */
-  permission: string;
-  /** What this call touches (`git log --oneline`, a file path): matched against the rules. */
-  patterns: string[];
-  /** What an "always" answer approves from now on in this session (`git log *`). */
-  always: string[];
-  metadata: Record<string, unknown>;
-}
+import type { PermissionRequest } from '../permission/permission.types';
 
 /** A file a tool hands back to the model (an image read by `read`, say). */
 export interface ToolAttachment {
@@ -64,17 +54,7 @@ export function defineTool<TSchema extends z.ZodType>(
   return definition;
 }
 
-/**
- * The user said no (a permission or a question rejected without a word). The tool fails with this
- * error, and the turn stops after the step, as the reference does, unless config
- * `experimental.continue_loop_on_deny` is set: the model should not carry on against a refusal.
- */
-export class UserRejectedError extends Error {}
-
 /** A failure the model should see as the tool's error (not a crash of the turn). */
 export class ToolExecutionError extends Error {
   override readonly name = 'ToolExecutionError';
 }
-
-// The cap every tool's output shares with the shell runner (core/shell), which applies it too.
-export { MAX_TOOL_OUTPUT_CHARS, truncateOutput } from '../core/tool-output';

@@ -1,5 +1,6 @@
 import { Instance } from '../../src/core/instance/instance';
-import type { PermissionRequest, ToolContext } from '../../src/tool/tool.types';
+import type { PermissionRequest } from '../../src/permission/permission.types';
+import type { ToolContext } from '../../src/tool/tool.types';
 
 /** What `ask` throws when the test rejects a request (as the permission service would). */
 export class FakePermissionRejected extends Error {

@@ -1,5 +1,4 @@
 import { Field } from '../../core/http/field.decorators';
-import { SessionParamsDto } from '../../session/dto/session-request.dto';
 import { PERMISSION_REPLIES, type PermissionReply } from '../permission.events';
 
 /** Body of the deprecated `POST /session/:sessionID/permissions/:permissionID`. */
@@ -14,7 +13,10 @@ export class PermissionResponseDto {
   remember?: boolean;
 }
 
-export class PermissionParamsDto extends SessionParamsDto {
+export class PermissionParamsDto {
+  @Field.id('session')
+  sessionID: string;
+
   @Field.id('permission')
   permissionID: string;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { fetchErrorMessage } from '../../core/errors/error-message';
-import { defineTool, ToolExecutionError, truncateOutput, type ToolResult } from '../tool.types';
+import { truncateOutput } from '../../core/tool-output';
+import { defineTool, ToolExecutionError, type ToolResult } from '../tool.types';
 
 export const MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
 export const DEFAULT_TIMEOUT_SECONDS = 30;
