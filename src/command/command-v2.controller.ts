@@ -1,8 +1,8 @@
 import { Get } from '@nestjs/common';
-import { V2Controller } from '../v2/http/v2-controller.decorator';
-import { V2Endpoint } from '../v2/http/v2-endpoint.decorator';
-import { CurrentLocation } from '../v2/location/location.interceptor';
-import { located, type Located, type RequestLocation } from '../v2/location/request-location';
+import { V2Controller } from '../core/http/v2/v2-controller.decorator';
+import { V2Endpoint } from '../core/http/v2/v2-endpoint.decorator';
+import { CurrentLocation } from '../core/http/v2/location.interceptor';
+import { located, type Located, type RequestLocation } from '../core/http/v2/request-location';
 import { CommandService } from './command.service';
 import { CommandV2InfoDto } from './dto/command-v2.dto';
 

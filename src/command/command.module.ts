@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '../config/config.module';
 import { SkillModule } from '../skill/skill.module';
-import { V2Module } from '../v2/v2.module';
 import { CommandV2Controller } from './command-v2.controller';
 import { CommandController } from './command.controller';
 import { CommandService } from './command.service';
@@ -11,7 +10,7 @@ import { CommandService } from './command.service';
  * render prompts.
  */
 @Module({
-  imports: [ConfigModule, SkillModule, V2Module],
+  imports: [ConfigModule, SkillModule],
   controllers: [CommandController, CommandV2Controller],
   providers: [CommandService],
   exports: [CommandService],

@@ -6,6 +6,7 @@ import { AppEnvironment } from './config/app-environment';
 import { ServerOptions } from './config/server-options';
 import { HttpExceptionFilter } from './errors/http-exception.filter';
 import { InstanceInterceptor } from './http/instance-context';
+import { LocationInterceptor } from './http/v2/location.interceptor';
 import { AppValidationPipe } from './http/validation';
 import { IdGenerator } from './id';
 import { InstanceService } from './instance/instance.service';
@@ -30,6 +31,7 @@ export class CoreModule {
         DatabaseService,
         ProjectRepository,
         InstanceService,
+        LocationInterceptor,
         { provide: APP_INTERCEPTOR, useClass: InstanceInterceptor },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
         { provide: APP_PIPE, useClass: AppValidationPipe },
@@ -42,6 +44,7 @@ export class CoreModule {
         DatabaseService,
         ProjectRepository,
         InstanceService,
+        LocationInterceptor,
       ],
     };
   }

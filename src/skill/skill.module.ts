@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '../config/config.module';
-import { V2Module } from '../v2/v2.module';
 import { SkillV2Controller } from './skill-v2.controller';
 import { SkillController } from './skill.controller';
 import { SkillService } from './skill.service';
@@ -10,7 +9,7 @@ import { SkillService } from './skill.service';
  * read.
  */
 @Module({
-  imports: [ConfigModule, V2Module],
+  imports: [ConfigModule],
   controllers: [SkillController, SkillV2Controller],
   providers: [SkillService],
   exports: [SkillService],

@@ -14,15 +14,15 @@ import { HealthController } from './health/health.controller';
 import { IntegrationController } from './integration/integration.controller';
 import { IntegrationService } from './integration/integration.service';
 import { LocationController } from './location/location.controller';
-import { LocationInterceptor } from './location/location.interceptor';
 import { ReferenceController } from './reference/reference.controller';
 import { ReferenceService } from './reference/reference.service';
 
 /**
- * The `/api/*` (v2) routes, one controller per area. Shared pieces for every v2 area (also those
- * in other modules): `@V2Controller` / `@V2Endpoint` (prefix, error shape, location parameter),
- * `LocationInterceptor` + `@CurrentLocation()` and `located()` for the `{ location, data }`
- * envelope; errors are the core `TaggedError`s.
+ * The `/api/*` (v2) routes of the areas that have no module of their own here (health,
+ * location, agents, the catalog, references, integrations, the file system). Every v2 route,
+ * these and those in other modules (skills, commands), is built from the same pieces in
+ * `core/http/v2/`: `@V2Controller` / `@V2Endpoint` (prefix, error shape, location parameter),
+ * `@CurrentLocation()` and `located()` for the `{ location, data }` envelope.
  */
 @Module({
   imports: [AgentModule, ConfigModule, FileModule, ProviderModule],
@@ -37,13 +37,11 @@ import { ReferenceService } from './reference/reference.service';
     FileSystemController,
   ],
   providers: [
-    LocationInterceptor,
     AgentV2Service,
     CatalogV2Service,
     IntegrationService,
     ReferenceService,
     FileSystemService,
   ],
-  exports: [LocationInterceptor],
 })
 export class V2Module {}

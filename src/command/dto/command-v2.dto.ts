@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import { ModelRefDto } from '../../v2/shared/dto/catalog-shared.dto';
+import { ModelRefDto } from '../../provider/dto/model-ref.dto';
 import type { CommandV2Info } from '../command.types';
 
 /** Response-only: a command as `GET /api/command` lists it (the reference's `CommandV2Info`). */

@@ -1,8 +1,8 @@
 import { Get } from '@nestjs/common';
-import { V2Controller } from '../http/v2-controller.decorator';
-import { V2Endpoint } from '../http/v2-endpoint.decorator';
-import { CurrentLocation } from '../location/location.interceptor';
-import { located, type Located, type RequestLocation } from '../location/request-location';
+import { V2Controller } from '../../core/http/v2/v2-controller.decorator';
+import { V2Endpoint } from '../../core/http/v2/v2-endpoint.decorator';
+import { CurrentLocation } from '../../core/http/v2/location.interceptor';
+import { located, type Located, type RequestLocation } from '../../core/http/v2/request-location';
 import { AgentV2Service } from './agent-v2.service';
 import { AgentV2InfoDto } from './dto/agent-v2.dto';
 

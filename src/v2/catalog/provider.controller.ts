@@ -1,8 +1,8 @@
 import { Get, Param } from '@nestjs/common';
-import { V2Controller } from '../http/v2-controller.decorator';
-import { V2Endpoint } from '../http/v2-endpoint.decorator';
-import { CurrentLocation } from '../location/location.interceptor';
-import { located, type Located, type RequestLocation } from '../location/request-location';
+import { V2Controller } from '../../core/http/v2/v2-controller.decorator';
+import { V2Endpoint } from '../../core/http/v2/v2-endpoint.decorator';
+import { CurrentLocation } from '../../core/http/v2/location.interceptor';
+import { located, type Located, type RequestLocation } from '../../core/http/v2/request-location';
 import { CatalogV2Service } from './catalog-v2.service';
 import { ProviderNotFoundErrorDto, ProviderV2InfoDto } from './dto/catalog-v2.dto';
 import { ProviderParamsDto } from './dto/provider-params.dto';

@@ -8,11 +8,11 @@ import {
 } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { BadRequestError } from '../../core/errors/named-error';
-import { ApiNotFoundErrorDto, ForbiddenErrorDto } from '../errors/dto/tagged-error.dto';
-import { V2_PREFIX, V2Controller } from '../http/v2-controller.decorator';
-import { V2Endpoint } from '../http/v2-endpoint.decorator';
-import { CurrentLocation } from '../location/location.interceptor';
-import { located, type Located, type RequestLocation } from '../location/request-location';
+import { ApiNotFoundErrorDto, ForbiddenErrorDto } from '../../core/http/v2/tagged-error.dto';
+import { V2_PREFIX, V2Controller } from '../../core/http/v2/v2-controller.decorator';
+import { V2Endpoint } from '../../core/http/v2/v2-endpoint.decorator';
+import { CurrentLocation } from '../../core/http/v2/location.interceptor';
+import { located, type Located, type RequestLocation } from '../../core/http/v2/request-location';
 import { FileSystemEntryDto, FsFindQueryDto, FsListQueryDto } from './dto/fs.dto';
 import { FileSystemService } from './fs.service';
 

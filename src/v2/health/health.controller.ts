@@ -1,6 +1,6 @@
 import { Get } from '@nestjs/common';
-import { V2Controller } from '../http/v2-controller.decorator';
-import { V2Endpoint } from '../http/v2-endpoint.decorator';
+import { V2Controller } from '../../core/http/v2/v2-controller.decorator';
+import { V2Endpoint } from '../../core/http/v2/v2-endpoint.decorator';
 
 /** `GET /api/health`: answering at all is the point; it touches no location and no storage. */
 @V2Controller('health')

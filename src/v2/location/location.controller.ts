@@ -1,9 +1,9 @@
 import { Get } from '@nestjs/common';
-import { V2Controller } from '../http/v2-controller.decorator';
-import { V2Endpoint } from '../http/v2-endpoint.decorator';
-import { LocationInfoDto } from './dto/location.dto';
-import { CurrentLocation } from './location.interceptor';
-import type { RequestLocation } from './request-location';
+import { V2Controller } from '../../core/http/v2/v2-controller.decorator';
+import { V2Endpoint } from '../../core/http/v2/v2-endpoint.decorator';
+import { LocationInfoDto } from '../../core/http/v2/location.dto';
+import { CurrentLocation } from '../../core/http/v2/location.interceptor';
+import type { RequestLocation } from '../../core/http/v2/request-location';
 
 @V2Controller('location')
 export class LocationController {

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { AGENT_MODES, type AgentMode } from '../../../config/config.schema';
 import { PERMISSION_ACTIONS, type PermissionAction } from '../../../permission/permission-rules';
-import { ModelRefDto, ProviderRequestDto } from '../../shared/dto/catalog-shared.dto';
+import { ModelRefDto, ProviderRequestDto } from '../../../provider/dto/model-ref.dto';
 
 /** One rule of an agent: `effect` for `action` on resources matching `resource` (last wins). */
 @ApiSchema({ name: 'PermissionV2Rule' })

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import { ProviderRequestDto } from '../../shared/dto/catalog-shared.dto';
+import { ProviderRequestDto } from '../../../provider/dto/model-ref.dto';
 
 export const MODEL_STATUSES = ['alpha', 'beta', 'deprecated', 'active'] as const;
 export type ModelStatus = (typeof MODEL_STATUSES)[number];

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { Field } from '../../../core/http/field.decorators';
 import { MAX_QUERY_LENGTH } from '../../../find/dto/find-query.dto';
-import { LocationQueryDto } from '../../location/dto/location.dto';
+import { LocationQueryDto } from '../../../core/http/v2/location.dto';
 
 export const FS_ENTRY_TYPES = ['file', 'directory'] as const;
 export type FsEntryType = (typeof FS_ENTRY_TYPES)[number];

@@ -1,4 +1,4 @@
-import { BadRequestError } from '../../core/errors/named-error';
+import { BadRequestError } from '../../errors/named-error';
 import { readRequestedLocation } from './requested-location';
 
 const SERVER_DIR = '/srv/project';

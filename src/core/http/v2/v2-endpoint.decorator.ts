@@ -11,9 +11,9 @@ import type {
   ReferenceObject,
   SchemaObject,
 } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { InvalidRequestErrorDto, UnauthorizedErrorDto } from '../errors/dto/tagged-error.dto';
-import { LocationInfoDto } from '../location/dto/location.dto';
-import { LocationInterceptor } from '../location/location.interceptor';
+import { InvalidRequestErrorDto, UnauthorizedErrorDto } from './tagged-error.dto';
+import { LocationInfoDto } from './location.dto';
+import { LocationInterceptor } from './location.interceptor';
 
 /**
  * What a v2 route answers with 200:

@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
-import { DIRECTORY_HEADER } from '../../core/http/instance-context';
-import { BadRequestError, type BadRequestKind } from '../../core/errors/named-error';
-import { ID_PREFIXES } from '../../core/id';
+import { DIRECTORY_HEADER } from '../instance-context';
+import { BadRequestError, type BadRequestKind } from '../../errors/named-error';
+import { ID_PREFIXES } from '../../id';
 
 export const WORKSPACE_HEADER = 'x-opencode-workspace';
 /**

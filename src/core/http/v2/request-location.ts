@@ -1,5 +1,5 @@
-import type { Instance } from '../../core/instance/instance';
-import type { LocationInfoDto } from './dto/location.dto';
+import type { Instance } from '../../instance/instance';
+import type { LocationInfoDto } from './location.dto';
 
 /**
  * The location a `/api` request works in: the instance of its directory (shared with the classic

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { HttpExceptionFilter } from '../../core/errors/http-exception.filter';
+import { HttpExceptionFilter } from '../../errors/http-exception.filter';
 
 export interface TaggedErrorBody {
   _tag: string;

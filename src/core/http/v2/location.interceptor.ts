@@ -7,10 +7,10 @@ import {
 } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { Observable } from 'rxjs';
-import { AppEnvironment } from '../../core/config/app-environment';
-import { BadRequestError } from '../../core/errors/named-error';
-import type { Instance } from '../../core/instance/instance';
-import { InstanceService } from '../../core/instance/instance.service';
+import { AppEnvironment } from '../../config/app-environment';
+import { BadRequestError } from '../../errors/named-error';
+import type { Instance } from '../../instance/instance';
+import { InstanceService } from '../../instance/instance.service';
 import { RequestLocation } from './request-location';
 import { readRequestedLocation, type RequestedLocation } from './requested-location';
 

@@ -4,8 +4,8 @@ import {
   ForbiddenPathError,
   NamedError,
   NotFoundError,
-} from '../../core/errors/named-error';
-import { TaggedError } from '../../core/errors/tagged-error';
+} from '../../errors/named-error';
+import { TaggedError } from '../../errors/tagged-error';
 import { V2ExceptionFilter } from './v2-exception.filter';
 
 describe('V2ExceptionFilter.describe', () => {

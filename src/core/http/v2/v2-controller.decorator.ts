@@ -1,6 +1,6 @@
 import { applyDecorators, Controller, UseFilters } from '@nestjs/common';
-import { ServerScoped } from '../../core/http/instance-context';
-import { V2ExceptionFilter } from '../errors/v2-exception.filter';
+import { ServerScoped } from '../instance-context';
+import { V2ExceptionFilter } from './v2-exception.filter';
 
 /** The `/api` prefix of the v2 routes. */
 export const V2_PREFIX = 'api';

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
-import { LOCATION_DIRECTORY_KEY, LOCATION_WORKSPACE_KEY } from '../requested-location';
-import { InstanceQueryDto } from '../../../core/http/endpoint.decorator';
-import { Field } from '../../../core/http/field.decorators';
+import { LOCATION_DIRECTORY_KEY, LOCATION_WORKSPACE_KEY } from './requested-location';
+import { InstanceQueryDto } from '../endpoint.decorator';
+import { Field } from '../field.decorators';
 
 /**
  * Where a `/api` answer comes from: the directory, the workspace when one was named, and the
