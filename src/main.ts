@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { AppEnvironment } from './core/config/app-environment';
 import { DEFAULT_SERVER_OPTIONS, ServerOptions } from './core/config/server-options';
-import { registerBasicAuth, withoutAuthToken } from './core/http/auth';
+import { registerAuth, withoutAuthToken } from './core/http/auth';
 import { createOriginPolicy } from './core/http/cors';
 import { buildOpenApiDocument } from './core/http/openapi';
 import { createPinoLogger, PinoLoggerService } from './core/logging/pino-logger.service';
@@ -41,9 +41,10 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     },
   );
   const fastify = app.getHttpAdapter().getInstance();
-  if (env.serverPassword) {
-    registerBasicAuth(fastify, { username: env.serverUsername, password: env.serverPassword });
-  }
+  registerAuth(
+    fastify,
+    env.serverPassword ? { username: env.serverUsername, password: env.serverPassword } : undefined,
+  );
   const isAllowedOrigin = createOriginPolicy(server.cors);
   app.enableCors({
     origin: (origin, callback) => callback(null, isAllowedOrigin(origin)),

@@ -187,6 +187,13 @@ describe('auth: no password', () => {
     expect(res.status).toBe(200);
     expect(res.headers['www-authenticate']).toBeUndefined();
   });
+
+  it('ignores an ?auth_token= a client sends anyway, beside strictly checked parameters', async () => {
+    const token = Buffer.from('opencode:whatever').toString('base64');
+    await t.http.get(`/session?limit=1&auth_token=${token}`).expect(200);
+    await t.http.get(`/find/file?query=x&auth_token=${token}`).expect(200);
+    await t.http.get(`/api/fs/list?auth_token=${token}`).expect(200);
+  });
 });
 
 describe('CORS', () => {

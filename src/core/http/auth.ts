@@ -14,18 +14,27 @@ export interface BasicCredentials {
 export const AUTH_TOKEN_PARAMETER = 'auth_token';
 
 /**
- * HTTP basic auth for every route, Swagger's included: it is a Fastify `onRequest` hook because
- * Swagger's routes are registered on Fastify directly, where Nest guards never run. Preflight
- * requests pass, since browsers send them without credentials. `?auth_token=` is accepted like
- * the header (see `withoutAuthToken` for keeping it out of logs and answers).
+ * HTTP basic auth for every route, Swagger's included (when `credentials` are set): it is a
+ * Fastify `onRequest` hook because Swagger's routes are registered on Fastify directly, where
+ * Nest guards never run. Preflight requests pass, since browsers send them without credentials.
+ * `?auth_token=` is accepted like the header, and taken out of the parsed query once read,
+ * password or not: no route's DTO has to allow it, and nothing after this hook can repeat it
+ * (`withoutAuthToken` keeps it out of what quotes the raw URL).
  */
-export function registerBasicAuth(fastify: FastifyInstance, credentials: BasicCredentials): void {
-  const expected = digest(`${credentials.username}:${credentials.password}`);
+export function registerAuth(
+  fastify: FastifyInstance,
+  credentials: BasicCredentials | undefined,
+): void {
+  const expected = credentials && digest(`${credentials.username}:${credentials.password}`);
   fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done) => {
+    const query = request.query as Record<string, unknown> | undefined;
+    const token = query?.[AUTH_TOKEN_PARAMETER];
+    if (token !== undefined) delete query![AUTH_TOKEN_PARAMETER];
     if (
+      !expected ||
       request.method === 'OPTIONS' ||
       isAuthorized(request.headers.authorization, expected) ||
-      isAuthorizedToken(request.query, expected)
+      (typeof token === 'string' && matches(token, expected))
     ) {
       done();
       return;
@@ -41,11 +50,6 @@ export function registerBasicAuth(fastify: FastifyInstance, credentials: BasicCr
 function isAuthorized(header: string | undefined, expected: Buffer): boolean {
   if (!header?.startsWith('Basic ')) return false;
   return matches(header.slice(6).trim(), expected);
-}
-
-function isAuthorizedToken(query: unknown, expected: Buffer): boolean {
-  const token = (query as Record<string, unknown> | undefined)?.[AUTH_TOKEN_PARAMETER];
-  return typeof token === 'string' && matches(token, expected);
 }
 
 function matches(base64: string, expected: Buffer): boolean {

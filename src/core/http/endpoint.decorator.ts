@@ -86,8 +86,8 @@ function successResponse(response: EndpointResponse, description: string): Metho
 
 /**
  * Base of every query DTO: accepts the common `directory` / `workspace` parameters (which the
- * instance interceptor reads) and `auth_token` (which the auth hook reads) so strict validation
- * does not refuse them. `@Endpoint` documents the first two once, hence hidden here.
+ * instance interceptor reads) so strict validation does not refuse them. `@Endpoint` documents
+ * them once, hence hidden here. (`auth_token` never reaches a DTO: the auth hook takes it out.)
  */
 export class InstanceQueryDto {
   @Field.hidden()
@@ -95,7 +95,4 @@ export class InstanceQueryDto {
 
   @Field.hidden()
   workspace?: string;
-
-  @Field.hidden()
-  auth_token?: string;
 }

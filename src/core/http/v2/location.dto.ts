@@ -28,7 +28,7 @@ export class LocationInfoDto {
  * Base of the query DTOs of location-scoped `/api` routes. It accepts, so strict validation does
  * not refuse them, the keys the official SDK sends with every GET: `location[directory]` /
  * `location[workspace]` (read by `LocationInterceptor`), and from the classic base the
- * `directory` / `workspace` keys (ignored on `/api`, as by the reference) and `auth_token`.
+ * `directory` / `workspace` keys (ignored on `/api`, as by the reference).
  * `@V2Endpoint` documents `location` once, hence hidden.
  */
 export class LocationQueryDto extends InstanceQueryDto {
