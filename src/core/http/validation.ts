@@ -1,4 +1,5 @@
 import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
+import { getMetadataStorage } from 'class-validator';
 import { BadRequestError, BadRequestKind } from '../errors/named-error';
 
 const KIND_BY_ARGUMENT: Record<ArgumentMetadata['type'], BadRequestKind> = {
@@ -16,6 +17,7 @@ const KIND_BY_ARGUMENT: Record<ArgumentMetadata['type'], BadRequestKind> = {
 @Injectable()
 export class AppValidationPipe extends ValidationPipe {
   constructor() {
+    rememberValidationMetadata();
     super({
       transform: true,
       whitelist: true,
@@ -59,4 +61,41 @@ function firstFailure(errors: ValidationError[], prefix = ''): [string, string] 
     if (nested) return nested;
   }
   return undefined;
+}
+
+type MetadataLookup = (target: unknown, schema: string, ...rest: unknown[]) => unknown[];
+interface LookupStorage {
+  getTargetValidationMetadatas: MetadataLookup;
+  addValidationMetadata: (...args: unknown[]) => void;
+  [REMEMBERED]?: true;
+}
+const REMEMBERED = Symbol('remembered');
+
+/**
+ * class-validator looks a class's checks up on every validation by scanning every class that has
+ * any (for inherited checks): with the ~150 DTO classes of the API, that scan cost more than the
+ * checks themselves (measured: `/find/file` spent 5.5% of its CPU in it, 2.4% with 51 classes).
+ * Checks are declared when the modules load, so the answer for a class does not change
+ * afterwards: it is remembered per class and options, and forgotten whenever a check is added.
+ * Falls back to the library's own lookup if its storage ever stops looking like this.
+ */
+function rememberValidationMetadata(): void {
+  const storage = getMetadataStorage() as unknown as Partial<LookupStorage>;
+  const lookup = storage.getTargetValidationMetadatas;
+  const add = storage.addValidationMetadata;
+  if (storage[REMEMBERED] || typeof lookup !== 'function' || typeof add !== 'function') return;
+  let cache = new Map<unknown, Map<string, unknown[]>>();
+  storage.getTargetValidationMetadatas = function (target, schema, ...rest) {
+    let byOptions = cache.get(target);
+    if (!byOptions) cache.set(target, (byOptions = new Map<string, unknown[]>()));
+    const key = JSON.stringify([schema, ...rest]);
+    let found = byOptions.get(key);
+    if (!found) byOptions.set(key, (found = lookup.call(this, target, schema, ...rest)));
+    return found;
+  };
+  storage.addValidationMetadata = function (...args) {
+    cache = new Map();
+    add.apply(this, args);
+  };
+  storage[REMEMBERED] = true;
 }
