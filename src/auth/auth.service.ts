@@ -1,105 +1,55 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../config/atomic-write';
 import { AppEnvironment } from '../core/config/app-environment';
+import { SecretFile } from '../core/fs/secret-file';
 import type { AuthInfo } from './auth.types';
-
-/** Owner read/write only: the file holds API keys and OAuth tokens. */
-const AUTH_FILE_MODE = 0o600;
-
-interface Snapshot {
-  fingerprint: string;
-  entries: Readonly<Record<string, AuthInfo>>;
-}
 
 /**
  * The credentials store: `auth.json` in the data directory (as the reference), one entry per
- * provider. Written atomically with mode 0600, read back when the file changes (another process,
- * such as a CLI login, may write it too). Credentials never leave this service except to the
- * provider layer, and are never logged: log lines name the provider and the kind only.
+ * provider, kept as a `SecretFile` (mode 0600, atomic writes, read again when another process
+ * such as a CLI login changes it). Credentials never leave this service except to the provider
+ * layer, and are never logged: log lines name the provider and the kind only.
  */
 @Injectable()
 export class AuthService {
   private readonly logger = new Logger('Auth');
-  private readonly file: string;
-  private snapshot: Snapshot | undefined;
-  /** Read-modify-write cycles, one after the other, so concurrent changes all land. */
-  private writes: Promise<unknown> = Promise.resolve();
+  private readonly store: SecretFile<AuthInfo>;
 
   constructor(env: AppEnvironment) {
-    this.file = join(env.paths.data, 'auth.json');
+    this.store = new SecretFile(join(env.paths.data, 'auth.json'), this.logger, (name, value) => {
+      if (isAuthInfo(value)) return value;
+      this.logger.warn(`ignoring malformed credentials for ${name} in auth.json`);
+      return undefined;
+    });
   }
 
   /**
    * Every stored credential by provider id. The same object is answered until the file changes,
    * so callers may cache what they derive from it by identity.
    */
-  async all(): Promise<Readonly<Record<string, AuthInfo>>> {
-    const fingerprint = await this.fingerprint();
-    if (this.snapshot?.fingerprint === fingerprint) return this.snapshot.entries;
-    const entries = await this.read();
-    this.snapshot = { fingerprint, entries };
-    return entries;
+  all(): Promise<Readonly<Record<string, AuthInfo>>> {
+    return this.store.read();
   }
 
   async get(providerID: string): Promise<AuthInfo | undefined> {
-    return (await this.all())[providerID];
+    const entries = await this.all();
+    return Object.hasOwn(entries, providerID) ? entries[providerID] : undefined;
   }
 
   async set(providerID: string, info: AuthInfo): Promise<boolean> {
-    await this.change((entries) => ({ ...entries, [providerID]: normalize(info) }));
+    await this.store.update((entries) => ({ ...entries, [providerID]: normalize(info) }));
     this.logger.log(`stored ${info.type} credentials for ${providerID}`);
     return true;
   }
 
   /** Removes the provider's credentials; `true` whether or not there were any, as the reference. */
   async remove(providerID: string): Promise<boolean> {
-    await this.change((entries) => {
+    await this.store.update((entries) => {
       const { [providerID]: _removed, ...rest } = entries;
       return rest;
     });
     this.logger.log(`removed credentials for ${providerID}`);
     return true;
-  }
-
-  private change(
-    update: (entries: Readonly<Record<string, AuthInfo>>) => Record<string, AuthInfo>,
-  ): Promise<void> {
-    const next = this.writes
-      .catch(() => undefined)
-      .then(async () => {
-        const entries = update(await this.read());
-        await writeFileAtomic(this.file, `${JSON.stringify(entries, null, 2)}\n`, AUTH_FILE_MODE);
-        this.snapshot = undefined;
-      });
-    this.writes = next;
-    return next;
-  }
-
-  private async read(): Promise<Record<string, AuthInfo>> {
-    const text = await readFile(this.file, 'utf8').catch(() => undefined);
-    if (text === undefined) return {};
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      // Never echo the content: it is credentials.
-      this.logger.warn(`${this.file} is not valid JSON; treating it as empty`);
-      return {};
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return {};
-    const entries: Record<string, AuthInfo> = {};
-    for (const [providerID, value] of Object.entries(parsed)) {
-      if (isAuthInfo(value)) entries[providerID] = value;
-      else this.logger.warn(`ignoring malformed credentials for ${providerID} in ${this.file}`);
-    }
-    return entries;
-  }
-
-  private async fingerprint(): Promise<string> {
-    const info = await stat(this.file).catch(() => undefined);
-    return info ? `${info.ino}:${info.mtimeMs}:${info.size}` : '-';
   }
 }
 

@@ -5,7 +5,7 @@ import { BusService } from '../core/bus/bus.service';
 import { AppEnvironment } from '../core/config/app-environment';
 import { BadRequestError, NamedError } from '../core/errors/named-error';
 import type { Instance } from '../core/instance/instance';
-import { writeFileAtomic } from './atomic-write';
+import { writeFileAtomic } from '../core/fs/atomic-write';
 import { globalConfigFile, loadConfig, loadGlobalConfig, projectConfigFile } from './config-loader';
 import { describeIssue } from '../core/zod-issues';
 import { parseConfigSource, SubstitutionContext } from './config-source';

@@ -1,11 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../config/atomic-write';
 import { AppEnvironment } from '../core/config/app-environment';
-
-/** Owner read/write only: the file holds OAuth tokens and client secrets. */
-const MCP_AUTH_FILE_MODE = 0o600;
+import { SecretFile } from '../core/fs/secret-file';
 
 export interface McpStoredTokens {
   accessToken: string;
@@ -42,31 +38,27 @@ export interface McpAuthEntry {
   serverUrl?: string;
 }
 
-type Entries = Record<string, McpAuthEntry>;
-
 /**
  * OAuth credentials of remote MCP servers, by server name: `mcp-auth.json` in the data
- * directory, written atomically with mode 0600, read-modify-write cycles one after the other.
- * Nothing read here is ever logged.
+ * directory, kept as a `SecretFile` (mode 0600, atomic writes, read again only when it changed:
+ * a remote server's transport asks for the tokens on every request, and another process such as
+ * the reference's CLI may change the file). Nothing read here is ever logged.
  */
 @Injectable()
 export class McpAuthStore {
   private readonly logger = new Logger('McpAuth');
-  private readonly file: string;
-  private writes: Promise<unknown> = Promise.resolve();
-  /**
-   * The file as last read, with its identity: a remote server's transport asks for the tokens
-   * on every request, and the file rarely changes (another process, such as the reference's
-   * CLI, may change it).
-   */
-  private snapshot: { fingerprint: string; entries: Entries } | undefined;
+  private readonly store: SecretFile<McpAuthEntry>;
 
   constructor(env: AppEnvironment) {
-    this.file = join(env.paths.data, 'mcp-auth.json');
+    this.store = new SecretFile(
+      join(env.paths.data, 'mcp-auth.json'),
+      this.logger,
+      (_name, value) => (isRecord(value) ? value : undefined),
+    );
   }
 
   async get(name: string): Promise<McpAuthEntry | undefined> {
-    const entries = await this.read();
+    const entries = await this.store.read();
     return Object.hasOwn(entries, name) ? entries[name] : undefined;
   }
 
@@ -81,7 +73,7 @@ export class McpAuthStore {
    * With `serverUrl`, the entry is marked as belonging to that URL.
    */
   update(name: string, change: (entry: McpAuthEntry) => void, serverUrl?: string): Promise<void> {
-    return this.mutate((entries) => {
+    return this.store.update((entries) => {
       const entry: McpAuthEntry = { ...(Object.hasOwn(entries, name) ? entries[name] : {}) };
       change(entry);
       if (serverUrl) entry.serverUrl = serverUrl;
@@ -91,7 +83,7 @@ export class McpAuthStore {
 
   /** Forgets some fields of an entry; nothing happens when there is no entry. */
   clear(name: string, ...fields: Array<keyof McpAuthEntry>): Promise<void> {
-    return this.mutate((entries) => {
+    return this.store.update((entries) => {
       if (!Object.hasOwn(entries, name)) return undefined;
       const entry = { ...entries[name] };
       for (const field of fields) delete entry[field];
@@ -101,7 +93,7 @@ export class McpAuthStore {
 
   /** Forgets the verifier and state of the login carrying `state`, unless a newer one replaced it. */
   endLogin(name: string, state: string): Promise<void> {
-    return this.mutate((entries) => {
+    return this.store.update((entries) => {
       if (!Object.hasOwn(entries, name) || entries[name].oauthState !== state) return undefined;
       const entry = { ...entries[name] };
       delete entry.codeVerifier;
@@ -111,58 +103,13 @@ export class McpAuthStore {
   }
 
   async remove(name: string): Promise<void> {
-    await this.mutate((entries) => {
+    await this.store.update((entries) => {
       if (!Object.hasOwn(entries, name)) return undefined;
       const rest = { ...entries };
       delete rest[name];
       return rest;
     });
     this.logger.log(`removed the OAuth credentials of MCP server ${name}`);
-  }
-
-  /** `update` answers `undefined` when nothing changes, so the file is not rewritten. */
-  private mutate(update: (entries: Entries) => Entries | undefined): Promise<void> {
-    const next = this.writes
-      .catch(() => undefined)
-      .then(async () => {
-        const entries = update(await this.read());
-        if (!entries) return;
-        this.snapshot = undefined;
-        await writeFileAtomic(
-          this.file,
-          `${JSON.stringify(entries, null, 2)}\n`,
-          MCP_AUTH_FILE_MODE,
-        );
-      });
-    this.writes = next;
-    return next;
-  }
-
-  private async read(): Promise<Entries> {
-    const info = await stat(this.file).catch(() => undefined);
-    const fingerprint = info ? `${info.ino}:${info.mtimeMs}:${info.size}` : '-';
-    if (this.snapshot?.fingerprint === fingerprint) return this.snapshot.entries;
-    const entries = await this.parse();
-    this.snapshot = { fingerprint, entries };
-    return entries;
-  }
-
-  private async parse(): Promise<Entries> {
-    const text = await readFile(this.file, 'utf8').catch(() => undefined);
-    if (text === undefined) return {};
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      // Never quote the content: it is credentials.
-      this.logger.warn(`${this.file} is not valid JSON; treating it as empty`);
-      return {};
-    }
-    if (!isRecord(parsed)) return {};
-    // Own properties whatever the name (`__proto__` included), unlike assignments.
-    return Object.fromEntries(
-      Object.entries(parsed).filter((pair): pair is [string, McpAuthEntry] => isRecord(pair[1])),
-    );
   }
 }
 
