@@ -87,14 +87,13 @@ describe('the official terminal client (opencode-ai 1.18.33, `opencode run --att
 
   it(`a plain prompt prints step_start, text, step_finish, and ends with step_finish every time (${PLAIN_RUNS} runs)`, async () => {
     // Two at a time: the client's start-up is what takes long, and the model answers "ok" to
-    // every turn whatever the order.
+    // every turn whatever the order. Each of the two has a HOME of its own: two clients that
+    // start at once on a new HOME both create their local database, and one of them fails.
+    const pair = [client, opencodeClient()];
     const runs: ClientRun[] = [];
     for (let i = 0; i < PLAIN_RUNS; i += 2) {
       runs.push(
-        ...(await Promise.all([
-          client.run(t.url, `say hello, run #${i}`),
-          client.run(t.url, `say hello, run #${i + 1}`),
-        ])),
+        ...(await Promise.all(pair.map((each, j) => each.run(t.url, `say hello, run #${i + j}`)))),
       );
     }
 
