@@ -8,7 +8,16 @@ import { AppModule } from './app.module';
 import { AppEnvironment } from './core/config/app-environment';
 import { DEFAULT_SERVER_OPTIONS, ServerOptions } from './core/config/server-options';
 import { registerAuth, withoutAuthToken } from './core/http/auth';
+import {
+  answerFrameworkError,
+  createClientErrorHandler,
+  MAX_PARAM_LENGTH,
+} from './core/http/client-error';
 import { createOriginPolicy } from './core/http/cors';
+import { registerRequestContext } from './core/http/request-context';
+import { V2ExceptionFilter } from './core/http/v2/v2-exception.filter';
+import { HttpExceptionFilter } from './core/errors/http-exception.filter';
+import { InstanceService } from './core/instance/instance.service';
 import { buildOpenApiDocument } from './core/http/openapi';
 import { createPinoLogger, PinoLoggerService } from './core/logging/pino-logger.service';
 
@@ -30,7 +39,10 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     // Open SSE streams would otherwise keep `close()` waiting forever.
     forceCloseConnections: true,
     bodyLimit: 50 * 1024 * 1024,
-    routerOptions: { maxParamLength: 1000 },
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // Requests refused before any route runs still get the API's error body.
+    clientErrorHandler: createClientErrorHandler(logger),
+    frameworkErrors: answerFrameworkError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(env, server),
@@ -45,6 +57,12 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     fastify,
     env.serverPassword ? { username: env.serverUsername, password: env.serverPassword } : undefined,
   );
+  const classicErrors = new HttpExceptionFilter();
+  const v2Errors = new V2ExceptionFilter();
+  registerRequestContext(fastify, app.get(InstanceService), env, {
+    instance: (error) => classicErrors.describe(error),
+    location: (error) => v2Errors.describe(error),
+  });
   const isAllowedOrigin = createOriginPolicy(server.cors);
   app.enableCors({
     origin: (origin, callback) => callback(null, isAllowedOrigin(origin)),
