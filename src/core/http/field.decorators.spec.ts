@@ -255,8 +255,41 @@ describe('Field decorators: validation', () => {
       'files: each value in files must be a string',
     ],
     ['a flat matrix', { answers: ['x'] }, 'answers', 'answers must be an array of string arrays'],
+    // Optional means absent: null is checked like any other value (and fails).
+    ['null for an optional string', { code: null }, 'code', 'code: bad code'],
+    [
+      'null for an optional id',
+      { messageID: null },
+      'messageID',
+      'messageID must be an id starting with "msg_"',
+    ],
+    [
+      'null for an optional integer',
+      { timeout: null },
+      'timeout',
+      'timeout must be a positive number',
+    ],
+    ['null for an optional boolean', { flag: null }, 'flag', 'flag must be a boolean value'],
+    ['null for an optional array', { points: null }, 'points', 'points must be an array'],
+    [
+      'null for an optional record',
+      { headers: null },
+      'headers',
+      'headers must be an object of strings',
+    ],
+    [
+      'null for optional strings',
+      { files: null },
+      'files',
+      'files: each value in files must be a string',
+    ],
   ])('refuses %s, naming the field', async (_case, change, field, message) => {
     expect(await failure(EverythingDto, { ...VALID, ...change })).toEqual({ field, message });
+  });
+
+  it('accepts null where a field is nullable, optional or not', async () => {
+    const body = (await validate(EverythingDto, { ...VALID, extra: null })) as EverythingDto;
+    expect(body).toMatchObject({ note: null, workspaceID: null, extra: null });
   });
 
   it('converts query numbers and booleans from text', async () => {

@@ -43,7 +43,7 @@ import { IsEntityId, IsStringMatrix, IsStringRecord } from './validators';
 
 /** Options every field takes. */
 export interface FieldOptions {
-  /** May be absent (or null): `@IsOptional`, and not listed in `required`. */
+  /** May be absent (not listed in `required`); `null` only when also `nullable`. */
   optional?: boolean;
   /** May be null; documented as `[type, 'null']`. A required nullable field must be present. */
   nullable?: boolean;
@@ -155,8 +155,12 @@ function field(
     ...(description !== undefined && { description }),
     ...(optional && { required: false }),
   };
+  // `@IsOptional` skips every check for `null` as well as for an absent field, so an optional
+  // string given `null` reached services that read it as a string (a 500). Optional means
+  // absent here; `null` passes only where the field is also nullable.
   const presence: PropertyDecorator[] = [];
-  if (optional) presence.push(IsOptional());
+  if (optional && nullable) presence.push(IsOptional());
+  else if (optional) presence.push(ValidateIf((_object, value) => value !== undefined));
   else if (nullable) presence.push(ValidateIf((_object, value) => value !== null));
   return applyDecorators(
     ApiProperty(documented),
