@@ -14,6 +14,10 @@ import {
   MAX_PARAM_LENGTH,
 } from './core/http/client-error';
 import { createOriginPolicy } from './core/http/cors';
+import { registerRequestContext } from './core/http/request-context';
+import { V2ExceptionFilter } from './core/http/v2/v2-exception.filter';
+import { HttpExceptionFilter } from './core/errors/http-exception.filter';
+import { InstanceService } from './core/instance/instance.service';
 import { buildOpenApiDocument } from './core/http/openapi';
 import { createPinoLogger, PinoLoggerService } from './core/logging/pino-logger.service';
 
@@ -53,6 +57,12 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     fastify,
     env.serverPassword ? { username: env.serverUsername, password: env.serverPassword } : undefined,
   );
+  const classicErrors = new HttpExceptionFilter();
+  const v2Errors = new V2ExceptionFilter();
+  registerRequestContext(fastify, app.get(InstanceService), env, {
+    instance: (error) => classicErrors.describe(error),
+    location: (error) => v2Errors.describe(error),
+  });
   const isAllowedOrigin = createOriginPolicy(server.cors);
   app.enableCors({
     origin: (origin, callback) => callback(null, isAllowedOrigin(origin)),

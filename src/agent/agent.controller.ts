@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { Endpoint } from '../core/http/endpoint.decorator';
-import { CurrentInstance } from '../core/http/instance-context';
+import { CurrentInstance } from '../core/http/request-context';
 import type { Instance } from '../core/instance/instance';
 import { AgentService } from './agent.service';
 import type { AgentInfo } from './agent.types';

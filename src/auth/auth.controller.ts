@@ -1,7 +1,6 @@
 import { Body, Controller, Delete, Param, Put } from '@nestjs/common';
 import { ApiBody, ApiExtraModels, getSchemaPath } from '@nestjs/swagger';
 import { Endpoint } from '../core/http/endpoint.decorator';
-import { ServerScoped } from '../core/http/instance-context';
 import { AuthBodyPipe } from './auth-body.pipe';
 import { AuthService } from './auth.service';
 import {
@@ -14,7 +13,6 @@ import {
 
 /** Credentials are server-wide (one `auth.json`), so these routes take no project directory. */
 @Controller('auth')
-@ServerScoped()
 @ApiExtraModels(OAuthDto, ApiAuthDto, WellKnownAuthDto)
 export class AuthController {
   constructor(private readonly auth: AuthService) {}

@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { Endpoint } from '../core/http/endpoint.decorator';
-import { CurrentInstance } from '../core/http/instance-context';
+import { CurrentInstance } from '../core/http/request-context';
 import type { Instance } from '../core/instance/instance';
 import { CommandService } from './command.service';
 import type { CommandInfo } from './command.types';

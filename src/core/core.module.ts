@@ -1,12 +1,10 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { BusService } from './bus/bus.service';
 import { AppEnvironment } from './config/app-environment';
 import { ServerOptions } from './config/server-options';
 import { HttpExceptionFilter } from './errors/http-exception.filter';
-import { InstanceInterceptor } from './http/instance-context';
-import { LocationInterceptor } from './http/v2/location.interceptor';
 import { AppValidationPipe } from './http/validation';
 import { IdGenerator } from './id';
 import { InstanceService } from './instance/instance.service';
@@ -31,8 +29,6 @@ export class CoreModule {
         DatabaseService,
         ProjectRepository,
         InstanceService,
-        LocationInterceptor,
-        { provide: APP_INTERCEPTOR, useClass: InstanceInterceptor },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
         { provide: APP_PIPE, useClass: AppValidationPipe },
       ],
@@ -44,7 +40,6 @@ export class CoreModule {
         DatabaseService,
         ProjectRepository,
         InstanceService,
-        LocationInterceptor,
       ],
     };
   }

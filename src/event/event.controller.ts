@@ -1,7 +1,7 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { Endpoint } from '../core/http/endpoint.decorator';
-import { CurrentInstance, ServerScoped } from '../core/http/instance-context';
+import { CurrentInstance } from '../core/http/request-context';
 import type { Instance } from '../core/instance/instance';
 import { EventStreamService } from './event-stream.service';
 
@@ -25,7 +25,6 @@ export class EventController {
   }
 
   @Get('global/event')
-  @ServerScoped()
   @Endpoint({
     operationId: 'global.event',
     tag: 'global',

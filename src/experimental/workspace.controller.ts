@@ -1,7 +1,6 @@
 import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
 import { ApiQuery } from '@nestjs/swagger';
 import { Endpoint } from '../core/http/endpoint.decorator';
-import { ServerScoped } from '../core/http/instance-context';
 import {
   CreateProjectCopyDto,
   CreateWorkspaceDto,
@@ -127,7 +126,6 @@ export class WorkspaceController {
   }
 
   @Post('control-plane/move-session')
-  @ServerScoped()
   @Endpoint({
     operationId: 'experimental.controlPlane.moveSession',
     tag: 'controlPlane',
@@ -167,7 +165,6 @@ export class WorkspaceController {
   }
 
   @Post('project/:projectID/copy')
-  @ServerScoped()
   @Endpoint({
     operationId: 'v2.projectCopy.create',
     tag: 'projectCopy',
@@ -185,7 +182,6 @@ export class WorkspaceController {
   }
 
   @Delete('project/:projectID/copy')
-  @ServerScoped()
   @Endpoint({
     operationId: 'v2.projectCopy.remove',
     tag: 'projectCopy',
@@ -203,7 +199,6 @@ export class WorkspaceController {
   }
 
   @Post('project/:projectID/copy/refresh')
-  @ServerScoped()
   @Endpoint({
     operationId: 'v2.projectCopy.refresh',
     tag: 'projectCopy',

@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiResponse } from '@nestjs/swagger';
 import { Endpoint } from '../core/http/endpoint.decorator';
-import { CurrentInstance } from '../core/http/instance-context';
+import { CurrentInstance } from '../core/http/request-context';
 import type { Instance } from '../core/instance/instance';
 import { FindFilesQueryDto, FindSymbolsQueryDto, FindTextQueryDto } from './dto/find-query.dto';
 import { SymbolDto } from './dto/symbol.dto';

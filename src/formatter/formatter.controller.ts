@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { Endpoint } from '../core/http/endpoint.decorator';
-import { CurrentInstance } from '../core/http/instance-context';
+import { CurrentInstance } from '../core/http/request-context';
 import type { Instance } from '../core/instance/instance';
 import { FormatterStatusDto } from './dto/formatter-status.dto';
 import { FormatterService } from './formatter.service';

@@ -5,12 +5,10 @@ import { ConfigService } from '../config/config.service';
 import { ConfigDto } from '../config/dto/config.dto';
 import { AppEnvironment } from '../core/config/app-environment';
 import { Endpoint } from '../core/http/endpoint.decorator';
-import { ServerScoped } from '../core/http/instance-context';
 import { HealthDto } from './dto/health.dto';
 import { GlobalService } from './global.service';
 
 @Controller('global')
-@ServerScoped()
 export class GlobalController {
   constructor(
     private readonly env: AppEnvironment,

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
 import { ApiBody, ApiExtraModels, ApiNotFoundResponse, getSchemaPath } from '@nestjs/swagger';
 import { Endpoint } from '../core/http/endpoint.decorator';
-import { CurrentInstance } from '../core/http/instance-context';
+import { CurrentInstance } from '../core/http/request-context';
 import { ZodBodyPipe } from '../core/http/zod-body.pipe';
 import type { Instance } from '../core/instance/instance';
 import {

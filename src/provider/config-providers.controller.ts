@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiExtraModels } from '@nestjs/swagger';
 import { Endpoint } from '../core/http/endpoint.decorator';
-import { CurrentInstance } from '../core/http/instance-context';
+import { CurrentInstance } from '../core/http/request-context';
 import type { Instance } from '../core/instance/instance';
 import { CONFIG_PROVIDERS_SCHEMA, ModelDto, ProviderDto } from './dto/provider.dto';
 import { ConfiguredProviders, ProviderService } from './provider.service';

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { ApiExtraModels } from '@nestjs/swagger';
 import { ProviderIdParamsDto } from '../auth/dto/auth.dto';
 import { Endpoint } from '../core/http/endpoint.decorator';
-import { CurrentInstance } from '../core/http/instance-context';
+import { CurrentInstance } from '../core/http/request-context';
 import type { Instance } from '../core/instance/instance';
 import {
   OAuthAuthorizeBodyDto,

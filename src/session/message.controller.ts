@@ -3,7 +3,7 @@ import { ApiBody } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Endpoint } from '../core/http/endpoint.decorator';
 import { UnionBodyPipe } from '../core/http/union-body.pipe';
-import { CurrentInstance } from '../core/http/instance-context';
+import { CurrentInstance } from '../core/http/request-context';
 import type { Instance } from '../core/instance/instance';
 import { MessageWithPartsDto } from './dto/message-with-parts.dto';
 import { PART_DTO_BY_TYPE, PartSchema, type Part } from './dto/part.dto';

@@ -13,7 +13,7 @@ import {
 import { ApiExtraModels, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Endpoint } from '../core/http/endpoint.decorator';
-import { CurrentInstance } from '../core/http/instance-context';
+import { CurrentInstance } from '../core/http/request-context';
 import type { Instance } from '../core/instance/instance';
 import { MESSAGE_MODELS } from './dto/message.dto';
 import { PART_MODELS } from './dto/part.dto';

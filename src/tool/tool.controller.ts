@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { Endpoint, InstanceQueryDto } from '../core/http/endpoint.decorator';
 import { Field } from '../core/http/field.decorators';
-import { CurrentInstance } from '../core/http/instance-context';
+import { CurrentInstance } from '../core/http/request-context';
 import type { Instance } from '../core/instance/instance';
 import { ToolIdsSchema, ToolListSchema } from './dto/tool-list.dto';
 import { ToolRegistryService, type ToolListItem } from './tool-registry.service';

@@ -3,7 +3,7 @@ import { ApiBody, ApiExtraModels, ApiNoContentResponse, getSchemaPath } from '@n
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { Endpoint } from '../core/http/endpoint.decorator';
 import { UnionBodyPipe } from '../core/http/union-body.pipe';
-import { CurrentInstance } from '../core/http/instance-context';
+import { CurrentInstance } from '../core/http/request-context';
 import type { Instance } from '../core/instance/instance';
 import { type ClientConnection, Connection } from './client-connection';
 import { AppendPromptDto } from './dto/append-prompt.dto';

@@ -8,7 +8,7 @@ import {
 } from '@nestjs/swagger';
 import { BadRequestErrorDto } from '../core/errors/error.dto';
 import { Endpoint } from '../core/http/endpoint.decorator';
-import { CurrentInstance } from '../core/http/instance-context';
+import { CurrentInstance } from '../core/http/request-context';
 import type { Instance } from '../core/instance/instance';
 import {
   VCS_APPLY_RESULT_SCHEMA,

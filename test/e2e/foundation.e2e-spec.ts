@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { HttpExceptionFilter } from '../../src/core/errors/http-exception.filter';
-import { DIRECTORY_HEADER } from '../../src/core/http/instance-context';
+import { DIRECTORY_HEADER } from '../../src/core/http/request-context';
 import { InstanceService } from '../../src/core/instance/instance.service';
 import { gitRepo, runGit, tempDir } from '../support/fixtures';
 import { connectSse, frameType, SseClient } from '../support/sse-client';

@@ -16,6 +16,7 @@ import type {
 } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { BadRequestErrorDto, ForbiddenPathErrorDto, NotFoundErrorDto } from '../errors/error.dto';
 import { Field } from './field.decorators';
+import { InstanceScoped } from './request-context';
 
 export type EndpointResponse = Type | [Type] | 'boolean' | 'none' | SchemaObject | ReferenceObject;
 
@@ -30,7 +31,10 @@ export interface EndpointOptions {
   /** Error responses the route can give besides 400. */
   notFound?: boolean;
   forbidden?: boolean;
-  /** Server-wide routes take no `directory` / `workspace` parameters. */
+  /**
+   * A server-wide route: it takes no `directory` / `workspace` parameters and its handler no
+   * instance. Every other route works on the directory the request names (`@CurrentInstance()`).
+   */
   serverScoped?: boolean;
   /** Kept for older clients; /doc marks it so new ones use its replacement. */
   deprecated?: boolean;
@@ -56,6 +60,7 @@ export function Endpoint(options: EndpointOptions): MethodDecorator {
   ];
   if (!options.serverScoped) {
     decorators.push(
+      InstanceScoped(),
       ApiQuery({ name: 'directory', required: false, type: String }),
       ApiQuery({ name: 'workspace', required: false, type: String }),
     );

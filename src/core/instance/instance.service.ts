@@ -17,6 +17,8 @@ export class InstanceService implements OnModuleDestroy {
   private readonly logger = new Logger(InstanceService.name);
   /** By the directory a request named (absolute, as given: symlinks not resolved). */
   private readonly instances = new Map<string, Promise<Instance>>();
+  /** The same, once created: what every request after the first is handed synchronously. */
+  private readonly ready = new Map<string, Instance>();
   /**
    * The real directory each key of `instances` resolved to. A directory reached through a symlink
    * shares the instance of its real path; disposing either must forget both.
@@ -38,11 +40,22 @@ export class InstanceService implements OnModuleDestroy {
     const creating = this.create(requested);
     this.instances.set(requested, creating);
     void creating.then(
-      (instance) => this.realDirectories.set(requested, instance.directory),
+      (instance) => {
+        this.realDirectories.set(requested, instance.directory);
+        this.ready.set(requested, instance);
+      },
       // A failed creation must not poison the cache: the next request tries again.
       () => this.instances.delete(requested),
     );
     return creating;
+  }
+
+  /**
+   * The instance of `directory` when it has been created already, without waiting: the request
+   * pipeline's fast path (`resolve` answers the others, and creates).
+   */
+  created(directory: string): Instance | undefined {
+    return this.ready.get(directory) ?? this.ready.get(resolve(directory));
   }
 
   /**
@@ -62,6 +75,7 @@ export class InstanceService implements OnModuleDestroy {
     for (const [key, real] of this.realDirectories) {
       if (real !== instance.directory) continue;
       this.instances.delete(key);
+      this.ready.delete(key);
       this.realDirectories.delete(key);
     }
     await instance.dispose(this.logger);

@@ -1,7 +1,7 @@
 import { Get } from '@nestjs/common';
 import { V2Controller } from '../../core/http/v2/v2-controller.decorator';
 import { V2Endpoint } from '../../core/http/v2/v2-endpoint.decorator';
-import { CurrentLocation } from '../../core/http/v2/location.interceptor';
+import { CurrentLocation } from '../../core/http/request-context';
 import { located, type Located, type RequestLocation } from '../../core/http/v2/request-location';
 import { AgentV2Service } from './agent-v2.service';
 import { AgentV2InfoDto } from './dto/agent-v2.dto';

@@ -1,7 +1,7 @@
 import { Get, Param } from '@nestjs/common';
 import { V2Controller } from '../../core/http/v2/v2-controller.decorator';
 import { V2Endpoint } from '../../core/http/v2/v2-endpoint.decorator';
-import { CurrentLocation } from '../../core/http/v2/location.interceptor';
+import { CurrentLocation } from '../../core/http/request-context';
 import { located, type Located, type RequestLocation } from '../../core/http/v2/request-location';
 import { CatalogV2Service } from './catalog-v2.service';
 import { ProviderNotFoundErrorDto, ProviderV2InfoDto } from './dto/catalog-v2.dto';

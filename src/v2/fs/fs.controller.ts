@@ -11,7 +11,7 @@ import { BadRequestError } from '../../core/errors/named-error';
 import { ApiNotFoundErrorDto, ForbiddenErrorDto } from '../../core/http/v2/tagged-error.dto';
 import { V2_PREFIX, V2Controller } from '../../core/http/v2/v2-controller.decorator';
 import { V2Endpoint } from '../../core/http/v2/v2-endpoint.decorator';
-import { CurrentLocation } from '../../core/http/v2/location.interceptor';
+import { CurrentLocation } from '../../core/http/request-context';
 import { located, type Located, type RequestLocation } from '../../core/http/v2/request-location';
 import { FileSystemEntryDto, FsFindQueryDto, FsListQueryDto } from './dto/fs.dto';
 import { FileSystemService } from './fs.service';

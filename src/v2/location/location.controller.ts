@@ -2,7 +2,7 @@ import { Get } from '@nestjs/common';
 import { V2Controller } from '../../core/http/v2/v2-controller.decorator';
 import { V2Endpoint } from '../../core/http/v2/v2-endpoint.decorator';
 import { LocationInfoDto } from '../../core/http/v2/location.dto';
-import { CurrentLocation } from '../../core/http/v2/location.interceptor';
+import { CurrentLocation } from '../../core/http/request-context';
 import type { RequestLocation } from '../../core/http/v2/request-location';
 
 @V2Controller('location')

@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import { DIRECTORY_HEADER } from '../instance-context';
+import { DIRECTORY_HEADER } from '../request-context';
 import { BadRequestError, type BadRequestKind } from '../../errors/named-error';
 import { ID_PREFIXES } from '../../id';
 

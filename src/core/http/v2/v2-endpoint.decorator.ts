@@ -1,4 +1,4 @@
-import { applyDecorators, HttpCode, Type, UseInterceptors } from '@nestjs/common';
+import { applyDecorators, HttpCode, Type } from '@nestjs/common';
 import {
   ApiExtraModels,
   ApiOperation,
@@ -13,7 +13,7 @@ import type {
 } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { InvalidRequestErrorDto, UnauthorizedErrorDto } from './tagged-error.dto';
 import { LocationInfoDto } from './location.dto';
-import { LocationInterceptor } from './location.interceptor';
+import { LocationScoped } from '../request-context';
 
 /**
  * What a v2 route answers with 200:
@@ -78,7 +78,7 @@ export function V2Endpoint(options: V2EndpointOptions): MethodDecorator {
     ),
   ];
   if (options.location !== false) {
-    decorators.push(LOCATION_QUERY, UseInterceptors(LocationInterceptor));
+    decorators.push(LOCATION_QUERY, LocationScoped());
   }
   if (typeof response === 'function') {
     decorators.push(ApiResponse({ status: 200, description: 'Success', type: response }));
