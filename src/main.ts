@@ -14,6 +14,7 @@ import {
   MAX_PARAM_LENGTH,
 } from './core/http/client-error';
 import { createOriginPolicy } from './core/http/cors';
+import { acceptJsonBodiesOnly } from './core/http/json-bodies';
 import { registerRequestContext } from './core/http/request-context';
 import { V2ExceptionFilter } from './core/http/v2/v2-exception.filter';
 import { HttpExceptionFilter } from './core/errors/http-exception.filter';
@@ -87,6 +88,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     });
   }
   await app.init();
+  acceptJsonBodiesOnly(fastify);
   mountDocs(app, fastify, env.version);
   return app;
 }

@@ -340,11 +340,22 @@ describe('foundation: POST /log', () => {
     expectNoStack(res.body);
   });
 
-  it('answers a body that is not JSON with a 4xx, not a 500', async () => {
+  it('answers a body that is not JSON with a 415, not a 500', async () => {
     const res = await t.http.post('/log').set('content-type', 'text/plain').send('hello');
-    expect(res.status).toBeGreaterThanOrEqual(400);
-    expect(res.status).toBeLessThan(500);
-    expect(res.body.name).toBe('BadRequest');
+    expect(res.status).toBe(415);
+    expect(res.body).toEqual({
+      name: 'UnsupportedMediaTypeError',
+      data: { message: expect.any(String) },
+    });
+  });
+
+  it('refuses a form post (which a browser sends cross-origin without a preflight)', async () => {
+    const res = await t.http
+      .post('/log')
+      .type('form')
+      .send({ service: 'tui', level: 'info', message: 'from a web page' });
+    expect(res.status).toBe(415);
+    expect(res.body.name).toBe('UnsupportedMediaTypeError');
   });
 });
 

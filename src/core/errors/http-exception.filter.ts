@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { STATUS_CODES } from 'node:http';
 import { BadRequestError, NamedError, NotFoundError } from './named-error';
 import { TaggedError } from './tagged-error';
 
@@ -49,8 +50,19 @@ export class HttpExceptionFilter implements ExceptionFilter {
         ? flattenMessage(response.message)
         : exception.message;
     if (status === 400) return { status, body: new BadRequestError(message).toJSON() };
-    return { status, body: { name: exception.name, data: { message } } };
+    return { status, body: { name: nameOf(exception), data: { message } } };
   }
+}
+
+/**
+ * Nest's own exceptions keep their class name (`PayloadTooLargeException`); a bare
+ * `HttpException`, which is what Nest makes of Fastify's errors (an unsupported content type,
+ * a body past the limit), is named after its status (`UnsupportedMediaTypeError`).
+ */
+function nameOf(exception: HttpException): string {
+  if (exception.constructor !== HttpException) return exception.name;
+  const reason = STATUS_CODES[exception.getStatus()];
+  return reason ? `${reason.replace(/[^A-Za-z]/g, '')}Error` : exception.name;
 }
 
 function flattenMessage(message: unknown): string {
