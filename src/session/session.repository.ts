@@ -4,6 +4,9 @@ import { DatabaseService } from '../core/storage/database.service';
 import type { Session } from './dto/session.dto';
 import type { JsonText } from './json-text';
 
+/** Distinct listings remembered at once (see `SqliteSessionRepository.pages`). */
+const MAX_CACHED_PAGES = 64;
+
 /** Filters of a session listing; every one is optional. */
 export interface SessionListFilter {
   /** Only sessions of this project; every project's when absent. */
@@ -52,6 +55,11 @@ export abstract class SessionRepository {
   abstract exists(id: string): boolean;
   /** Most recently updated first (ties: newest id first); at most `limit`. */
   abstract list(filter: SessionListFilter): StoredSession[];
+  /**
+   * The same sessions as their stored JSON only: what a page sent as it is needs. Repeating a
+   * listing costs nothing until a session is written again.
+   */
+  abstract listJson(filter: SessionListFilter): readonly JsonText<Session>[];
   /** Direct children, oldest first. */
   abstract children(parentID: string): Session[];
   /** Every session below `id` (children, their children...), deepest first. */
@@ -80,10 +88,21 @@ export class SqliteSessionRepository extends SessionRepository {
   };
   /** List statements by SQL text: one per combination of filters, prepared once. */
   private readonly listStatements = new Map<string, Statement<unknown[], StoredSession>>();
+  private readonly jsonStatements = new Map<string, Statement<unknown[], JsonText<Session>>>();
+  /**
+   * Pages of `listJson` by query, kept while no session is written: by this server (`writes`,
+   * counted by the write methods below, the only ones of the session table) or by another
+   * process on the same database (SQLite's `data_version`, which changes with its commits).
+   */
+  private readonly pages = new Map<string, readonly JsonText<Session>[]>();
+  private pagesVersion = '';
+  private writes = 0;
+  private readonly dataVersion: Statement<[], number>;
 
   constructor(private readonly db: DatabaseService) {
     super();
     const sql = db.connection;
+    this.dataVersion = sql.prepare<[], number>('PRAGMA data_version').pluck();
     this.statements = {
       insert: sql.prepare(
         `INSERT INTO session (id, project_id, parent_id, directory, path, title, time_created,
@@ -120,10 +139,12 @@ export class SqliteSessionRepository extends SessionRepository {
   }
 
   insert(session: Session): void {
+    this.writes++;
     this.statements.insert.run(toRow(session));
   }
 
   replace(session: Session): boolean {
+    this.writes++;
     return this.statements.replace.run(toRow(session)).changes > 0;
   }
 
@@ -137,48 +158,31 @@ export class SqliteSessionRepository extends SessionRepository {
   }
 
   list(filter: SessionListFilter): StoredSession[] {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (filter.projectID !== undefined) {
-      where.push('project_id = ?');
-      params.push(filter.projectID);
-    }
-    if (filter.path !== undefined) {
-      const paths = ['path = ?', "path LIKE ? ESCAPE '\\'"];
-      params.push(filter.path, `${escapeLike(filter.path)}/%`);
-      if (filter.directory !== undefined) {
-        // Sessions stored without a path are matched by their directory instead.
-        paths.push('(path IS NULL AND directory = ?)');
-        params.push(filter.directory);
-      }
-      where.push(`(${paths.join(' OR ')})`);
-    } else if (filter.directory !== undefined) {
-      where.push('directory = ?');
-      params.push(filter.directory);
-    }
-    if (filter.roots) where.push('parent_id IS NULL');
-    if (filter.updatedSince !== undefined) {
-      where.push('time_updated >= ?');
-      params.push(filter.updatedSince);
-    }
-    if (filter.updatedBefore !== undefined) {
-      where.push('time_updated < ?');
-      params.push(filter.updatedBefore);
-    }
-    if (filter.excludeArchived) where.push("json_extract(data, '$.time.archived') IS NULL");
-    if (filter.search) {
-      where.push("title LIKE ? ESCAPE '\\'");
-      params.push(`%${escapeLike(filter.search)}%`);
-    }
-    if (filter.after) {
-      where.push('(time_updated < ? OR (time_updated = ? AND id > ?))');
-      params.push(filter.after.updated, filter.after.updated, filter.after.id);
-    }
-    params.push(filter.limit);
-    const text = `SELECT id, time_updated AS updated, data AS json FROM session
-      ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY time_updated DESC, id LIMIT ?`;
+    const { text, params } = listQuery('id, time_updated AS updated, data AS json', filter);
     return this.listStatement(text).all(...params);
+  }
+
+  listJson(filter: SessionListFilter): readonly JsonText<Session>[] {
+    const { text, params } = listQuery('data', filter);
+    const version = `${this.writes}:${this.dataVersion.get()}`;
+    if (version !== this.pagesVersion) {
+      this.pages.clear();
+      this.pagesVersion = version;
+    }
+    const key = `${text}\u0000${JSON.stringify(params)}`;
+    let page = this.pages.get(key);
+    if (!page) {
+      let statement = this.jsonStatements.get(text);
+      if (!statement) {
+        statement = this.db.connection.prepare<unknown[], JsonText<Session>>(text).pluck();
+        this.jsonStatements.set(text, statement);
+      }
+      page = statement.all(...params);
+      // Listings repeat a few queries (a client's filters); a flood of distinct ones starts over.
+      if (this.pages.size >= MAX_CACHED_PAGES) this.pages.clear();
+      this.pages.set(key, page);
+    }
+    return page;
   }
 
   children(parentID: string): Session[] {
@@ -190,6 +194,7 @@ export class SqliteSessionRepository extends SessionRepository {
   }
 
   delete(id: string): boolean {
+    this.writes++;
     return this.statements.delete.run(id).changes > 0;
   }
 
@@ -205,6 +210,55 @@ export class SqliteSessionRepository extends SessionRepository {
     }
     return statement;
   }
+}
+
+/** The SQL and parameters of a listing, selecting `columns`. */
+function listQuery(
+  columns: string,
+  filter: SessionListFilter,
+): { text: string; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (filter.projectID !== undefined) {
+    where.push('project_id = ?');
+    params.push(filter.projectID);
+  }
+  if (filter.path !== undefined) {
+    const paths = ['path = ?', "path LIKE ? ESCAPE '\\'"];
+    params.push(filter.path, `${escapeLike(filter.path)}/%`);
+    if (filter.directory !== undefined) {
+      // Sessions stored without a path are matched by their directory instead.
+      paths.push('(path IS NULL AND directory = ?)');
+      params.push(filter.directory);
+    }
+    where.push(`(${paths.join(' OR ')})`);
+  } else if (filter.directory !== undefined) {
+    where.push('directory = ?');
+    params.push(filter.directory);
+  }
+  if (filter.roots) where.push('parent_id IS NULL');
+  if (filter.updatedSince !== undefined) {
+    where.push('time_updated >= ?');
+    params.push(filter.updatedSince);
+  }
+  if (filter.updatedBefore !== undefined) {
+    where.push('time_updated < ?');
+    params.push(filter.updatedBefore);
+  }
+  if (filter.excludeArchived) where.push("json_extract(data, '$.time.archived') IS NULL");
+  if (filter.search) {
+    where.push("title LIKE ? ESCAPE '\\'");
+    params.push(`%${escapeLike(filter.search)}%`);
+  }
+  if (filter.after) {
+    where.push('(time_updated < ? OR (time_updated = ? AND id > ?))');
+    params.push(filter.after.updated, filter.after.updated, filter.after.id);
+  }
+  params.push(filter.limit);
+  const text = `SELECT ${columns} FROM session
+      ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY time_updated DESC, id LIMIT ?`;
+  return { text, params };
 }
 
 function toRow(session: Session) {

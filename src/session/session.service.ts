@@ -23,7 +23,7 @@ import { SessionRunRegistry } from './session-run.registry';
 import { SessionStatusService } from './session-status.service';
 import { MessageNotFoundError, SessionNotFoundError } from './session.errors';
 import { jsonArray, parseJson, type JsonText } from './json-text';
-import { SessionRepository, type SessionPosition, type StoredSession } from './session.repository';
+import { SessionRepository, type SessionPosition } from './session.repository';
 import { createSlug } from './slug';
 
 const ROOT_TITLE_PREFIX = 'New session - ';
@@ -187,13 +187,13 @@ export class SessionService {
    */
   list(instance: Instance, input: ListSessionsInput = {}): SessionPage {
     const { rows, nextCursor } = this.listRows(instance, input);
-    return { sessions: rows.map((row) => parseJson(row.json)), ...(nextCursor && { nextCursor }) };
+    return { sessions: rows.map((row) => parseJson(row)), ...(nextCursor && { nextCursor }) };
   }
 
   /** As `list`, with the page as JSON text (what `GET /session` sends). */
   listJson(instance: Instance, input: ListSessionsInput = {}): SessionJsonPage {
     const { rows, nextCursor } = this.listRows(instance, input);
-    return { json: jsonArray(rows.map((row) => row.json)), ...(nextCursor && { nextCursor }) };
+    return { json: jsonArray(rows), ...(nextCursor && { nextCursor }) };
   }
 
   /** Direct children of the session, oldest first. */
@@ -289,9 +289,9 @@ export class SessionService {
   private listRows(
     instance: Instance,
     input: ListSessionsInput,
-  ): { rows: StoredSession[]; nextCursor?: string } {
+  ): { rows: readonly JsonText<Session>[]; nextCursor?: string } {
     const limit = input.limit ?? DEFAULT_SESSION_PAGE;
-    const rows = this.sessions.list({
+    const rows = this.sessions.listJson({
       projectID: instance.projectID,
       // `scope=project` widens the listing to the whole project; a `path` replaces the directory
       // filter, which then only applies to sessions stored without a path (as the reference).
@@ -308,7 +308,9 @@ export class SessionService {
     });
     if (rows.length <= limit) return { rows };
     const page = rows.slice(0, limit);
-    return { rows: page, nextCursor: encodeCursor(page[page.length - 1]) };
+    // Only the last session of a full page is read: its position is the cursor.
+    const last = parseJson(page[page.length - 1]);
+    return { rows: page, nextCursor: encodeCursor({ updated: last.time.updated, id: last.id }) };
   }
 
   private modify(
