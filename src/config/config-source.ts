@@ -1,12 +1,8 @@
-import {
-  findNodeAtLocation,
-  type Node,
-  parseTree,
-  printParseErrorCode,
-  stripComments,
-} from 'jsonc-parser';
+import type * as Jsonc from 'jsonc-parser';
+import type { Node } from 'jsonc-parser';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
+import { lazyRequire } from '../core/lazy-require';
 import { describeIssue } from '../core/zod-issues';
 import { ConfigErrorData, ConfigInvalidError, ConfigJsonError } from './config.errors';
 import { ConfigInput, ConfigSchema } from './config.schema';
@@ -26,6 +22,9 @@ export interface SubstitutionContext {
   /** What `~/` means in `{file:~/...}`. */
   home: string;
 }
+
+/** The JSONC parser, once there is a config file or inline config to read. */
+const loadJsonc = lazyRequire<typeof Jsonc>('jsonc-parser');
 
 const ENV_PATTERN = /\{env:([^}]+)\}/g;
 const FILE_PATTERN = /\{file:([^}]+)\}/g;
@@ -72,9 +71,10 @@ export function validateConfig(value: unknown, source: ConfigSource, tree?: Node
 
 function parseJsonc(source: ConfigSource): Node | undefined {
   // An empty file (or one with only comments) is an empty config, not an error.
-  if (!stripComments(source.text).trim()) return undefined;
+  const jsonc = loadJsonc();
+  if (!jsonc.stripComments(source.text).trim()) return undefined;
   const errors: { error: number; offset: number; length: number }[] = [];
-  const tree = parseTree(source.text, errors, {
+  const tree = jsonc.parseTree(source.text, errors, {
     allowTrailingComma: true,
     disallowComments: false,
   });
@@ -83,7 +83,7 @@ function parseJsonc(source: ConfigSource): Node | undefined {
     const location = locate(source, first.offset);
     throw new ConfigJsonError({
       ...location,
-      message: `${source.path}:${location.line}:${location.column}: invalid JSON (${printParseErrorCode(first.error)})`,
+      message: `${source.path}:${location.line}:${location.column}: invalid JSON (${jsonc.printParseErrorCode(first.error)})`,
     });
   }
   return tree;
@@ -150,7 +150,7 @@ function resolveReference(reference: string, baseDir: string, home: string): str
 function nodeForPath(tree: Node, path: PropertyKey[]): Node | undefined {
   const segments = path.map((segment) => (typeof segment === 'number' ? segment : String(segment)));
   for (let length = segments.length; length >= 0; length--) {
-    const node = findNodeAtLocation(tree, segments.slice(0, length));
+    const node = loadJsonc().findNodeAtLocation(tree, segments.slice(0, length));
     if (node) return node.parent?.type === 'property' ? (node.parent.children?.[0] ?? node) : node;
   }
   return undefined;

@@ -1,4 +1,9 @@
-import { applyEdits, type JSONPath, modify, parse } from 'jsonc-parser';
+import type * as Jsonc from 'jsonc-parser';
+import type { JSONPath } from 'jsonc-parser';
+import { lazyRequire } from '../core/lazy-require';
+
+/** The JSONC editor, once a config file is written. */
+const loadJsonc = lazyRequire<typeof Jsonc>('jsonc-parser');
 
 /**
  * Applies a config patch to a JSONC file's text in place: objects are merged key by key (as the
@@ -7,11 +12,12 @@ import { applyEdits, type JSONPath, modify, parse } from 'jsonc-parser';
  */
 export function applyConfigPatch(text: string, patch: Record<string, unknown>): string {
   const source = text.trim() ? text : '{}\n';
-  const current: unknown = parse(source, [], { allowTrailingComma: true });
+  const jsonc = loadJsonc();
+  const current: unknown = jsonc.parse(source, [], { allowTrailingComma: true });
   const formatting = { insertSpaces: true, tabSize: detectIndent(source), eol: detectEol(source) };
   let out = source;
   for (const [path, value] of leafEdits(current, patch, [])) {
-    out = applyEdits(out, modify(out, path, value, { formattingOptions: formatting }));
+    out = jsonc.applyEdits(out, jsonc.modify(out, path, value, { formattingOptions: formatting }));
   }
   return out.endsWith('\n') ? out : `${out}\n`;
 }

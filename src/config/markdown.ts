@@ -1,7 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import type * as Yaml from 'yaml';
 import type { z } from 'zod';
+import { lazyRequire } from '../core/lazy-require';
 import { describeIssue } from '../core/zod-issues';
 import {
   AgentConfig,
@@ -24,6 +25,9 @@ export interface MarkdownProblem {
   message: string;
 }
 
+/** The YAML parser (~70 files, ~15 ms to load), only once a file with front matter is read. */
+const loadYaml = lazyRequire<typeof Yaml>('yaml');
+
 const FRONT_MATTER = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n?---[ \t]*(?:\r?\n|$)/;
 
 /** Splits `---\n yaml \n---\n body`; a file without front matter is all body. */
@@ -43,13 +47,13 @@ export function parseMarkdown(text: string): MarkdownDocument {
 function parseFrontMatter(yaml: string): Record<string, unknown> {
   let value: unknown;
   try {
-    value = parseYaml(yaml);
+    value = loadYaml().parse(yaml);
   } catch (error) {
     // Hand-written front matter often has an unquoted colon in a description
     // (`description: Review: security`), which YAML refuses; the reference quotes such values
     // and tries again, and so do we.
     try {
-      value = parseYaml(quoteColonValues(yaml));
+      value = loadYaml().parse(quoteColonValues(yaml));
     } catch {
       throw new Error(`invalid front matter: ${(error as Error).message.split('\n')[0]}`);
     }
