@@ -1,7 +1,7 @@
 import type { Stats } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { watch, type FSWatcher } from 'chokidar';
+import type { FSWatcher } from 'chokidar';
 import { relativeInside } from '../../core/fs/jail';
 import type { FileIndex } from './file-index';
 import { IGNORE_FILE_NAMES, type IgnoreRules } from '../../core/fs/ignore-rules';
@@ -56,6 +56,9 @@ export class FileWatcher {
   /** Resolves once the initial watch is set up; events before that are not reported. */
   async start(): Promise<void> {
     if (this.tree) return;
+    // chokidar is loaded with the first watch, not with the server: a server that is only
+    // asked for its health, or for sessions, never watches anything.
+    const { watch } = await import('chokidar');
     this.realRoot = await realpath(this.root);
     const tree = watch(this.realRoot, {
       ignoreInitial: true,
