@@ -14,6 +14,7 @@ import {
   MAX_PARAM_LENGTH,
 } from './core/http/client-error';
 import { createOriginPolicy } from './core/http/cors';
+import { lazySchemaCompilers } from './core/http/lazy-schema-compilers';
 import { acceptJsonBodiesOnly } from './core/http/json-bodies';
 import { registerRequestContext } from './core/http/request-context';
 import { V2ExceptionFilter } from './core/http/v2/v2-exception.filter';
@@ -39,6 +40,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   const adapter = new FastifyAdapter({
     // Open SSE streams would otherwise keep `close()` waiting forever.
     forceCloseConnections: true,
+    schemaController: lazySchemaCompilers(),
     bodyLimit: 50 * 1024 * 1024,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // Requests refused before any route runs still get the API's error body.
