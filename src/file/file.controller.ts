@@ -1,4 +1,4 @@
-import { Controller, Get, Query, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Header, Query } from '@nestjs/common';
 import { ApiResponse } from '@nestjs/swagger';
 import { Endpoint } from '../core/http/endpoint.decorator';
 import { CurrentInstance } from '../core/http/request-context';
@@ -8,7 +8,6 @@ import { FileNodeDto } from './dto/file-node.dto';
 import { FileListQueryDto, FileReadQueryDto } from './dto/file-query.dto';
 import { FileStatusDto } from './dto/file-status.dto';
 import { FileService } from './file.service';
-import { MemoizedJsonInterceptor } from './memoized-json.interceptor';
 
 @Controller('file')
 export class FileController {
@@ -44,12 +43,9 @@ export class FileController {
     forbidden: true,
   })
   @ApiResponse({ status: 413, description: 'FileTooLargeError: the file is over the read limit' })
-  @UseInterceptors(MemoizedJsonInterceptor)
-  read(
-    @CurrentInstance() instance: Instance,
-    @Query() query: FileReadQueryDto,
-  ): Promise<FileContentDto> {
-    return this.files.read(instance, query.path);
+  @Header('content-type', 'application/json; charset=utf-8')
+  read(@CurrentInstance() instance: Instance, @Query() query: FileReadQueryDto): Promise<Buffer> {
+    return this.files.readJson(instance, query.path);
   }
 
   @Get('status')

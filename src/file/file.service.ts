@@ -13,6 +13,14 @@ import { ProjectFilesRegistry } from './project-files.registry';
  */
 @Injectable()
 export class FileService {
+  /**
+   * The JSON bytes of each answer of the file reader. It answers an unchanged file with the same
+   * frozen object every time, so the bytes are encoded once per version of the file and live as
+   * long as the reader remembers it: for a 100 KB file, encoding it again would be most of the
+   * cost of the request (and of its garbage).
+   */
+  private readonly encoded = new WeakMap<FileContentDto, Buffer>();
+
   constructor(private readonly projects: ProjectFilesRegistry) {}
 
   async list(instance: Instance, path: string): Promise<FileNodeDto[]> {
@@ -27,6 +35,17 @@ export class FileService {
     return files.reader.read(path).catch((error: unknown) => {
       throw toNamedFileError(error, path);
     });
+  }
+
+  /** `read`'s answer as the JSON bytes `GET /file/content` sends. */
+  async readJson(instance: Instance, path: string): Promise<Buffer> {
+    const answer = await this.read(instance, path);
+    let bytes = this.encoded.get(answer);
+    if (!bytes) {
+      bytes = Buffer.from(JSON.stringify(answer));
+      if (Object.isFrozen(answer)) this.encoded.set(answer, bytes);
+    }
+    return bytes;
   }
 
   /** Modified, added (untracked included) and deleted files with their line counts. */
