@@ -31,7 +31,7 @@ import {
 } from './dto/session-status.dto';
 import { SessionDto } from './dto/session.dto';
 import { TodoDto } from './dto/todo.dto';
-import { JSON_CONTENT_TYPE, type JsonText } from './json-text';
+import { JSON_CONTENT_TYPE } from './json-text';
 import { announceNextPage } from './paging';
 import { SessionService } from './session.service';
 import { TodoService } from './todo.service';
@@ -58,7 +58,7 @@ export class SessionController {
     @CurrentInstance() instance: Instance,
     @Query() query: ListSessionsQueryDto,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): JsonText<SessionDto[]> {
+  ): Buffer {
     const page = this.sessions.listJson(instance, query);
     if (page.nextCursor) announceNextPage(reply, 'cursor', page.nextCursor);
     return page.json;

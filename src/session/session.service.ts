@@ -88,8 +88,9 @@ export interface SessionPage {
   nextCursor?: string;
 }
 
+/** A page as `GET /session` sends it: the JSON bytes of the sessions, and where the next starts. */
 export interface SessionJsonPage {
-  json: JsonText<Session[]>;
+  json: Buffer;
   nextCursor?: string;
 }
 
@@ -99,6 +100,8 @@ export interface SessionJsonPage {
  */
 @Injectable()
 export class SessionService {
+  /** Encoded pages by the rows they were made from (see `listJson`). */
+  private readonly encodedPages = new WeakMap<readonly JsonText<Session>[], SessionJsonPage>();
   constructor(
     private readonly db: DatabaseService,
     private readonly sessions: SessionRepository,
@@ -186,14 +189,24 @@ export class SessionService {
    * (default 100, as the reference; `nextCursor` reaches the rest).
    */
   list(instance: Instance, input: ListSessionsInput = {}): SessionPage {
-    const { rows, nextCursor } = this.listRows(instance, input);
-    return { sessions: rows.map((row) => parseJson(row)), ...(nextCursor && { nextCursor }) };
+    const rows = this.listRows(instance, input);
+    const { page, nextCursor } = this.paginate(rows, input);
+    return { sessions: page.map((row) => parseJson(row)), ...(nextCursor && { nextCursor }) };
   }
 
-  /** As `list`, with the page as JSON text (what `GET /session` sends). */
+  /**
+   * As `list`, as the bytes `GET /session` sends. The repository answers a repeated listing with
+   * the same rows until a session is written, so the page is encoded once per such version.
+   */
   listJson(instance: Instance, input: ListSessionsInput = {}): SessionJsonPage {
-    const { rows, nextCursor } = this.listRows(instance, input);
-    return { json: jsonArray(rows), ...(nextCursor && { nextCursor }) };
+    const rows = this.listRows(instance, input);
+    let encoded = this.encodedPages.get(rows);
+    if (!encoded) {
+      const { page, nextCursor } = this.paginate(rows, input);
+      encoded = { json: Buffer.from(jsonArray(page)), ...(nextCursor && { nextCursor }) };
+      this.encodedPages.set(rows, encoded);
+    }
+    return encoded;
   }
 
   /** Direct children of the session, oldest first. */
@@ -286,12 +299,8 @@ export class SessionService {
     return this.statuses.list(instance);
   }
 
-  private listRows(
-    instance: Instance,
-    input: ListSessionsInput,
-  ): { rows: readonly JsonText<Session>[]; nextCursor?: string } {
-    const limit = input.limit ?? DEFAULT_SESSION_PAGE;
-    const rows = this.sessions.listJson({
+  private listRows(instance: Instance, input: ListSessionsInput): readonly JsonText<Session>[] {
+    return this.sessions.listJson({
       projectID: instance.projectID,
       // `scope=project` widens the listing to the whole project; a `path` replaces the directory
       // filter, which then only applies to sessions stored without a path (as the reference).
@@ -304,13 +313,21 @@ export class SessionService {
       updatedSince: input.start,
       search: input.search,
       after: input.cursor === undefined ? undefined : decodeCursor(input.cursor),
-      limit: limit + 1,
+      // One more than the page: whether another page follows.
+      limit: (input.limit ?? DEFAULT_SESSION_PAGE) + 1,
     });
-    if (rows.length <= limit) return { rows };
+  }
+
+  private paginate(
+    rows: readonly JsonText<Session>[],
+    input: ListSessionsInput,
+  ): { page: readonly JsonText<Session>[]; nextCursor?: string } {
+    const limit = input.limit ?? DEFAULT_SESSION_PAGE;
+    if (rows.length <= limit) return { page: rows };
     const page = rows.slice(0, limit);
     // Only the last session of a full page is read: its position is the cursor.
     const last = parseJson(page[page.length - 1]);
-    return { rows: page, nextCursor: encodeCursor({ updated: last.time.updated, id: last.id }) };
+    return { page, nextCursor: encodeCursor({ updated: last.time.updated, id: last.id }) };
   }
 
   private modify(
