@@ -213,6 +213,12 @@ describe('Field decorators: validation', () => {
     ['a zero positive', { timeout: 0 }, 'timeout', 'timeout must be a positive number'],
     ['a fraction', { timeout: 1.5 }, 'timeout', 'timeout must be an integer number'],
     ['an int past max', { method: 11 }, 'method', 'method must not be greater than 10'],
+    [
+      'an integer past the safe integers',
+      { timeout: 1e23 },
+      'timeout',
+      'timeout must not be greater than 9007199254740991',
+    ],
     ['a string boolean in a body', { flag: 'true' }, 'flag', 'flag must be a boolean value'],
     ['a nested failure', { point: { x: -1 } }, 'point.x', 'point.x must not be less than 0'],
     ['a missing nested object', { point: undefined }, 'point', 'point must be an object'],
@@ -235,8 +241,20 @@ describe('Field decorators: validation', () => {
       'shape.kind must be one of the following values: circle, square',
     ],
     [
+      'an unknown union member with the fields of another',
+      { shape: { kind: 'oval', side: 1 } },
+      'shape.kind',
+      'shape.kind must be one of the following values: circle, square',
+    ],
+    [
       'a union member failure',
       { shape: { kind: 'square', radius: 1 } },
+      'shape.side',
+      'shape.side must be a number conforming to the specified constraints',
+    ],
+    [
+      'an unknown field of a valid union member',
+      { shape: { kind: 'square', side: 1, radius: 1 } },
       'shape.radius',
       'shape.radius: property radius should not exist',
     ],
@@ -255,34 +273,8 @@ describe('Field decorators: validation', () => {
       'files: each value in files must be a string',
     ],
     ['a flat matrix', { answers: ['x'] }, 'answers', 'answers must be an array of string arrays'],
-    // Optional means absent: null is checked like any other value (and fails).
-    ['null for an optional string', { code: null }, 'code', 'code: bad code'],
-    [
-      'null for an optional id',
-      { messageID: null },
-      'messageID',
-      'messageID must be an id starting with "msg_"',
-    ],
-    [
-      'null for an optional integer',
-      { timeout: null },
-      'timeout',
-      'timeout must be a positive number',
-    ],
-    ['null for an optional boolean', { flag: null }, 'flag', 'flag must be a boolean value'],
-    ['null for an optional array', { points: null }, 'points', 'points must be an array'],
-    [
-      'null for an optional record',
-      { headers: null },
-      'headers',
-      'headers must be an object of strings',
-    ],
-    [
-      'null for optional strings',
-      { files: null },
-      'files',
-      'files: each value in files must be a string',
-    ],
+    ['null for a required string', { name: null }, 'name', 'name should not be empty'],
+    ['null for a required object', { point: null }, 'point', 'point must be an object'],
   ])('refuses %s, naming the field', async (_case, change, field, message) => {
     expect(await failure(EverythingDto, { ...VALID, ...change })).toEqual({ field, message });
   });
@@ -290,6 +282,21 @@ describe('Field decorators: validation', () => {
   it('accepts null where a field is nullable, optional or not', async () => {
     const body = (await validate(EverythingDto, { ...VALID, extra: null })) as EverythingDto;
     expect(body).toMatchObject({ note: null, workspaceID: null, extra: null });
+  });
+
+  it('takes null in an optional field as the field left out, so no check or service sees it', async () => {
+    const nulls = {
+      code: null,
+      messageID: null,
+      timeout: null,
+      flag: null,
+      points: null,
+      headers: null,
+      files: null,
+      answers: null,
+    };
+    const body = (await validate(EverythingDto, { ...VALID, ...nulls })) as Record<string, unknown>;
+    for (const key of Object.keys(nulls)) expect(body[key]).toBeUndefined();
   });
 
   it('converts query numbers and booleans from text', async () => {
@@ -316,6 +323,18 @@ describe('Field decorators: validation', () => {
     ],
     ['a number that is not one', { limit: 'abc' }, 'limit', 'limit must not be less than 0'],
     ['a bad type-first integer', { page: 'abc' }, 'page', 'page is bad'],
+    [
+      'a non-integer field past the safe integers',
+      { start: '99999999999999999999999' },
+      'start',
+      'start must not be greater than 9007199254740991',
+    ],
+    [
+      'a non-integer field below the safe integers',
+      { start: '-9007199254740993' },
+      'start',
+      'start must not be less than -9007199254740991',
+    ],
     [
       'a number that is not finite',
       { start: 'abc' },

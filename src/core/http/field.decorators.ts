@@ -43,7 +43,10 @@ import { IsEntityId, IsStringMatrix, IsStringRecord } from './validators';
 
 /** Options every field takes. */
 export interface FieldOptions {
-  /** May be absent (not listed in `required`); `null` only when also `nullable`. */
+  /**
+   * May be absent (not listed in `required`). `null` is taken as absent unless the field is
+   * also `nullable` (see {@link field}).
+   */
   optional?: boolean;
   /** May be null; documented as `[type, 'null']`. A required nullable field must be present. */
   nullable?: boolean;
@@ -73,8 +76,8 @@ export interface NumberFieldOptions extends FieldOptions {
   min?: number;
   max?: number;
   /**
-   * A query parameter: the text is converted to a number first. Integers beyond
-   * `Number.MAX_SAFE_INTEGER` are refused, as they no longer stand for what was sent.
+   * A query parameter: the text is converted to a number first, and values beyond
+   * `Number.MAX_SAFE_INTEGER` either way are refused (see {@link safeRange}).
    */
   query?: boolean;
 }
@@ -139,14 +142,34 @@ function queryBoolean({ value }: { value: unknown }): unknown {
 const FINITE = { allowNaN: false, allowInfinity: false };
 
 /**
+ * Limits to the safe integers where no tighter bound is given. Past them a number no longer
+ * stands for what was sent (`9007199254740993` reads as `...992`, 24 digits as `1e23`), and
+ * integers are used as ids, counts, offsets and timestamps that services turn into dates,
+ * SQL parameters and array sizes: `IsInt` alone accepted `1e23`. Checked last, so the usual
+ * type and range messages come first.
+ */
+function safeRange(
+  min: number | undefined,
+  max: number | undefined,
+  options?: ValidationOptions,
+): PropertyDecorator[] {
+  return [
+    ...(max === undefined ? [Max(Number.MAX_SAFE_INTEGER, options)] : []),
+    ...(min === undefined ? [Min(-Number.MAX_SAFE_INTEGER, options)] : []),
+  ];
+}
+
+/**
  * Builds a field: its documentation, whether it may be absent or null, the checks in the order
- * they run, and the conversions.
+ * they run, and the conversions. `nullIsValue`: `null` is a value of the field as it is (any
+ * JSON), never taken as absent.
  */
 function field(
   documentation: Documentation,
   options: FieldOptions,
   checks: Array<PropertyDecorator | false | undefined>,
   conversions: PropertyDecorator[] = [],
+  nullIsValue = false,
 ): PropertyDecorator {
   const { optional, nullable, description, schema } = options;
   const documented: Record<string, unknown> = {
@@ -155,19 +178,27 @@ function field(
     ...(description !== undefined && { description }),
     ...(optional && { required: false }),
   };
-  // `@IsOptional` skips every check for `null` as well as for an absent field, so an optional
-  // string given `null` reached services that read it as a string (a 500). Optional means
-  // absent here; `null` passes only where the field is also nullable.
+  // `@IsOptional` skips the checks for `null` as well as for an absent field, and the `null`
+  // went on to services that read a string there (`PATCH /session/:id {"title": null}` was a
+  // 500). The reference takes `null` in an optional field as the field left out (an update
+  // leaves it unchanged) on most routes, though its schemas do not say so, and clients written
+  // against it send that: so a `null` of an optional field becomes `undefined` before the
+  // checks, and services never see it. Where `null` means something, the field is `nullable`.
   const presence: PropertyDecorator[] = [];
-  if (optional && nullable) presence.push(IsOptional());
-  else if (optional) presence.push(ValidateIf((_object, value) => value !== undefined));
+  if (optional) presence.push(IsOptional());
   else if (nullable) presence.push(ValidateIf((_object, value) => value !== null));
+  const absentWhenNull = optional && !nullable && !nullIsValue;
   return applyDecorators(
     ApiProperty(documented),
     ...presence,
     ...checks.filter((check): check is PropertyDecorator => Boolean(check)),
     ...conversions,
+    ...(absentWhenNull ? [Transform(nullAsAbsent)] : []),
   );
+}
+
+function nullAsAbsent({ value }: { value: unknown }): unknown {
+  return value === null ? undefined : value;
 }
 
 /** The checks of a value and its constraints, in the order described at the top. */
@@ -287,13 +318,13 @@ export const Field = {
           ],
           options.typeFirst,
         ),
-        query && max === undefined && Max(Number.MAX_SAFE_INTEGER),
+        ...safeRange(positive ? 1 : min, max, message),
       ],
       query ? [TransformTo(() => Number)] : [],
     );
   },
 
-  /** A finite number. */
+  /** A finite number (within the safe integers when it comes from a query string). */
   number(options: NumberFieldOptions = {}): PropertyDecorator {
     const { min, max, query } = options;
     const documentation: Documentation = {
@@ -304,7 +335,12 @@ export const Field = {
     return field(
       documentation,
       options,
-      [max !== undefined && Max(max), min !== undefined && Min(min), IsNumber(FINITE)],
+      [
+        max !== undefined && Max(max),
+        min !== undefined && Min(min),
+        IsNumber(FINITE),
+        ...(query ? safeRange(min, max) : []),
+      ],
       query ? [TransformTo(() => Number)] : [],
     );
   },
@@ -391,7 +427,7 @@ export const Field = {
     const { nullable, ...rest } = options;
     // `{}` is "any value"; a nullable one says so as the reference does.
     const documentation: Documentation = nullable ? { anyOf: [{}, { type: 'null' }] } : {};
-    return field(documentation, rest, [Allow()]);
+    return field(documentation, rest, [Allow()], [], true);
   },
 
   /**
