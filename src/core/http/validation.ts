@@ -47,7 +47,15 @@ export class AppValidationPipe extends ValidationPipe {
 }
 
 function firstFailure(errors: ValidationError[], prefix = ''): [string, string] | undefined {
-  for (const error of errors) {
+  // class-validator lists unknown properties before the checks of known ones. A known field
+  // that fails is the better answer: a union item whose discriminator is wrong (`type: null`)
+  // has every field of the intended member "unknown", and was reported as `parts.0.text: property
+  // text should not exist` instead of naming `parts.0.type`.
+  const ordered = [
+    ...errors.filter((error) => !isUnknownProperty(error)),
+    ...errors.filter(isUnknownProperty),
+  ];
+  for (const error of ordered) {
     const path = prefix ? `${prefix}.${error.property}` : error.property;
     const messages = Object.values(error.constraints ?? {});
     if (messages.length > 0) {
@@ -61,6 +69,13 @@ function firstFailure(errors: ValidationError[], prefix = ''): [string, string] 
     if (nested) return nested;
   }
   return undefined;
+}
+
+function isUnknownProperty(error: ValidationError): boolean {
+  return (
+    error.constraints !== undefined &&
+    Object.keys(error.constraints).join() === 'whitelistValidation'
+  );
 }
 
 type MetadataLookup = (target: unknown, schema: string, ...rest: unknown[]) => unknown[];
