@@ -135,7 +135,8 @@ describe('questions: the question tool, GET /question, POST /question/:requestID
     for (const body of [{}, { answers: 'x' }, { answers: ['x'] }, { answers: [[1]] }, null]) {
       const bad = await t.http
         .post('/question/que_unknown/reply')
-        .send(body ?? '')
+        .set('content-type', 'application/json')
+        .send(JSON.stringify(body))
         .expect(400);
       expect(bad.body.name).toBe('BadRequest');
     }
