@@ -9,19 +9,11 @@
  * repository, as a user would.
  */
 import { execFileSync } from 'node:child_process';
-import {
-  copyFileSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  realpathSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { startBuiltServer, type BenchServer } from './server';
+import { cpuMs, startBuiltServer, type BenchServer } from './server';
 
 /** The part of autocannon's API used here (the package ships no type declarations). */
 interface LoadRequest {
@@ -207,17 +199,6 @@ async function getJson(url: string): Promise<unknown> {
   const res = await fetch(url);
   if (res.status !== 200) throw new Error(`${url}: ${res.status} ${await res.text()}`);
   return res.json();
-}
-
-/** CPU time (user + system) the process has used so far, in ms; NaN without Linux's /proc. */
-function cpuMs(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    // utime and stime are fields 14 and 15 of the line, in clock ticks (100 per second).
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return NaN;
-  }
 }
 
 interface Scenario {

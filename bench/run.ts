@@ -1,10 +1,12 @@
 /**
  * `npm run bench` runs every benchmark against the built server (`npm run build` first);
- * `npm run bench -- <name>` runs one (health, sse, sessions, files, agent-loop). Exits non-zero if a target is missed.
+ * `npm run bench -- <name>` runs one (health, sse, sessions, files, agent-loop,
+ * pipeline). Exits non-zero if a target is missed.
  */
 import { runAgentLoopBench } from './agent-loop';
 import { runFilesBench } from './files';
 import { runHealthBench } from './health';
+import { runPipelineBench } from './pipeline';
 import { runSessionsBench } from './sessions';
 import { runSseFanoutBench } from './sse-fanout';
 
@@ -14,6 +16,7 @@ const BENCHES: Record<string, () => Promise<boolean>> = {
   sessions: runSessionsBench,
   files: () => runFilesBench(),
   'agent-loop': runAgentLoopBench,
+  pipeline: runPipelineBench,
 };
 
 async function main(names: string[]): Promise<boolean> {

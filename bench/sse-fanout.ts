@@ -12,7 +12,7 @@ import { fmt, percentile, rssMb, startBuiltServer, verdict } from './server';
 const CLIENTS = 1000;
 const ROUNDS = 5;
 
-interface Client {
+export interface Client {
   /** Resolves when the stream's first frame (server.connected) has arrived. */
   connected: Promise<void>;
   /** Resolves with the time (performance.now()) the marker text first arrived. */
@@ -24,7 +24,7 @@ interface Client {
  * An SSE client on a raw socket: it only scans the bytes for a marker, so that the client side,
  * which handles a thousand sockets on one thread, adds as little as possible to what is measured.
  */
-function connect(url: URL): Client {
+export function connect(url: URL): Client {
   let tail = '';
   const waiters: Array<{ marker: string; resolve: (at: number) => void }> = [];
   let onConnected!: () => void;
