@@ -38,6 +38,21 @@ describe('runShell', () => {
   });
 });
 
+describe('runShell when the shell cannot start', () => {
+  const runWith = (shell: string, command = 'true') =>
+    runShell(command, process.cwd(), 30_000, new AbortController().signal, () => undefined, shell);
+
+  it.each([
+    ['a missing shell', '/nonexistent/shell', 'true', /ENOENT/],
+    ['a shell path past the system limit', `/${'s'.repeat(10_000)}`, 'true', /ENAMETOOLONG/],
+    ['a command past the argument size limit', 'bash', `: ${'x'.repeat(200_000)}`, /E2BIG/],
+  ])('answers %s as a failed run with the reason', async (_case, shell, command, reason) => {
+    const result = await runWith(shell, command);
+    expect(result.exitCode).not.toBe(0);
+    expect(result.text).toMatch(reason);
+  });
+});
+
 describe('resolveShell', () => {
   it('takes the configured shell when it speaks POSIX -c, else bash', () => {
     expect(resolveShell(undefined)).toBe('bash');

@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { MAX_TOOL_OUTPUT_CHARS, truncateOutput } from './tool-output';
 
 /**
@@ -49,11 +50,21 @@ export function runShell(
     const output = new CommandOutput();
     let timedOut = false;
     let aborted = signal.aborted;
-    const child = spawn(shell, ['-c', command], {
-      cwd,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    let child: ChildProcessByStdio<null, Readable, Readable>;
+    try {
+      child = spawn(shell, ['-c', command], {
+        cwd,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+    } catch (error) {
+      // Node reports a missing shell as an 'error' event, but throws for others: a configured
+      // shell path past the system's limit (ENAMETOOLONG), a command past the argument size
+      // limit (E2BIG). Both are answered the same way: the command ran, and failed, with why.
+      const text = error instanceof Error ? error.message : String(error);
+      resolve({ text, tail: text, exitCode: null, signal: null, timedOut: false, aborted });
+      return;
+    }
     const killGroup = () => {
       if (child.pid === undefined || child.exitCode !== null) return;
       signalGroup(child.pid, 'SIGTERM');
