@@ -70,6 +70,7 @@ export function registerRequestContext(
     const scope = (request.routeOptions.config as { scope?: RouteScope } | undefined)?.scope;
     if (scope === 'instance') {
       const directory = directoryOf(request, env.defaultDirectory);
+      if (directory instanceof BadRequestError) return fail(reply, errors.instance(directory));
       const ready = instances.created(directory);
       if (ready) {
         request.instance = ready;
@@ -113,10 +114,15 @@ function fail(reply: FastifyReply, { status, body }: { status: number; body: unk
   void reply.code(status).header('content-type', 'application/json').send(body);
 }
 
-function directoryOf(request: FastifyRequest, fallback: string): string {
+function directoryOf(request: FastifyRequest, fallback: string): string | BadRequestError {
   const query = request.query as Record<string, unknown> | undefined;
   const fromQuery = query?.directory;
   if (typeof fromQuery === 'string' && fromQuery) return fromQuery;
+  // `?directory=a&directory=b` would otherwise fall back to the server's own directory and
+  // answer for another project than either.
+  if (fromQuery !== undefined && typeof fromQuery !== 'string') {
+    return new BadRequestError('directory must be a single string', 'Query', 'directory');
+  }
   const header = request.headers[DIRECTORY_HEADER];
   if (typeof header === 'string' && header) return safeDecode(header);
   return fallback;
