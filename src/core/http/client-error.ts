@@ -40,7 +40,9 @@ export function describeParserError(error: ParserError): NamedError {
  * malformed request line) with the API's `{ name, data }` body and `Connection: close`, then ends
  * the connection cleanly. Fastify's default writes no `Connection: close` and destroys the
  * socket at once, so a keep-alive client saw ECONNRESET instead of the answer, and an answer
- * still being written for an earlier request on that connection was cut off.
+ * still being written for an earlier request on that connection was cut off. Deliberate
+ * difference: the reference answers a 431 without a body and closes a malformed request's
+ * connection without any answer.
  */
 export function createClientErrorHandler(
   logger?: Logger,
@@ -94,7 +96,8 @@ function refuse(socket: Socket, error: NamedError): void {
 /**
  * Fastify's `frameworkErrors`: errors its router raises before any route runs (a path that is
  * not valid percent-encoding, a path parameter past `MAX_PARAM_LENGTH`) get the API's error body
- * instead of Fastify's `{ error, code, statusCode }`.
+ * instead of Fastify's `{ error, code, statusCode }`. Deliberate difference: the reference
+ * answers both with a 404, as if the path named nothing.
  */
 export function answerFrameworkError(
   error: FastifyError,

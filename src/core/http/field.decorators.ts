@@ -146,7 +146,9 @@ const FINITE = { allowNaN: false, allowInfinity: false };
  * stands for what was sent (`9007199254740993` reads as `...992`, 24 digits as `1e23`), and
  * integers are used as ids, counts, offsets and timestamps that services turn into dates,
  * SQL parameters and array sizes: `IsInt` alone accepted `1e23`. Checked last, so the usual
- * type and range messages come first.
+ * type and range messages come first. Deliberate difference: the reference refuses such
+ * integers in bodies but takes them in number queries (`GET /session?start=`), where it answered
+ * a 500 for `limit`.
  */
 function safeRange(
   min: number | undefined,
@@ -182,8 +184,10 @@ function field(
   // went on to services that read a string there (`PATCH /session/:id {"title": null}` was a
   // 500). The reference takes `null` in an optional field as the field left out (an update
   // leaves it unchanged) on most routes, though its schemas do not say so, and clients written
-  // against it send that: so a `null` of an optional field becomes `undefined` before the
-  // checks, and services never see it. Where `null` means something, the field is `nullable`.
+  // against it may rely on that: so a `null` of an optional field becomes `undefined` before
+  // the checks, and services never see it. Where `null` means something, the field is `nullable`.
+  // Deliberate difference: the few routes where the reference refuses such a `null` (`POST
+  // /session`, `/fork`) take it as left out too.
   const presence: PropertyDecorator[] = [];
   if (optional) presence.push(IsOptional());
   else if (nullable) presence.push(ValidateIf((_object, value) => value !== null));
