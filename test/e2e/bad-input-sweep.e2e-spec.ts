@@ -8,8 +8,7 @@ import { SessionFactory } from '../support/session-factory';
  * (`{ name, data: { message } }`, or `{ _tag, message }` on the routes that use tagged errors),
  * and where the spoiled value can only be refused, a 400 naming the field.
  *
- * Spoiled: null for a body field (a required one must be refused; an optional one is taken as
- * left out, as the reference does), an object where a string goes and the other way round, an
+ * Spoiled: null for a body field (refused unless the field is nullable), an object where a string goes and the other way round, an
  * array where a scalar goes, integers past Number.MAX_SAFE_INTEGER (JSON numbers and query
  * strings), text for a number query, a query parameter or `?directory=` given twice, strings of
  * 10000 characters, a malformed, non-object or non-JSON body (text, a form post, XML), oversized
@@ -463,10 +462,9 @@ class CaseBuilder {
       const discriminator = resolved.const !== undefined || resolved.enum?.length === 1;
       const refused: Expectation = { kind: 'field', field, orParent: discriminator };
       if (kind !== 'any') {
-        // An optional field takes null as left out (as the reference does); a required one
-        // must refuse it unless it is nullable.
-        const required = object.required?.includes(key) && !this.reader.allowsNull(property);
-        send('null', 'null', required ? refused : { kind: 'no-5xx', field });
+        // null is refused, with a 400 naming the field, unless the field is nullable (issue 13).
+        const nullable = this.reader.allowsNull(property);
+        send('null', 'null', nullable ? { kind: 'no-5xx', field } : refused);
         send('of the wrong type', JSON.stringify(wrongKind(kind)), refused);
       }
       if (kind === 'string' || kind === 'integer' || kind === 'number' || kind === 'boolean') {

@@ -93,12 +93,14 @@ describe('project routes', () => {
       expect(await current(repo)).toEqual(next);
       const listed = (await t.http.get('/project').expect(200)).body as Project[];
       expect(listed.find((project) => project.id === id)).toEqual(next);
-      // null means "leave it", as in the reference.
-      await t.http
+      // Deliberate difference (issue 13): the reference takes null as "leave it"; here a null
+      // where a value is expected is a 400 naming the field, and nothing changes.
+      const refused = await t.http
         .patch(`/project/${id}`)
         .send({ name: null, commands: {} })
-        .expect(200)
-        .expect((r) => expect(r.body).toMatchObject({ name: 'My Project', commands: {} }));
+        .expect(400);
+      expect(refused.body.data.field).toBe('name');
+      expect(await current(repo)).toEqual(next);
     });
 
     it('keeps what it set across a restart', async () => {

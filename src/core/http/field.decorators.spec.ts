@@ -284,19 +284,37 @@ describe('Field decorators: validation', () => {
     expect(body).toMatchObject({ note: null, workspaceID: null, extra: null });
   });
 
-  it('takes null in an optional field as the field left out, so no check or service sees it', async () => {
-    const nulls = {
-      code: null,
-      messageID: null,
-      timeout: null,
-      flag: null,
-      points: null,
-      headers: null,
-      files: null,
-      answers: null,
-    };
-    const body = (await validate(EverythingDto, { ...VALID, ...nulls })) as Record<string, unknown>;
-    for (const key of Object.keys(nulls)) expect(body[key]).toBeUndefined();
+  it.each<[string, Record<string, unknown>, string, string]>([
+    // Optional means absent: null is checked like any other value (and fails).
+    ['null for an optional string', { code: null }, 'code', 'code: bad code'],
+    [
+      'null for an optional id',
+      { messageID: null },
+      'messageID',
+      'messageID must be an id starting with "msg_"',
+    ],
+    [
+      'null for an optional integer',
+      { timeout: null },
+      'timeout',
+      'timeout must be a positive number',
+    ],
+    ['null for an optional boolean', { flag: null }, 'flag', 'flag must be a boolean value'],
+    ['null for an optional array', { points: null }, 'points', 'points must be an array'],
+    [
+      'null for an optional record',
+      { headers: null },
+      'headers',
+      'headers must be an object of strings',
+    ],
+    [
+      'null for optional strings',
+      { files: null },
+      'files',
+      'files: each value in files must be a string',
+    ],
+  ])('refuses %s, naming the field', async (_case, change, field, message) => {
+    expect(await failure(EverythingDto, { ...VALID, ...change })).toEqual({ field, message });
   });
 
   it('converts query numbers and booleans from text', async () => {

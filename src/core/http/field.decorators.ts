@@ -44,8 +44,8 @@ import { IsEntityId, IsStringMatrix, IsStringRecord } from './validators';
 /** Options every field takes. */
 export interface FieldOptions {
   /**
-   * May be absent (not listed in `required`). `null` is taken as absent unless the field is
-   * also `nullable` (see {@link field}).
+   * May be absent (not listed in `required`). `null` is refused unless the field is also
+   * `nullable` (see {@link field}).
    */
   optional?: boolean;
   /** May be null; documented as `[type, 'null']`. A required nullable field must be present. */
@@ -182,27 +182,20 @@ function field(
   };
   // `@IsOptional` skips the checks for `null` as well as for an absent field, and the `null`
   // went on to services that read a string there (`PATCH /session/:id {"title": null}` was a
-  // 500). The reference takes `null` in an optional field as the field left out (an update
-  // leaves it unchanged) on most routes, though its schemas do not say so, and clients written
-  // against it may rely on that: so a `null` of an optional field becomes `undefined` before
-  // the checks, and services never see it. Where `null` means something, the field is `nullable`.
-  // Deliberate difference: the few routes where the reference refuses such a `null` (`POST
-  // /session`, `/fork`) take it as left out too.
+  // 500). An optional field may be absent; a `null` is checked like any other value and refused
+  // with a 400 naming the field, as issue 13 asks. Where `null` means something, the field is
+  // `nullable`. (The reference's runtime mostly takes such a `null` as the field left out,
+  // though its schemas do not allow it.)
   const presence: PropertyDecorator[] = [];
-  if (optional) presence.push(IsOptional());
+  if (optional && (nullable || nullIsValue)) presence.push(IsOptional());
+  else if (optional) presence.push(ValidateIf((_object, value) => value !== undefined));
   else if (nullable) presence.push(ValidateIf((_object, value) => value !== null));
-  const absentWhenNull = optional && !nullable && !nullIsValue;
   return applyDecorators(
     ApiProperty(documented),
     ...presence,
     ...checks.filter((check): check is PropertyDecorator => Boolean(check)),
     ...conversions,
-    ...(absentWhenNull ? [Transform(nullAsAbsent)] : []),
   );
-}
-
-function nullAsAbsent({ value }: { value: unknown }): unknown {
-  return value === null ? undefined : value;
 }
 
 /** The checks of a value and its constraints, in the order described at the top. */
