@@ -9,6 +9,7 @@ import { AppValidationPipe } from './http/validation';
 import { IdGenerator } from './id';
 import { InstanceService } from './instance/instance.service';
 import { ProjectRepository } from './instance/project.repository';
+import { NpmInstaller } from './npm/npm-installer';
 import { DatabaseService } from './storage/database.service';
 
 export const SERVER_OPTIONS = Symbol('ServerOptions');
@@ -29,6 +30,7 @@ export class CoreModule {
         DatabaseService,
         ProjectRepository,
         InstanceService,
+        NpmInstaller,
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
         { provide: APP_PIPE, useClass: AppValidationPipe },
       ],
@@ -40,6 +42,7 @@ export class CoreModule {
         DatabaseService,
         ProjectRepository,
         InstanceService,
+        NpmInstaller,
       ],
     };
   }
