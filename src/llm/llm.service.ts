@@ -7,7 +7,22 @@ import type {
   TextStreamPart,
   ToolSet,
 } from 'ai';
+import type { JSONValue, LanguageModelV3 } from '@ai-sdk/provider';
 import type { z } from 'zod';
+import { modelVariants } from '../provider/model-variants';
+import type { ModelInfo } from '../provider/provider.types';
+import {
+  callOptions,
+  defaultTemperature,
+  defaultTopK,
+  defaultTopP,
+  keyedProviderOptions,
+  maxOutputTokens,
+  mergeDeep,
+  smallCallOptions,
+  toolSchema,
+  transformPrompt,
+} from './provider-transform';
 
 /** A tool the model may call in a step: its input schema and what running it answers. */
 export interface LlmTool {
@@ -17,13 +32,40 @@ export interface LlmTool {
   execute(input: Record<string, unknown>, callID: string): Promise<string>;
 }
 
+/**
+ * Who a call is for and with what, which the per-provider adjustments read
+ * (`provider-transform.ts`): the model's catalog entry, its provider's options, the session,
+ * the chosen variant and the agent's options.
+ */
+export interface CallContext {
+  model: ModelInfo;
+  /** The provider's configured options (`setCacheKey`, Azure's `useCompletionUrls`). */
+  providerOptions: Record<string, unknown>;
+  sessionID: string;
+  parentSessionID?: string;
+  /** The user message the call answers. */
+  requestID?: string;
+  /** The reasoning variant chosen for the prompt (`low`, `high`, `max`, ...). */
+  variant?: string;
+  /** The agent's `options`, merged over the model's. */
+  agentOptions?: Record<string, unknown>;
+  /** A quick call on the small model (a title): the model's lightest variant, no other. */
+  small?: boolean;
+}
+
 /** One model call of the agent loop. */
 export interface StepRequest {
   model: LanguageModel;
+  /**
+   * The call's model and session. Without it (a bare model in tests) the call goes out as given,
+   * without the per-provider adjustments.
+   */
+  context?: CallContext;
   system: string;
   messages: ModelMessage[];
   tools: Record<string, LlmTool>;
   signal: AbortSignal;
+  /** The agent's sampling settings; the model family's defaults otherwise. */
   temperature?: number;
   topP?: number;
 }
@@ -34,6 +76,7 @@ export type StepStreamPart = TextStreamPart<ToolSet>;
 /** A model call answered in one piece (a title, a summary). */
 export interface GenerateRequest {
   model: LanguageModel;
+  context?: CallContext;
   system: string;
   /** The conversation, or a single user `prompt`. */
   messages?: ModelMessage[];
@@ -49,6 +92,19 @@ export interface Generated {
   usage: LanguageModelUsage;
 }
 
+type AiModule = typeof import('ai');
+
+/** The settings of one call that depend on its provider and model. */
+interface PreparedCall {
+  model: LanguageModel;
+  providerOptions?: Record<string, Record<string, JSONValue>>;
+  temperature?: number;
+  topP?: number;
+  topK?: number;
+  maxOutputTokens?: number;
+  headers?: Record<string, string>;
+}
+
 /**
  * The one place the AI SDK is called. It is loaded with the first model call rather than at
  * start-up, which keeps an idle server's memory and start time down; Node caches it after that.
@@ -56,10 +112,10 @@ export interface Generated {
 @Injectable()
 export class LlmService {
   /**
-   * Each tool's input schema as the AI SDK takes it, built once: given the zod schema, the SDK
-   * converts it to JSON Schema again on every model call.
+   * Each tool's input schema as the AI SDK takes it, built once per tool and kind of model:
+   * given the zod schema, the SDK converts it to JSON Schema again on every model call.
    */
-  private readonly inputSchemas = new WeakMap<z.ZodType, Schema>();
+  private readonly inputSchemas = new WeakMap<z.ZodType, Map<string, Schema>>();
 
   /**
    * Streams one step: a single model call (the loop decides whether another follows), which the
@@ -68,25 +124,32 @@ export class LlmService {
    */
   async streamStep(request: StepRequest): Promise<AsyncIterable<StepStreamPart>> {
     const ai = await import('ai');
+    const { context } = request;
+    // OpenAI's strict mode would refuse our optional parameters.
+    const loose =
+      context !== undefined &&
+      ['@ai-sdk/openai', '@ai-sdk/azure', '@ai-sdk/amazon-bedrock/mantle'].includes(
+        context.model.api.npm,
+      );
     const tools: ToolSet = {};
-    for (const [id, tool] of Object.entries(request.tools)) {
+    for (const [id, tool] of Object.entries(request.tools).sort(([a], [b]) => a.localeCompare(b))) {
       tools[id] = {
         description: tool.description,
-        inputSchema: this.inputSchemaOf(tool.parameters, ai.zodSchema),
+        inputSchema: await this.inputSchemaOf(tool.parameters, ai, context?.model),
+        ...(loose && { strict: false }),
         execute: (input: Record<string, unknown>, options: { toolCallId: string }) =>
           tool.execute(input, options.toolCallId),
       };
     }
+    const call = this.prepare(ai, request.model, context, request);
     const result = ai.streamText({
-      model: request.model,
+      ...definedOf(call),
       system: request.system,
       messages: request.messages,
       tools,
       stopWhen: ai.stepCountIs(1),
       maxRetries: 0,
       abortSignal: request.signal,
-      ...(request.temperature !== undefined && { temperature: request.temperature }),
-      ...(request.topP !== undefined && { topP: request.topP }),
       // Errors are handled from the stream; without this the SDK also prints them.
       onError: () => undefined,
     });
@@ -95,21 +158,123 @@ export class LlmService {
 
   /** One model call without tools, answered whole. Throws on failure. */
   async generate(request: GenerateRequest): Promise<Generated> {
-    const { generateText } = await import('ai');
-    const { model, system, maxRetries, signal } = request;
-    const common = { model, system, maxRetries, ...(signal && { abortSignal: signal }) };
+    const ai = await import('ai');
+    const { system, maxRetries, signal } = request;
+    const call = this.prepare(ai, request.model, request.context, {});
+    const common = {
+      ...definedOf(call),
+      system,
+      maxRetries,
+      ...(signal && { abortSignal: signal }),
+    };
     const result = request.messages
-      ? await generateText({ ...common, messages: request.messages })
-      : await generateText({ ...common, prompt: request.prompt ?? '' });
+      ? await ai.generateText({ ...common, messages: request.messages })
+      : await ai.generateText({ ...common, prompt: request.prompt ?? '' });
     return { text: result.text, finishReason: result.finishReason, usage: result.usage };
   }
 
-  private inputSchemaOf(parameters: z.ZodType, toSchema: (schema: z.ZodType) => Schema): Schema {
-    let schema = this.inputSchemas.get(parameters);
+  /**
+   * The provider options, sampling, output limit, headers and prompt transforms of a call, as
+   * the reference sets them per provider: the defaults for the model, then the model's own
+   * options, the agent's and the chosen variant's over them.
+   */
+  private prepare(
+    ai: AiModule,
+    language: LanguageModel,
+    context: CallContext | undefined,
+    sampling: { temperature?: number; topP?: number },
+  ): PreparedCall {
+    if (!context)
+      return { model: language, temperature: sampling.temperature, topP: sampling.topP };
+    const { model } = context;
+    const variants = model.variants ?? modelVariants(model);
+    const chosen = !context.small && context.variant ? (variants[context.variant] ?? {}) : {};
+    const base = context.small
+      ? smallCallOptions({ ...model, variants })
+      : callOptions({
+          model,
+          sessionID: context.sessionID,
+          providerOptions: context.providerOptions,
+        });
+    const options = mergeDeep(
+      mergeDeep(mergeDeep(base, model.options), context.agentOptions ?? {}),
+      chosen,
+    );
+    if (
+      model.api.npm === '@ai-sdk/azure' &&
+      (context.providerOptions.useCompletionUrls ||
+        model.options.useCompletionUrls ||
+        options.useCompletionUrls)
+    ) {
+      delete options.reasoningSummary;
+      delete options.include;
+    }
+    const wrapped = ai.wrapLanguageModel({
+      model: language as LanguageModelV3,
+      middleware: {
+        specificationVersion: 'v3',
+        transformParams: ({ params }) =>
+          Promise.resolve({ ...params, prompt: transformPrompt(params.prompt, model, options) }),
+      },
+    });
+    return {
+      model: wrapped,
+      providerOptions: keyedProviderOptions(model, options) as PreparedCall['providerOptions'],
+      temperature: model.capabilities.temperature
+        ? (sampling.temperature ?? defaultTemperature(model))
+        : undefined,
+      topP: sampling.topP ?? defaultTopP(model),
+      topK: defaultTopK(model),
+      maxOutputTokens: maxOutputTokens(model),
+      headers: sessionHeaders(context),
+    };
+  }
+
+  private async inputSchemaOf(
+    parameters: z.ZodType,
+    ai: AiModule,
+    model: ModelInfo | undefined,
+  ): Promise<Schema> {
+    let byModel = this.inputSchemas.get(parameters);
+    if (!byModel) {
+      byModel = new Map();
+      this.inputSchemas.set(parameters, byModel);
+    }
+    const key = model ? `${model.providerID}\n${model.api.npm}\n${model.api.id}` : '';
+    let schema = byModel.get(key);
     if (!schema) {
-      schema = toSchema(parameters);
-      this.inputSchemas.set(parameters, schema);
+      const base = ai.zodSchema(parameters);
+      schema = model
+        ? ai.jsonSchema(toolSchema(model, await base.jsonSchema), {
+            ...(base.validate && { validate: base.validate }),
+          })
+        : base;
+      byModel.set(key, schema);
     }
     return schema;
   }
+}
+
+/**
+ * Headers that let a provider route a session's calls to the same backend (and so its cache);
+ * the opencode providers take their own names for them.
+ */
+function sessionHeaders(context: CallContext): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (context.model.providerID.startsWith('opencode')) {
+    headers['x-opencode-session'] = context.sessionID;
+    if (context.requestID) headers['x-opencode-request'] = context.requestID;
+  } else {
+    headers['x-session-affinity'] = context.sessionID;
+    headers['X-Session-Id'] = context.sessionID;
+  }
+  if (context.parentSessionID) headers['x-parent-session-id'] = context.parentSessionID;
+  return headers;
+}
+
+/** The call settings that are set: the AI SDK warns about some keys even when undefined. */
+function definedOf(call: PreparedCall): PreparedCall {
+  return Object.fromEntries(
+    Object.entries(call).filter(([, value]) => value !== undefined),
+  ) as unknown as PreparedCall;
 }
