@@ -2,11 +2,16 @@ import type { AuthInfo, OAuthInfo } from '../auth/auth.types';
 import type { Config, ModelConfig, ProviderConfig } from '../config/config.schema';
 import { CATALOG, CatalogProvider } from './catalog/provider-catalog';
 import { OAUTH_METHODS } from './oauth/oauth-methods';
+import { connectsWithoutKey, environmentKey, hasEnvironmentVariable } from './provider-credentials';
 import type { ModalitySet, ModelInfo, ProviderInfo, ProviderSource } from './provider.types';
 
 /** What a connected provider authenticates with; kept out of `ProviderInfo` on purpose. */
 export type ProviderCredential =
-  { type: 'key'; apiKey: string } | { type: 'oauth'; auth: OAuthInfo } | { type: 'none' };
+  /** `metadata`: what a login stored with the key (Azure's `resourceName`, an account id). */
+  | { type: 'key'; apiKey: string; metadata?: Readonly<Record<string, string>> }
+  | { type: 'oauth'; auth: OAuthInfo }
+  /** No key: none is needed, or the provider's own credential source applies (AWS, Vertex). */
+  | { type: 'none' };
 
 /** Every provider the server knows for one config and one set of credentials. */
 export interface ProviderRegistry {
@@ -71,12 +76,15 @@ function connect(
   const configKey = providerConfig?.options?.apiKey;
   if (configKey) return { source: 'config', credential: { type: 'key', apiKey: configKey } };
   const source: ProviderSource = providerConfig ? 'config' : 'api';
-  if (stored?.type === 'api') return { source, credential: { type: 'key', apiKey: stored.key } };
+  if (stored?.type === 'api') {
+    const metadata = stored.metadata && { metadata: stored.metadata };
+    return { source, credential: { type: 'key', apiKey: stored.key, ...metadata } };
+  }
   // OAuth tokens count only where the server knows how to call the provider with them.
   if (stored?.type === 'oauth' && OAUTH_METHODS[provider.id]) {
     return { source, credential: { type: 'oauth', auth: stored } };
   }
-  const envKey = provider.env.map((name) => variables[name]).find(Boolean);
+  const envKey = environmentKey(provider, variables);
   if (envKey) {
     return {
       source: providerConfig ? 'config' : 'env',
@@ -85,6 +93,11 @@ function connect(
   }
   if (providerConfig && !CATALOG[provider.id]) {
     return { source: 'config', credential: { type: 'none' } };
+  }
+  // Cloud credential chains and local servers, as the reference's custom loaders (`autoload`).
+  if (connectsWithoutKey(provider, variables, providerConfig !== undefined)) {
+    const fromEnv = hasEnvironmentVariable(provider, variables) ? 'env' : 'custom';
+    return { source: providerConfig ? 'config' : fromEnv, credential: { type: 'none' } };
   }
   return undefined;
 }
