@@ -49,6 +49,15 @@ export class AppEnvironment {
    * none (tests point it at a fake server on 127.0.0.1).
    */
   readonly shareUrl: string | undefined;
+  /**
+   * Where the models.dev catalog is refreshed from: `OPENCODE_MODELS_URL` (its `/api.json`), by
+   * default the host the reference fetches it from.
+   */
+  readonly modelsUrl: string;
+  /** `OPENCODE_MODELS_PATH`: a models.dev `api.json` to read instead of the cached copy. */
+  readonly modelsPath: string | undefined;
+  /** `OPENCODE_DISABLE_MODELS_FETCH`: never fetch the catalog (offline, tests). */
+  readonly disableModelsFetch: boolean;
   /** The raw environment, for features that look variables up by name (provider API keys). */
   readonly variables: Readonly<Record<string, string | undefined>>;
 
@@ -75,8 +84,20 @@ export class AppEnvironment {
     this.canOpenBrowser = hasDisplay && env.BROWSER !== 'none';
     this.oauthTokenUrl = env.OPENCODE_OAUTH_TOKEN_URL || undefined;
     this.shareUrl = env.OPENCODE_SHARE_URL || undefined;
+    this.modelsUrl = env.OPENCODE_MODELS_URL || DEFAULT_MODELS_URL;
+    this.modelsPath = env.OPENCODE_MODELS_PATH || undefined;
+    this.disableModelsFetch = flag(env.OPENCODE_DISABLE_MODELS_FETCH);
     this.variables = { ...env };
   }
+}
+
+/** The reference's catalog host (it serves models.dev's `api.json`). */
+export const DEFAULT_MODELS_URL = 'https://models.opencode.ai';
+
+/** A boolean variable as the reference reads them: `true` or `1`, in any case. */
+function flag(value: string | undefined): boolean {
+  const lower = value?.toLowerCase();
+  return lower === 'true' || lower === '1';
 }
 
 export function parseLogLevel(value: string | undefined): LogLevelName | undefined {
