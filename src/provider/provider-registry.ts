@@ -1,7 +1,7 @@
 import type { AuthInfo, OAuthInfo } from '../auth/auth.types';
 import type { Config, ModelConfig, ProviderConfig } from '../config/config.schema';
 import { CATALOG, CatalogProvider } from './catalog/provider-catalog';
-import { OAUTH_METHODS } from './oauth/oauth-methods';
+import { OAUTH_LOGIN_PROVIDERS } from './oauth/oauth-methods';
 import { connectsWithoutKey, environmentKey, hasEnvironmentVariable } from './provider-credentials';
 import type { ModalitySet, ModelInfo, ProviderInfo, ProviderSource } from './provider.types';
 
@@ -81,7 +81,7 @@ function connect(
     return { source, credential: { type: 'key', apiKey: stored.key, ...metadata } };
   }
   // OAuth tokens count only where the server knows how to call the provider with them.
-  if (stored?.type === 'oauth' && OAUTH_METHODS[provider.id]) {
+  if (stored?.type === 'oauth' && OAUTH_LOGIN_PROVIDERS.has(provider.id)) {
     return { source, credential: { type: 'oauth', auth: stored } };
   }
   const envKey = environmentKey(provider, variables);

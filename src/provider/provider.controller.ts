@@ -50,8 +50,8 @@ export class ProviderController {
     response: PROVIDER_AUTH_METHODS_SCHEMA,
     responseDescription: 'Provider auth methods',
   })
-  auth(@CurrentInstance() instance: Instance): Promise<Record<string, AuthMethodInfo[]>> {
-    return this.providerAuth.methods(instance);
+  auth(): Promise<Record<string, AuthMethodInfo[]>> {
+    return this.providerAuth.methods();
   }
 
   @Post(':providerID/oauth/authorize')
@@ -65,11 +65,10 @@ export class ProviderController {
     notFound: true,
   })
   authorize(
-    @CurrentInstance() instance: Instance,
     @Param() params: ProviderIdParamsDto,
     @Body() body: OAuthAuthorizeBodyDto,
   ): Promise<AuthorizationInfo> {
-    return this.providerAuth.authorize(instance, params.providerID, body.method);
+    return this.providerAuth.authorize(params.providerID, body.method, body.inputs);
   }
 
   @Post(':providerID/oauth/callback')
@@ -83,10 +82,9 @@ export class ProviderController {
     notFound: true,
   })
   callback(
-    @CurrentInstance() instance: Instance,
     @Param() params: ProviderIdParamsDto,
     @Body() body: OAuthCallbackBodyDto,
   ): Promise<boolean> {
-    return this.providerAuth.callback(instance, params.providerID, body.method, body.code);
+    return this.providerAuth.callback(params.providerID, body.code);
   }
 }

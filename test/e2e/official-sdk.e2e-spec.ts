@@ -187,19 +187,19 @@ describe('the official SDK (@opencode-ai/sdk, v1 client) against this server', (
     expect(list.all.map((provider: { id: string }) => provider.id)).toEqual(
       expect.arrayContaining(['fake', 'anthropic', 'openai']),
     );
-    expect(ok(out, 'provider.auth').anthropic).toContainEqual({
+    expect(ok(out, 'provider.auth').poe).toContainEqual({
       type: 'oauth',
-      label: 'Claude Pro/Max',
+      label: 'Login with Poe (browser)',
     });
     const authorization = ok(out, 'provider.oauth.authorize');
     expect(authorization).toEqual({
-      url: expect.stringMatching(/^https:\/\/.+code_challenge=/),
-      method: 'code',
+      url: expect.stringMatching(/^https:\/\/poe\.com\/.+code_challenge=/),
+      method: 'auto',
       instructions: expect.any(String),
     });
     expect(failed(out, 'provider.oauth.callback', 400)).toMatchObject({
-      name: 'ProviderAuthValidationFailed',
-      data: { providerID: 'openai', field: 'method' },
+      name: 'ProviderAuthOauthMissing',
+      data: { providerID: 'openai' },
     });
 
     const agents = ok(out, 'app.agents');

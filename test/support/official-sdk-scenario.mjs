@@ -137,10 +137,10 @@ const scenarios = {
     await call('config.providers', () => client.config.providers());
     await call('provider.list', () => client.provider.list());
     await call('provider.auth', () => client.provider.auth());
-    // Starting an OAuth authorization is local (PKCE, a URL to open); a callback for a provider
-    // without an OAuth login is refused before any token request.
+    // Starting Poe's browser login is local (PKCE, a receiver on a free port, a URL to open); a
+    // callback without a login in progress is refused before any token request.
     await call('provider.oauth.authorize', () =>
-      client.provider.oauth.authorize({ path: { id: 'anthropic' }, body: { method: 0 } }),
+      client.provider.oauth.authorize({ path: { id: 'poe' }, body: { method: 0 } }),
     );
     await call('provider.oauth.callback', () =>
       client.provider.oauth.callback({ path: { id: 'openai' }, body: { method: 0, code: 'x' } }),

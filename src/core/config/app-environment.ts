@@ -39,11 +39,17 @@ export class AppEnvironment {
    */
   readonly canOpenBrowser: boolean;
   /**
-   * `OPENCODE_OAUTH_TOKEN_URL`: replaces every provider's OAuth token endpoint (tests, proxies).
-   * An env var rather than config on purpose: a cloned project's config must not be able to
-   * redirect logins and their codes to another server.
+   * `OPENCODE_OAUTH_HOSTS`: a JSON object mapping the hosts of provider logins (`github.com`,
+   * `auth.openai.com`, ...) to base URLs that replace them (tests point them at fakes on
+   * 127.0.0.1). An env var rather than config on purpose: a cloned project's config must not be
+   * able to redirect logins and their codes to another server. Malformed JSON counts as empty.
    */
-  readonly oauthTokenUrl: string | undefined;
+  readonly oauthHosts: Readonly<Record<string, string>>;
+  /**
+   * `OPENCODE_OAUTH_LOOPBACK_PORT`: the port of every login's local redirect receiver instead of
+   * the one its provider registered (1455, 1456, 8080, ...); `0` takes a free one (tests).
+   */
+  readonly oauthLoopbackPort: number | undefined;
   /**
    * `OPENCODE_SHARE_URL`: the base URL of the share service when config `enterprise.url` names
    * none (tests point it at a fake server on 127.0.0.1).
@@ -82,12 +88,33 @@ export class AppEnvironment {
     // Linux needs X11 or Wayland for a browser; macOS and Windows always have a desktop.
     const hasDisplay = process.platform !== 'linux' || Boolean(env.DISPLAY || env.WAYLAND_DISPLAY);
     this.canOpenBrowser = hasDisplay && env.BROWSER !== 'none';
-    this.oauthTokenUrl = env.OPENCODE_OAUTH_TOKEN_URL || undefined;
+    this.oauthHosts = parseStringRecord(env.OPENCODE_OAUTH_HOSTS);
+    const loopbackPort = Number(env.OPENCODE_OAUTH_LOOPBACK_PORT || Number.NaN);
+    this.oauthLoopbackPort =
+      Number.isInteger(loopbackPort) && loopbackPort >= 0 && loopbackPort < 65536
+        ? loopbackPort
+        : undefined;
     this.shareUrl = env.OPENCODE_SHARE_URL || undefined;
     this.modelsUrl = env.OPENCODE_MODELS_URL || DEFAULT_MODELS_URL;
     this.modelsPath = env.OPENCODE_MODELS_PATH || undefined;
     this.disableModelsFetch = flag(env.OPENCODE_DISABLE_MODELS_FETCH);
     this.variables = { ...env };
+  }
+}
+
+/** A JSON object of strings; anything else (absent, malformed, other values) reads as `{}`. */
+function parseStringRecord(value: string | undefined): Record<string, string> {
+  if (!value) return {};
+  try {
+    const parsed: unknown = JSON.parse(value);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return {};
+    return Object.fromEntries(
+      Object.entries(parsed).filter(
+        (entry): entry is [string, string] => typeof entry[1] === 'string',
+      ),
+    );
+  } catch {
+    return {};
   }
 }
 

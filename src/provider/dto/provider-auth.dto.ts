@@ -1,6 +1,60 @@
-import { ApiProperty, ApiSchema } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { Field } from '../../core/http/field.decorators';
+import type { LoginPrompt } from '../oauth/login-method';
+
+const PROMPT_CONDITION: SchemaObject = {
+  type: 'object',
+  properties: {
+    key: { type: 'string' },
+    op: { type: 'string', enum: ['eq', 'neq'] },
+    value: { type: 'string' },
+  },
+  required: ['key', 'op', 'value'],
+  additionalProperties: false,
+};
+
+/** The questions a client asks before `authorize` (their answers are its `inputs`). */
+const LOGIN_PROMPT: SchemaObject = {
+  anyOf: [
+    {
+      type: 'object',
+      properties: {
+        type: { type: 'string', enum: ['text'] },
+        key: { type: 'string' },
+        message: { type: 'string' },
+        placeholder: { type: 'string' },
+        when: PROMPT_CONDITION,
+      },
+      required: ['type', 'key', 'message'],
+      additionalProperties: false,
+    },
+    {
+      type: 'object',
+      properties: {
+        type: { type: 'string', enum: ['select'] },
+        key: { type: 'string' },
+        message: { type: 'string' },
+        options: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              label: { type: 'string' },
+              value: { type: 'string' },
+              hint: { type: 'string' },
+            },
+            required: ['label', 'value'],
+            additionalProperties: false,
+          },
+        },
+        when: PROMPT_CONDITION,
+      },
+      required: ['type', 'key', 'message', 'options'],
+      additionalProperties: false,
+    },
+  ],
+};
 
 @ApiSchema({ name: 'ProviderAuthMethod' })
 export class ProviderAuthMethodDto {
@@ -9,6 +63,9 @@ export class ProviderAuthMethodDto {
 
   @ApiProperty()
   label: string;
+
+  @ApiPropertyOptional({ type: 'array', items: LOGIN_PROMPT })
+  prompts?: LoginPrompt[];
 }
 
 /** `GET /provider/auth`: methods by provider id. */
@@ -48,7 +105,7 @@ export class OAuthAuthorizeBodyDto {
   @Field.int(METHOD_INDEX)
   method: number;
 
-  @Field.record({ optional: true, values: 'string' })
+  @Field.record({ optional: true, values: 'string', description: 'Prompt inputs' })
   inputs?: Record<string, string>;
 }
 
@@ -59,7 +116,7 @@ export class OAuthCallbackBodyDto {
   @Field.string({
     optional: true,
     maxLength: 4096,
-    description: 'The code the provider showed (`code`, `code#state` or the redirect URL)',
+    description: 'OAuth authorization code',
   })
   code?: string;
 }

@@ -1,23 +1,32 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { createHash, randomBytes } from 'node:crypto';
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { AuthService } from '../../auth/auth.service';
 import type { OAuthInfo } from '../../auth/auth.types';
-import { ConfigService } from '../../config/config.service';
+import { openBrowser } from '../../core/browser';
 import { AppEnvironment } from '../../core/config/app-environment';
 import { NotFoundError } from '../../core/errors/named-error';
-import type { Instance } from '../../core/instance/instance';
-import { CATALOG } from '../catalog/provider-catalog';
+import { findExecutable, probe } from '../../core/executable';
 import { ProviderAuthError } from '../provider.errors';
-import { API_KEY_METHOD_LABEL, OAUTH_METHODS, OAuthMethod } from './oauth-methods';
+import {
+  LoginContext,
+  LoginCredential,
+  LoginFailed,
+  LoginInputInvalid,
+  LoginMethodInfo,
+  PendingLogin,
+  ProviderLogins,
+} from './login-method';
+import { startLoopback } from './loopback';
+import { OAuthHttp } from './oauth-http';
+import { providerLogins } from './oauth-methods';
 
-/** How long an authorization may take between `authorize` and `callback`. */
-const PENDING_TTL_MS = 10 * 60 * 1000;
-const TOKEN_REQUEST_TIMEOUT_MS = 30_000;
+/**
+ * How long a started login waits for its callback: longer than any provider's own limit (device
+ * codes live 15 minutes), so the provider's answer, not this, ends a slow login.
+ */
+const PENDING_TTL_MS = 20 * 60_000;
+const AZURE_CLI_TIMEOUT_MS = 60_000;
 
-export interface AuthMethodInfo {
-  type: 'oauth' | 'api';
-  label: string;
-}
+export type AuthMethodInfo = LoginMethodInfo;
 
 export interface AuthorizationInfo {
   url: string;
@@ -25,105 +34,117 @@ export interface AuthorizationInfo {
   instructions: string;
 }
 
-interface PendingAuthorization {
-  method: number;
-  verifier: string;
-  state: string;
-  expiresAt: number;
-}
-
-interface TokenResponse {
-  access_token: string;
-  refresh_token: string;
-  expires_in: number;
+interface Pending {
+  login: PendingLogin;
+  controller: AbortController;
+  timer: NodeJS.Timeout;
+  /** The callback's wait, shared when a client calls the callback twice. */
+  completion?: Promise<LoginCredential>;
 }
 
 /**
- * Provider logins: the auth methods of each provider (`GET /provider/auth`), and OAuth code flows
- * with PKCE (`authorize` → the user signs in and pastes the code → `callback` exchanges it at the
- * token endpoint and stores the tokens). The PKCE verifier and state stay on the server; an
- * authorization expires after ten minutes. Token endpoints can be replaced with
- * `OPENCODE_OAUTH_TOKEN_URL` (tests run against a fake server).
+ * Provider logins (`GET /provider/auth`, `.../oauth/authorize`, `.../oauth/callback`): the
+ * methods of each provider that has logins, as the reference's built-in auth plugins offer
+ * them. `authorize` starts a login (asks for a device code, or opens a receiver for the
+ * browser's redirect) and answers what to show the user; `callback` waits for it to finish and
+ * stores the credential in `auth.json`. One login per provider at a time: a new `authorize`
+ * cancels the previous one. Hosts are replaced through `OPENCODE_OAUTH_HOSTS` in tests.
  */
 @Injectable()
-export class ProviderAuthService {
+export class ProviderAuthService implements OnModuleDestroy {
   private readonly logger = new Logger('ProviderAuth');
-  /** Authorizations in progress, by provider id (a new one replaces the previous). */
-  private readonly pending = new Map<string, PendingAuthorization>();
+  private readonly http: OAuthHttp;
+  private readonly pending = new Map<string, Pending>();
   /** Refreshes in flight, so concurrent calls share one token request. */
   private readonly refreshing = new Map<string, Promise<OAuthInfo>>();
 
   constructor(
-    private readonly config: ConfigService,
     private readonly auth: AuthService,
     private readonly env: AppEnvironment,
-  ) {}
+  ) {
+    this.http = new OAuthHttp(env.oauthHosts);
+  }
 
-  /** The auth methods of every known provider: its OAuth logins, then an API key. */
-  async methods(instance: Instance): Promise<Record<string, AuthMethodInfo[]>> {
+  onModuleDestroy(): void {
+    for (const providerID of [...this.pending.keys()]) this.drop(providerID);
+  }
+
+  /** Every provider's login methods, with the prompts clients ask before `authorize`. */
+  async methods(): Promise<Record<string, AuthMethodInfo[]>> {
     const result: Record<string, AuthMethodInfo[]> = {};
-    for (const providerID of await this.knownProviders(instance)) {
-      result[providerID] = methodsOf(providerID);
+    for (const [providerID, logins] of Object.entries(await this.logins())) {
+      result[providerID] = logins.methods.map((method) => ({
+        type: method.type,
+        label: method.label,
+        ...(method.prompts && { prompts: method.prompts }),
+      }));
     }
     return result;
   }
 
-  /** Starts OAuth method `method` (an index into the provider's methods) and answers the URL. */
+  /** Starts login method `method` (an index into the provider's methods) with the prompt answers. */
   async authorize(
-    instance: Instance,
     providerID: string,
     method: number,
+    inputs: Record<string, string> = {},
   ): Promise<AuthorizationInfo> {
-    const definition = await this.oauthMethod(instance, providerID, method);
-    const verifier = randomBytes(32).toString('base64url');
-    const state = randomBytes(16).toString('base64url');
-    this.dropExpired();
-    this.pending.set(providerID, {
-      method,
-      verifier,
-      state,
-      expiresAt: Date.now() + PENDING_TTL_MS,
-    });
-    const url = new URL(definition.authorizeUrl);
-    for (const [key, value] of Object.entries({
-      ...definition.params,
-      client_id: definition.clientId,
-      response_type: 'code',
-      redirect_uri: definition.redirectUri,
-      scope: definition.scope,
-      code_challenge: createHash('sha256').update(verifier).digest('base64url'),
-      code_challenge_method: 'S256',
-      state,
-    })) {
-      url.searchParams.set(key, value);
+    const logins = await this.providerLogins(providerID);
+    const definition = logins.methods[method];
+    if (!definition) {
+      throw new ProviderAuthError(
+        'ProviderAuthValidationFailed',
+        providerID,
+        `${providerID} has no login method ${method} (it has ${logins.methods.length}, see GET /provider/auth)`,
+        'method',
+      );
     }
-    this.logger.log(`oauth authorization started for ${providerID}`);
-    return { url: url.toString(), method: 'code', instructions: definition.instructions };
+    if (!definition.authorize) {
+      // Deliberate difference: the reference answers 200 `null` for an API-key method.
+      throw new ProviderAuthError(
+        'ProviderAuthValidationFailed',
+        providerID,
+        `Method ${method} of ${providerID} takes an API key: store it with PUT /auth/${providerID}`,
+        'method',
+      );
+    }
+    for (const [key, check] of Object.entries(definition.validate ?? {})) {
+      const problem = inputs[key] !== undefined ? check?.(inputs[key]) : undefined;
+      if (problem)
+        throw new ProviderAuthError('ProviderAuthValidationFailed', providerID, problem, key);
+    }
+
+    this.drop(providerID);
+    const controller = new AbortController();
+    let login: PendingLogin;
+    try {
+      login = await definition.authorize(inputs, this.context(controller.signal));
+    } catch (error) {
+      controller.abort();
+      throw this.loginError(providerID, error, 'could not be started');
+    }
+    const timer = setTimeout(() => this.drop(providerID), PENDING_TTL_MS);
+    timer.unref();
+    this.pending.set(providerID, { login, controller, timer });
+    this.logger.log(`login started for ${providerID} (${definition.label})`);
+    return { url: login.url, method: login.method, instructions: login.instructions };
   }
 
   /**
-   * Exchanges the pasted code (`code`, `code#state` as Anthropic shows it, or the whole redirect
-   * URL) for tokens and stores them. Nothing is stored when the authorization is missing or
-   * expired, the state does not match, or the provider refuses the code.
+   * Waits for the started login to finish and stores its credential. `code` is needed only by
+   * `code` logins; for `auto` ones a pasted redirect URL finishes a browser login whose browser
+   * cannot reach this machine. The method index is not checked, as in the reference: the
+   * login in progress is the one `authorize` started.
    */
-  async callback(
-    instance: Instance,
-    providerID: string,
-    method: number,
-    code: string | undefined,
-  ): Promise<boolean> {
-    const definition = await this.oauthMethod(instance, providerID, method);
-    this.dropExpired();
+  async callback(providerID: string, code: string | undefined): Promise<boolean> {
     const pending = this.pending.get(providerID);
-    if (!pending || pending.method !== method) {
+    if (!pending) {
       throw new ProviderAuthError(
         'ProviderAuthOauthMissing',
         providerID,
-        `No authorization in progress for ${providerID} (it may have expired): call authorize first`,
+        `No login in progress for ${providerID} (it may have expired): call authorize first`,
       );
     }
-    const pasted = parsePastedCode(code);
-    if (!pasted) {
+    if (pending.login.method === 'code' && !code?.trim()) {
       throw new ProviderAuthError(
         'ProviderAuthOauthCodeMissing',
         providerID,
@@ -131,42 +152,33 @@ export class ProviderAuthService {
         'code',
       );
     }
-    if (pasted.state !== undefined && pasted.state !== pending.state) {
-      this.pending.delete(providerID);
-      throw new ProviderAuthError(
-        'ProviderAuthOauthCallbackFailed',
-        providerID,
-        'The authorization code belongs to another login attempt (state mismatch): start again',
-        'code',
-      );
+    let credential: LoginCredential;
+    try {
+      pending.completion ??= pending.login.complete(code?.trim() || undefined);
+      credential = await pending.completion;
+    } catch (error) {
+      if (this.pending.get(providerID) === pending) this.drop(providerID);
+      throw this.loginError(providerID, error, 'failed');
     }
-    const tokens = await this.requestTokens(providerID, definition, {
-      grant_type: 'authorization_code',
-      code: pasted.code,
-      state: pending.state,
-      client_id: definition.clientId,
-      redirect_uri: definition.redirectUri,
-      code_verifier: pending.verifier,
-    });
-    await this.auth.set(providerID, toOAuthInfo(tokens));
-    this.pending.delete(providerID);
-    this.logger.log(`oauth login completed for ${providerID}`);
+    await this.auth.set(providerID, credential);
+    if (this.pending.get(providerID) === pending) this.drop(providerID);
+    this.logger.log(`login completed for ${providerID}`);
     return true;
   }
 
-  /** Fresh tokens for an expired access token, stored and answered. */
+  /**
+   * Fresh tokens for an expired OAuth credential, stored and answered; the credential itself
+   * where its provider hands out no refreshes (Copilot's tokens do not expire, Poe's keys cannot
+   * be renewed, Azure asks its CLI at each call).
+   */
   refresh(providerID: string, current: OAuthInfo): Promise<OAuthInfo> {
     const inFlight = this.refreshing.get(providerID);
     if (inFlight) return inFlight;
-    const definition = OAUTH_METHODS[providerID]?.[0];
-    if (!definition) return Promise.resolve(current);
-    const refreshing = this.requestTokens(providerID, definition, {
-      grant_type: 'refresh_token',
-      refresh_token: current.refresh,
-      client_id: definition.clientId,
-    })
-      .then(async (tokens) => {
-        const next = { ...current, ...toOAuthInfo(tokens) };
+    const refreshing = this.logins()
+      .then(async (logins) => {
+        const refresher = logins[providerID]?.refresh;
+        if (!refresher) return current;
+        const next = await refresher(current, this.context(new AbortController().signal));
         await this.auth.set(providerID, next);
         return next;
       })
@@ -175,113 +187,77 @@ export class ProviderAuthService {
     return refreshing;
   }
 
-  private async knownProviders(instance: Instance): Promise<string[]> {
-    const config = await this.config.get(instance);
-    const enabled = config.enabled_providers ? new Set(config.enabled_providers) : undefined;
-    const disabled = new Set(config.disabled_providers ?? []);
-    return [...new Set([...Object.keys(CATALOG), ...Object.keys(config.provider ?? {})])].filter(
-      (id) => (enabled ? enabled.has(id) : true) && !disabled.has(id),
-    );
+  private async logins(): Promise<Record<string, ProviderLogins>> {
+    return providerLogins(this.env.variables, (await this.azureCli()) !== undefined);
   }
 
-  private async oauthMethod(
-    instance: Instance,
-    providerID: string,
-    method: number,
-  ): Promise<OAuthMethod> {
-    if (!(await this.knownProviders(instance)).includes(providerID)) {
-      throw new NotFoundError(`Provider not found: ${providerID}`);
+  private async providerLogins(providerID: string): Promise<ProviderLogins> {
+    const logins = await this.logins();
+    // Deliberate difference: the reference fails with a 500 for a provider without logins.
+    if (!Object.hasOwn(logins, providerID)) {
+      throw new NotFoundError(
+        `No login methods for provider ${providerID} (see GET /provider/auth)`,
+      );
     }
-    const definition = OAUTH_METHODS[providerID]?.[method];
-    if (!definition) {
-      throw new ProviderAuthError(
+    return logins[providerID];
+  }
+
+  private azureCli(): Promise<string | undefined> {
+    return findExecutable('az', { directory: '/', worktree: '/', path: this.env.variables.PATH });
+  }
+
+  private context(signal: AbortSignal): LoginContext {
+    return {
+      http: this.http,
+      loopback: (options) =>
+        startLoopback({ ...options, port: this.env.oauthLoopbackPort ?? options.port }),
+      openBrowser: (url) => {
+        if (!this.env.canOpenBrowser || !url) return;
+        openBrowser(url).catch((error: Error) =>
+          this.logger.debug(`could not open a browser: ${error.message}`),
+        );
+      },
+      variables: this.env.variables,
+      userAgent: `opencode/${this.env.version}`,
+      azure: async (args) => {
+        const az = await this.azureCli();
+        if (!az) throw new Error('az is not installed');
+        const { code, stdout } = await probe(
+          az,
+          args,
+          { ...this.env.variables },
+          AZURE_CLI_TIMEOUT_MS,
+        );
+        if (code !== 0) throw new Error(`az exited with code ${code}`);
+        return stdout;
+      },
+      signal,
+    };
+  }
+
+  private loginError(providerID: string, error: unknown, what: string): Error {
+    if (error instanceof LoginInputInvalid) {
+      return new ProviderAuthError(
         'ProviderAuthValidationFailed',
         providerID,
-        `Method ${method} of ${providerID} is not an OAuth login (see GET /provider/auth)`,
-        'method',
+        error.message,
+        error.field,
       );
     }
-    return definition;
+    if (error instanceof LoginFailed) {
+      this.logger.warn(`login for ${providerID} ${what}: ${error.message}`);
+      return new ProviderAuthError('ProviderAuthOauthCallbackFailed', providerID, error.message);
+    }
+    return error instanceof Error ? error : new Error(String(error));
   }
 
-  private async requestTokens(
-    providerID: string,
-    definition: OAuthMethod,
-    body: Record<string, string>,
-  ): Promise<TokenResponse> {
-    const failed = (reason: string) =>
-      new ProviderAuthError(
-        'ProviderAuthOauthCallbackFailed',
-        providerID,
-        `The token request to ${providerID} failed: ${reason}`,
-      );
-    let response: Response;
-    try {
-      response = await fetch(this.env.oauthTokenUrl ?? definition.tokenUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(TOKEN_REQUEST_TIMEOUT_MS),
-      });
-    } catch (error) {
-      throw failed((error as Error).message);
-    }
-    const payload = (await response.json().catch(() => undefined)) as
-      Record<string, unknown> | undefined;
-    if (!response.ok) {
-      const reason = [payload?.error, payload?.error_description].filter(
-        (part) => typeof part === 'string',
-      );
-      throw failed(reason.length > 0 ? reason.join(': ') : `HTTP ${response.status}`);
-    }
-    if (
-      typeof payload?.access_token !== 'string' ||
-      typeof payload.refresh_token !== 'string' ||
-      typeof payload.expires_in !== 'number'
-    ) {
-      throw failed('the answer has no access_token, refresh_token and expires_in');
-    }
-    return payload as unknown as TokenResponse;
+  /** Cancels the provider's login in progress, if any. */
+  private drop(providerID: string): void {
+    const pending = this.pending.get(providerID);
+    if (!pending) return;
+    this.pending.delete(providerID);
+    clearTimeout(pending.timer);
+    pending.controller.abort();
+    pending.login.cancel();
   }
-
-  private dropExpired(): void {
-    const now = Date.now();
-    for (const [providerID, pending] of this.pending) {
-      if (pending.expiresAt <= now) this.pending.delete(providerID);
-    }
-  }
-}
-
-function methodsOf(providerID: string): AuthMethodInfo[] {
-  return [
-    ...(OAUTH_METHODS[providerID] ?? []).map((method) => ({
-      type: 'oauth' as const,
-      label: method.label,
-    })),
-    { type: 'api', label: API_KEY_METHOD_LABEL },
-  ];
-}
-
-function toOAuthInfo(tokens: TokenResponse): OAuthInfo {
-  return {
-    type: 'oauth',
-    access: tokens.access_token,
-    refresh: tokens.refresh_token,
-    expires: Date.now() + tokens.expires_in * 1000,
-  };
-}
-
-/** `code`, `code#state`, or a redirect URL carrying `code` and `state`. */
-function parsePastedCode(value: string | undefined): { code: string; state?: string } | undefined {
-  const text = value?.trim();
-  if (!text) return undefined;
-  if (/^https?:\/\//.test(text)) {
-    const url = URL.canParse(text) ? new URL(text) : undefined;
-    const code = url?.searchParams.get('code');
-    if (!code) return undefined;
-    return { code, state: url?.searchParams.get('state') ?? undefined };
-  }
-  const [code, state] = text.split('#', 2);
-  if (!code) return undefined;
-  return { code, ...(state && { state }) };
 }
