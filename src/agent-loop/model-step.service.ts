@@ -109,6 +109,7 @@ export class ModelStepService {
     const startSnapshot = setup.snapshot ?? (await this.snapshots.track(setup.instance));
     const stream = await this.llm.streamStep({
       model: setup.language,
+      context: setup.call,
       system: setup.system.join('\n\n'),
       messages,
       tools: this.tools.toolsFor(setup, recorder),

@@ -17,6 +17,7 @@ interface FakeAgent {
   steps?: number;
   temperature?: number;
   topP?: number;
+  options?: Record<string, unknown>;
 }
 
 describe('TurnSetupService', () => {
@@ -24,11 +25,13 @@ describe('TurnSetupService', () => {
   let config: Record<string, unknown>;
   let depth: number;
   let sessionRules: PermissionRule[] | undefined;
+  let parentID: string | undefined;
   let toolCalls: { permission: PermissionRule[]; switches?: unknown; delegate?: boolean }[];
   let systemCalls: SystemPromptOptions[];
   let setups: TurnSetupService;
   const model = {
     language: 'fake-language-model',
+    provider: { options: { setCacheKey: true } },
     model: {
       cost: { input: 1, output: 2, cache: { read: 0, write: 0 } },
       limit: { context: 32_000, output: 4_000 },
@@ -40,6 +43,7 @@ describe('TurnSetupService', () => {
     config = {};
     depth = 0;
     sessionRules = undefined;
+    parentID = undefined;
     toolCalls = [];
     systemCalls = [];
     const agents = {
@@ -50,7 +54,7 @@ describe('TurnSetupService', () => {
     const configService = { get: () => Promise.resolve(config) } as unknown as ConfigService;
     const sessions = {
       depth: () => depth,
-      get: () => ({ permission: sessionRules }),
+      get: () => ({ permission: sessionRules, parentID }),
     } as unknown as SessionService;
     const registry = {
       toolsFor: (
@@ -88,6 +92,13 @@ describe('TurnSetupService', () => {
       user,
       agentName: 'build',
       language: 'fake-language-model',
+      call: {
+        model: model.model,
+        providerOptions: { setCacheKey: true },
+        sessionID: user.sessionID,
+        requestID: user.id,
+        agentOptions: undefined,
+      },
       prices: model.model.cost,
       limit: model.model.limit,
       compaction: { auto: true, prune: true, reserved: undefined },
@@ -106,6 +117,20 @@ describe('TurnSetupService', () => {
     expect(systemCalls).toEqual([
       { agentPrompt: undefined, model: 'fake/fake-model', extra: 'Answer in French' },
     ]);
+  });
+
+  it('gives the calls the variant of the prompt, the parent session and the agent options', async () => {
+    agent = { name: 'build', options: { reasoningEffort: 'low' } };
+    parentID = 'ses_parent';
+    const user = userMessage({
+      model: { providerID: 'fake', modelID: 'fake-model', variant: 'high' },
+    });
+    const setup = await setups.prepare(loopInstance, user, new AbortController().signal);
+    expect(setup.call).toMatchObject({
+      variant: 'high',
+      parentSessionID: 'ses_parent',
+      agentOptions: { reasoningEffort: 'low' },
+    });
   });
 
   it('takes what config and the agent set', async () => {

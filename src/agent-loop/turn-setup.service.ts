@@ -45,10 +45,8 @@ export class TurnSetupService {
       this.sessions.depth(user.sessionID) < (config.subagent_depth ?? DEFAULT_SUBAGENT_DEPTH);
     // The session's own rules (a client denies `question` for sessions nobody can answer) come
     // after the agent's, so they win, as the reference merges them.
-    const rules = [
-      ...(agent.permission ?? []),
-      ...(this.sessions.get(user.sessionID).permission ?? []),
-    ];
+    const session = this.sessions.get(user.sessionID);
+    const rules = [...(agent.permission ?? []), ...(session.permission ?? [])];
     const tools = await this.toolRegistry.toolsFor(
       instance,
       { permission: rules },
@@ -65,6 +63,15 @@ export class TurnSetupService {
       user,
       agentName: agent.name,
       language: resolved.language,
+      call: {
+        model: resolved.model,
+        providerOptions: resolved.provider.options,
+        sessionID: user.sessionID,
+        requestID: user.id,
+        ...(session.parentID && { parentSessionID: session.parentID }),
+        ...(user.model.variant !== undefined && { variant: user.model.variant }),
+        agentOptions: agent.options,
+      },
       prices: resolved.model.cost,
       limit: resolved.model.limit,
       compaction: {

@@ -1,5 +1,6 @@
 import type { LanguageModel } from 'ai';
 import type { Instance } from '../core/instance/instance';
+import type { CallContext } from '../llm/llm.service';
 import type { PermissionRule } from '../permission/permission-rules';
 import type { ModelCost, ModelInfo } from '../provider/provider.types';
 import type { AssistantMessage, UserMessage } from '../session/dto/message.dto';
@@ -23,6 +24,11 @@ export interface TurnSetup {
   user: UserMessage;
   agentName: string;
   language: LanguageModel;
+  /**
+   * The model, provider options, variant and agent options of the turn's calls: what the
+   * per-provider adjustments of each call read.
+   */
+  call: CallContext;
   prices: ModelCost;
   /** The model's context window, for the overflow check after each step. */
   limit: ModelInfo['limit'];

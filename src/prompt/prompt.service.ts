@@ -1,3 +1,4 @@
+import { modelVariants } from '../provider/model-variants';
 import { Injectable } from '@nestjs/common';
 import { BadRequestError, NamedError } from '../core/errors/named-error';
 import { IdGenerator } from '../core/id';
@@ -41,6 +42,8 @@ interface PromptRequest {
   messageID?: string;
   agent?: string;
   model?: { providerID: string; modelID: string };
+  /** The reasoning variant of the model to use (`high`, `max`, ...). */
+  variant?: string;
   system?: string;
   tools?: Record<string, boolean>;
   noReply?: boolean;
@@ -88,6 +91,7 @@ export class PromptService implements SubagentRunner {
       messageID: body.messageID,
       agent: body.agent ?? command.agent,
       model: parseModelRef(body.model ?? command.model),
+      ...(body.variant !== undefined && { variant: body.variant }),
       parts: [{ type: 'text', text }, ...(body.parts ?? [])],
     });
     this.announceWhenAnswered(instance, command.name, body.arguments, accepted);
@@ -282,7 +286,9 @@ export class PromptService implements SubagentRunner {
       instance,
       request.agent ?? session.agent ?? (await this.agents.defaultAgent(instance)).name,
     );
-    const model = await this.resolveModel(instance, request.model, agent.model);
+    const resolved = await this.resolveModel(instance, request.model, agent.model);
+    const variant = request.variant ?? (await this.agentVariant(instance, agent, resolved));
+    const model = { ...resolved, ...(variant !== undefined && { variant }) };
     if (request.messageID) this.assertNewMessageID(request.messageID);
     const user: UserMessage = {
       id: request.messageID ?? this.ids.ascending('message'),
@@ -305,7 +311,8 @@ export class PromptService implements SubagentRunner {
       this.sessions.isDefaultTitle(session.title) && !this.hasUserMessages(sessionID);
     this.sessions.update(instance, sessionID, {
       agent: agent.name,
-      model: { id: model.modelID, providerID: model.providerID },
+      // As the reference, a session without a chosen variant records `default`.
+      model: { id: model.modelID, providerID: model.providerID, variant: variant ?? 'default' },
     });
     // A new prompt makes a pending revert final: the reverted messages are deleted now.
     await this.reverts.cleanup(instance, sessionID);
@@ -353,6 +360,23 @@ export class PromptService implements SubagentRunner {
   }
 
   /** The prompt's model, else the agent's, else the configured default; checked to exist (400). */
+  /**
+   * The agent's configured variant, when the prompt runs on the agent's own model and that
+   * model has such a variant (a prompt's own `variant` wins over it).
+   */
+  private async agentVariant(
+    instance: Instance,
+    agent: { variant?: string; model?: { providerID: string; modelID: string } },
+    model: { providerID: string; modelID: string },
+  ): Promise<string | undefined> {
+    if (!agent.variant || !agent.model) return undefined;
+    if (agent.model.providerID !== model.providerID || agent.model.modelID !== model.modelID)
+      return undefined;
+    const resolved = await this.providers.getModel(instance, model.providerID, model.modelID);
+    const variants = resolved.model.variants ?? modelVariants(resolved.model);
+    return variants[agent.variant] ? agent.variant : undefined;
+  }
+
   private async resolveModel(
     instance: Instance,
     requested: { providerID: string; modelID: string } | undefined,

@@ -39,6 +39,8 @@ export function newAssistantMessage(init: NewAssistantMessage): AssistantMessage
     providerID: prompt.model.providerID,
     mode: agent,
     agent,
+    // The reasoning variant the prompt asked for, as the reference records it on its answers.
+    ...(prompt.model.variant !== undefined && { variant: prompt.model.variant }),
     path: { cwd: instance.directory, root: instance.worktree },
     ...(init.summary && { summary: true }),
     cost: 0,

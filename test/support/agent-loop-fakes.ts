@@ -7,6 +7,7 @@ import { newAssistantMessage } from '../../src/session/assistant-message';
 import type { MessageInfo, UserMessage } from '../../src/session/dto/message.dto';
 import type { MessageWithParts } from '../../src/session/dto/message-with-parts.dto';
 import type { Part } from '../../src/session/dto/part.dto';
+import type { ModelInfo } from '../../src/provider/provider.types';
 import type { MessageService } from '../../src/session/message.service';
 import type { ToolDefinition, ToolResult } from '../../src/tool/tool.types';
 
@@ -117,11 +118,13 @@ export function fakeTool(
 
 /** A turn's setup with the fake model's prices and a roomy context; `overrides` win. */
 export function turnSetup(overrides: Partial<TurnSetup> = {}): TurnSetup {
+  const user = overrides.user ?? userMessage();
   return {
     instance: loopInstance,
-    user: userMessage(),
+    user,
     agentName: 'build',
     language: 'fake-model',
+    call: { model: fakeModelInfo(), providerOptions: {}, sessionID: user.sessionID },
     prices: { input: 1, output: 2, cache: { read: 0.5, write: 1 } },
     limit: { context: 100_000, output: 8_000 },
     compaction: { auto: true, prune: true },
@@ -134,6 +137,32 @@ export function turnSetup(overrides: Partial<TurnSetup> = {}): TurnSetup {
     maxSteps: 10,
     signal: new AbortController().signal,
     ...overrides,
+  };
+}
+
+/** The catalog entry of the fake model: an OpenAI-compatible model with no quirks. */
+export function fakeModelInfo(): ModelInfo {
+  const modalities = { text: true, audio: false, image: false, video: false, pdf: false };
+  return {
+    id: 'fake-model',
+    providerID: 'fake',
+    api: { id: 'fake-model', url: 'http://127.0.0.1:1/v1', npm: '@ai-sdk/openai-compatible' },
+    name: 'Fake model',
+    capabilities: {
+      temperature: true,
+      reasoning: false,
+      attachment: false,
+      toolcall: true,
+      input: modalities,
+      output: modalities,
+      interleaved: false,
+    },
+    cost: { input: 1, output: 2, cache: { read: 0.5, write: 1 } },
+    limit: { context: 100_000, output: 8_000 },
+    status: 'active',
+    options: {},
+    headers: {},
+    release_date: '2025-01-01',
   };
 }
 
