@@ -85,8 +85,7 @@ export function refusal(answer: OAuthAnswer): string {
   const parts = [answer.body?.error, answer.body?.error_description].filter(
     (part): part is string => typeof part === 'string' && part.length > 0,
   );
-  const reason = parts.length > 0 ? parts.join(': ').slice(0, 200) : `HTTP ${answer.status}`;
-  return reason;
+  return parts.length > 0 ? parts.join(': ').slice(0, 200) : `HTTP ${answer.status}`;
 }
 
 /** A string field of an answer, or undefined. */
