@@ -6,12 +6,13 @@ import { ConfigService } from '../config/config.service';
 import type { Config } from '../config/config.schema';
 import { AppEnvironment } from '../core/config/app-environment';
 import type { Instance } from '../core/instance/instance';
+import { NpmInstaller } from '../core/npm/npm-installer';
 import { defaultModelOf, smallModelOf } from './model-ranking';
 import { ProviderAuthService } from './oauth/provider-auth.service';
 import { NoProviderConnectedError, ProviderModelNotFoundError } from './provider.errors';
 import { buildProviderRegistry, ProviderRegistry } from './provider-registry';
 import { ModelRef, parseModelRef, ProviderInfo, ResolvedModel } from './provider.types';
-import { createLanguageModel } from './sdk';
+import { createLanguageModel, type ModelContext } from './sdk';
 import { suggestIds } from './suggest';
 
 const REGISTRY_STATE = Symbol('provider-registry');
@@ -51,6 +52,7 @@ export class ProviderService {
     private readonly auth: AuthService,
     private readonly oauth: ProviderAuthService,
     private readonly env: AppEnvironment,
+    private readonly installer: NpmInstaller,
   ) {}
 
   /** The connected providers by id, models filtered (the reference's `Provider.list()`). */
@@ -121,13 +123,18 @@ export class ProviderService {
       return {
         provider,
         model,
-        language: await createLanguageModel(provider, model, { type: 'oauth', auth: fresh }),
+        language: await createLanguageModel(
+          provider,
+          model,
+          { type: 'oauth', auth: fresh },
+          this.modelContext(),
+        ),
       };
     }
     const key = `${providerID}/${modelID}`;
     let language = state.languages.get(key);
     if (!language) {
-      language = await createLanguageModel(provider, model, credential);
+      language = await createLanguageModel(provider, model, credential, this.modelContext());
       state.languages.set(key, language);
     }
     return { provider, model, language };
@@ -169,6 +176,10 @@ export class ProviderService {
     const provider = (await this.state(instance)).registry.connected[target];
     const modelID = provider && smallModelOf(provider);
     return modelID ? this.getModel(instance, target, modelID) : undefined;
+  }
+
+  private modelContext(): ModelContext {
+    return { variables: this.env.variables, installer: this.installer };
   }
 
   private async state(instance: Instance): Promise<RegistryState & { registry: ProviderRegistry }> {

@@ -2,9 +2,17 @@ import { streamText } from 'ai';
 import { startFakeModelServer, type FakeModelServer } from '../../test/support/fake-model-server';
 import type { Config } from '../config/config.schema';
 import { buildProviderRegistry } from './provider-registry';
-import { createLanguageModel, ProviderTimeoutError } from './sdk';
+import { AppEnvironment } from '../core/config/app-environment';
+import { NpmInstaller } from '../core/npm/npm-installer';
+import { createLanguageModel, type ModelContext, ProviderTimeoutError } from './sdk';
 
 const baseConfig: Config = { agent: {}, mode: {}, command: {}, plugin: [], username: 'test' };
+
+/** Nothing here names a package the server does not bundle: the installer is never asked. */
+const context: ModelContext = {
+  variables: {},
+  installer: new NpmInstaller(new AppEnvironment({ HOME: '/nonexistent' })),
+};
 
 describe('createLanguageModel', () => {
   let server: FakeModelServer;
@@ -34,6 +42,7 @@ describe('createLanguageModel', () => {
       provider,
       provider.models['fake-model'],
       registry.credentials.get('fake')!,
+      context,
     );
     server.enqueue({ text: ['Hel', 'lo', '!'], usage: { prompt_tokens: 7, completion_tokens: 3 } });
 
@@ -60,7 +69,12 @@ describe('createLanguageModel', () => {
       },
     });
     const provider = registry.connected.fake;
-    const model = await createLanguageModel(provider, provider.models.short, { type: 'none' });
+    const model = await createLanguageModel(
+      provider,
+      provider.models.short,
+      { type: 'none' },
+      context,
+    );
     await streamText({ model, prompt: 'hi', maxRetries: 0 }).consumeStream();
     expect(server.requests[0].body.model).toBe('vendor/very-long-model-name');
     expect(server.requests[0].headers.authorization).toBeUndefined();
@@ -77,6 +91,7 @@ describe('createLanguageModel', () => {
       provider,
       provider.models['claude-haiku-4-5'],
       registry.credentials.get('anthropic')!,
+      context,
     );
     server.enqueue({ text: 'ok' });
     const text = await streamText({ model, prompt: 'hi', maxRetries: 0 }).text;
@@ -100,7 +115,12 @@ describe('createLanguageModel', () => {
         },
       });
       const provider = registry.connected.proxy;
-      const model = await createLanguageModel(provider, provider.models.m, { type: 'none' });
+      const model = await createLanguageModel(
+        provider,
+        provider.models.m,
+        { type: 'none' },
+        context,
+      );
       await streamText({ model, prompt: 'hi', maxRetries: 0 }).consumeStream();
       expect(server.requests[0].headers['x-api-key']).not.toBe('sk-from-process-env');
     } finally {
@@ -117,9 +137,12 @@ describe('createLanguageModel', () => {
       },
     });
     const provider = registry.connected.fake;
-    const model = await createLanguageModel(provider, provider.models['fake-model'], {
-      type: 'none',
-    });
+    const model = await createLanguageModel(
+      provider,
+      provider.models['fake-model'],
+      { type: 'none' },
+      context,
+    );
     server.enqueue({ text: ['partial'], hang: true });
     const started = Date.now();
     const consume = async () => {

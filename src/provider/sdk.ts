@@ -1,5 +1,15 @@
 import type { LanguageModelV3 } from '@ai-sdk/provider';
+import type { NpmInstaller } from '../core/npm/npm-installer';
 import { ProviderInitError } from './provider.errors';
+import {
+  azureResourceName,
+  bedrockSettings,
+  vertexAnthropicBaseURL,
+  vertexEndpoint,
+  vertexLocation,
+  vertexProject,
+} from './provider-credentials';
+import { loadProviderFactory, selectLanguageModel } from './provider-packages';
 import type { ProviderCredential } from './provider-registry';
 import type { ModelInfo, ProviderInfo } from './provider.types';
 
@@ -9,6 +19,12 @@ const DEFAULT_CHUNK_TIMEOUT_MS = 300_000;
 
 /** The beta flag Anthropic requires on requests authenticated with an OAuth access token. */
 const ANTHROPIC_OAUTH_BETA = 'oauth-2025-04-20';
+
+/** Providers whose packages authenticate by their own credential source when given no key. */
+const SIGNS_OWN_REQUESTS = new Set(['amazon-bedrock', 'google-vertex', 'google-vertex-anthropic']);
+
+/** The scope Vertex's OpenAI-compatible endpoints are called with. */
+const GOOGLE_CLOUD_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
 
 /** Option keys of ours (timeouts, reference-only switches) that are not AI SDK settings. */
 const SERVER_OPTIONS = new Set([
@@ -21,81 +37,260 @@ const SERVER_OPTIONS = new Set([
   'setCacheKey',
   'enterpriseUrl',
   'includeUsage',
+  'profile',
+  'endpoint',
+  'useCompletionUrls',
 ]);
 
 /**
- * Creates the AI SDK model for `model` of `provider`, through the package the catalog or config
- * names (`api.npm`). `@ai-sdk/anthropic` and `@ai-sdk/openai` (Responses API, as the reference)
- * are used natively; every other package is reached through `@ai-sdk/openai-compatible` at the
- * model's base URL, which is what those providers (Groq, Mistral, DeepSeek, xAI, OpenRouter,
- * Gemini's compatible endpoint, local servers) serve.
+ * Headers the reference sends to some providers by default (its custom loaders' `options`), under
+ * the config's own.
+ */
+const PROVIDER_HEADERS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  anthropic: {
+    'anthropic-beta': 'interleaved-thinking-2025-05-14,fine-grained-tool-streaming-2025-05-14',
+  },
+  openrouter: { 'HTTP-Referer': 'https://opencode.ai/', 'X-Title': 'opencode' },
+  vercel: { 'http-referer': 'https://opencode.ai/', 'x-title': 'opencode' },
+  zenmux: { 'HTTP-Referer': 'https://opencode.ai/', 'X-Title': 'opencode' },
+  kilo: { 'HTTP-Referer': 'https://opencode.ai/', 'X-Title': 'opencode' },
+  llmgateway: {
+    'HTTP-Referer': 'https://opencode.ai/',
+    'X-Title': 'opencode',
+    'X-Source': 'opencode',
+  },
+  nvidia: {
+    'HTTP-Referer': 'https://opencode.ai/',
+    'X-Title': 'opencode',
+    'X-BILLING-INVOKE-ORIGIN': 'OpenCode',
+  },
+  cerebras: { 'X-Cerebras-3rd-Party-Integration': 'opencode' },
+};
+
+/** What creating a model needs besides the provider: the environment and the package installer. */
+export interface ModelContext {
+  /** The server's environment variables (`AppEnvironment.variables`). */
+  variables: Readonly<Record<string, string | undefined>>;
+  /** Installs the packages a model names that the server does not bundle. */
+  installer: NpmInstaller;
+}
+
+/** Provider-specific settings, the variables its base URL may name, and the model options. */
+interface ProviderSetup {
+  settings: Record<string, unknown>;
+  /** `${NAME}` values for the base URL (`${AWS_REGION}`, `${GOOGLE_VERTEX_PROJECT}`). */
+  vars: Record<string, string>;
+  /** Options the model choice reads (Bedrock's resolved region). */
+  modelOptions: Record<string, unknown>;
+  /** Set when the base URL must not fall back to the model's `api.url`. */
+  baseURL?: string;
+  /** Wraps the fetch (Vertex's OpenAI-compatible endpoints take a Google access token). */
+  wrapFetch?: (fetch: typeof globalThis.fetch) => typeof globalThis.fetch;
+}
+
+/**
+ * Creates the AI SDK model for `model` of `provider`, through the package its `api.npm` names,
+ * as the reference does: `create*({ name, ...options, baseURL, apiKey, headers, fetch })`, then
+ * the model flavour it picks per provider (see `selectLanguageModel`). Bundled packages are
+ * loaded on first use; any other package is installed into the cache on its first use
+ * (`NpmInstaller`). Credentials are those of `credential`, or for providers that sign their own
+ * requests (Bedrock, Vertex) their credential source, read from `context.variables`.
  *
  * The API key is always passed explicitly: the AI SDK packages would otherwise read
  * `ANTHROPIC_API_KEY` / `OPENAI_API_KEY` from the process and could send it to whatever base URL
  * a config names.
- *
- * The packages are loaded on first use: together they weigh tens of megabytes of memory that a
- * server which has not run a prompt yet does not need.
  */
 export async function createLanguageModel(
   provider: ProviderInfo,
   model: ModelInfo,
   credential: ProviderCredential,
+  context: ModelContext,
 ): Promise<LanguageModelV3> {
+  const npm = model.api.npm;
   const options = provider.options;
-  const baseURL = stringValue(options.baseURL) ?? (model.api.url || undefined);
-  const headers = { ...stringRecord(options.headers), ...model.headers };
-  const fetch = timedFetch({
+  const setup = await providerSetup(provider, model, credential, context);
+  const template = setup.baseURL ?? stringValue(options.baseURL) ?? (model.api.url || undefined);
+  const baseURL = template && fillVariables(template, { ...context.variables, ...setup.vars });
+  const headers = {
+    ...PROVIDER_HEADERS[provider.id],
+    ...stringRecord(options.headers),
+    ...model.headers,
+  };
+  const timed = timedFetch({
     total: timeoutOption(options.timeout, undefined),
     header: timeoutOption(options.headerTimeout, DEFAULT_HEADER_TIMEOUT_MS),
     chunk: timeoutOption(options.chunkTimeout, DEFAULT_CHUNK_TIMEOUT_MS),
   });
+  const fetch = setup.wrapFetch ? setup.wrapFetch(timed) : timed;
   const extra = Object.fromEntries(
     Object.entries(options).filter(([key]) => !SERVER_OPTIONS.has(key)),
   );
   const apiKey = credential.type === 'key' ? credential.apiKey : undefined;
+  const auth =
+    npm === '@ai-sdk/anthropic' && credential.type === 'oauth'
+      ? {
+          authToken: credential.auth.access,
+          headers: { ...headers, 'anthropic-beta': mergeBeta(headers['anthropic-beta']) },
+        }
+      : // An empty key rather than none, so the package does not look for one in the process;
+        // providers that sign their own requests take no key unless they have one.
+        {
+          headers,
+          ...((apiKey !== undefined || !SIGNS_OWN_REQUESTS.has(provider.id)) && {
+            apiKey: apiKey ?? '',
+          }),
+        };
 
-  switch (model.api.npm) {
-    case '@ai-sdk/anthropic': {
-      const oauth = credential.type === 'oauth' ? credential.auth : undefined;
-      const { createAnthropic } = await import('@ai-sdk/anthropic');
-      return createAnthropic({
-        ...extra,
-        baseURL,
-        ...(oauth
-          ? {
-              authToken: oauth.access,
-              headers: { ...headers, 'anthropic-beta': mergeBeta(headers['anthropic-beta']) },
-            }
-          : { apiKey: apiKey ?? '', headers }),
-        fetch,
-      }).languageModel(model.api.id);
+  if (npm === '@ai-sdk/openai-compatible' && !baseURL) {
+    throw new ProviderInitError(
+      provider.id,
+      `Provider ${provider.id} has no base URL: set provider.${provider.id}.options.baseURL in the config`,
+    );
+  }
+  const create = await loadProviderFactory(provider.id, npm, context.installer);
+  let sdk;
+  try {
+    sdk = create({
+      name: provider.id,
+      ...extra,
+      ...setup.settings,
+      ...(baseURL && { baseURL }),
+      ...auth,
+      ...(npm === '@ai-sdk/openai-compatible' && {
+        apiKey,
+        includeUsage: options.includeUsage !== false,
+      }),
+      fetch,
+    });
+  } catch (error) {
+    // The package's own message (a missing setting) says what to fix; it carries no secret.
+    throw new ProviderInitError(
+      provider.id,
+      `Failed to initialize provider ${provider.id}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  return selectLanguageModel(sdk, provider.id, npm, model.api.id, {
+    ...options,
+    ...model.options,
+    ...setup.modelOptions,
+  });
+}
+
+/** The settings, base-URL variables and fetch each provider needs beyond a key. */
+async function providerSetup(
+  provider: ProviderInfo,
+  model: ModelInfo,
+  credential: ProviderCredential,
+  { variables, installer }: ModelContext,
+): Promise<ProviderSetup> {
+  const options = provider.options;
+  switch (provider.id) {
+    case 'amazon-bedrock': {
+      const aws = bedrockSettings(options, credential, variables);
+      const { profile, useCredentialChain, ...settings } = aws;
+      const baseURL = stringValue(options.endpoint) ?? stringValue(options.baseURL);
+      const credentialProvider = useCredentialChain
+        ? await awsCredentialChain(installer, provider.id, profile)
+        : undefined;
+      return {
+        settings: { ...settings, ...(credentialProvider && { credentialProvider }) },
+        vars: { AWS_REGION: aws.region },
+        modelOptions: { region: stringValue(model.options.region) ?? aws.region },
+        ...(baseURL && { baseURL }),
+      };
     }
-    case '@ai-sdk/openai': {
-      const { createOpenAI } = await import('@ai-sdk/openai');
-      return createOpenAI({ ...extra, baseURL, apiKey: apiKey ?? '', headers, fetch }).responses(
-        model.api.id,
-      );
+    case 'google-vertex':
+    case 'google-vertex-anthropic': {
+      const project = vertexProject(options, variables);
+      const location = vertexLocation(provider.id, options, variables);
+      const keyFilename = variables.GOOGLE_APPLICATION_CREDENTIALS || undefined;
+      const googleAuthOptions = {
+        scopes: [GOOGLE_CLOUD_SCOPE],
+        ...(keyFilename && { keyFilename }),
+      };
+      const claude = model.api.npm === '@ai-sdk/google-vertex/anthropic';
+      const compatible = model.api.npm === '@ai-sdk/openai-compatible';
+      const baseURL =
+        claude && !stringValue(options.baseURL)
+          ? vertexAnthropicBaseURL(project, location)
+          : undefined;
+      return {
+        settings: { ...(project && { project }), location, googleAuthOptions },
+        vars: {
+          ...(project && { GOOGLE_VERTEX_PROJECT: project }),
+          GOOGLE_VERTEX_LOCATION: location,
+          GOOGLE_VERTEX_ENDPOINT: vertexEndpoint(location),
+        },
+        modelOptions: {},
+        ...(baseURL && { baseURL }),
+        // The Vertex packages sign their own requests; the OpenAI-compatible client needs a token.
+        ...(compatible && { wrapFetch: (fetch) => googleAuthFetch(fetch, googleAuthOptions) }),
+      };
     }
-    default: {
-      if (!baseURL) {
+    case 'azure': {
+      const resourceName = azureResourceName(options, credential, variables);
+      if (!resourceName && !stringValue(options.baseURL) && model.api.npm === '@ai-sdk/azure') {
         throw new ProviderInitError(
           provider.id,
-          `Provider ${provider.id} has no base URL: set provider.${provider.id}.options.baseURL in the config`,
+          'AZURE_RESOURCE_NAME is missing: set it in the environment, in provider.azure.options.resourceName, or log in to azure again and give it',
         );
       }
-      const { createOpenAICompatible } = await import('@ai-sdk/openai-compatible');
-      return createOpenAICompatible({
-        ...extra,
-        name: provider.id,
-        baseURL,
-        apiKey,
-        headers,
-        includeUsage: options.includeUsage !== false,
-        fetch,
-      }).chatModel(model.api.id);
+      return {
+        settings: resourceName ? { resourceName } : {},
+        vars: resourceName ? { AZURE_RESOURCE_NAME: resourceName } : {},
+        modelOptions: {},
+      };
     }
+    case 'azure-cognitive-services': {
+      const resource = variables.AZURE_COGNITIVE_SERVICES_RESOURCE_NAME;
+      const suffix = options.useDeploymentBasedUrls ? '' : '/v1';
+      const baseURL = resource
+        ? `https://${resource}.cognitiveservices.azure.com/openai${suffix}`
+        : undefined;
+      return { settings: {}, vars: {}, modelOptions: {}, ...(baseURL && { baseURL }) };
+    }
+    default:
+      return { settings: {}, vars: {}, modelOptions: {} };
   }
+}
+
+/**
+ * The AWS SDK's default credential chain (profiles, SSO, web identity, container and instance
+ * credentials), from `@aws-sdk/credential-providers`, installed on first use: the server bundles
+ * it not, as only Bedrock users with such credentials need it.
+ */
+async function awsCredentialChain(
+  installer: NpmInstaller,
+  providerID: string,
+  profile: string | undefined,
+): Promise<() => PromiseLike<unknown>> {
+  const module = await installer.load<{
+    fromNodeProviderChain?: (init: { profile?: string }) => () => PromiseLike<unknown>;
+  }>('@aws-sdk/credential-providers');
+  if (typeof module.fromNodeProviderChain !== 'function') {
+    throw new ProviderInitError(providerID, 'The AWS credential chain could not be loaded');
+  }
+  return module.fromNodeProviderChain(profile ? { profile } : {});
+}
+
+/** `fetch` with a Google Cloud access token from application default credentials. */
+function googleAuthFetch(
+  fetch: typeof globalThis.fetch,
+  authOptions: { scopes: string[]; keyFilename?: string },
+): typeof globalThis.fetch {
+  return async (input, init) => {
+    const { GoogleAuth } = await import('google-auth-library');
+    const client = await new GoogleAuth(authOptions).getClient();
+    const { token } = await client.getAccessToken();
+    const headers = new Headers(init?.headers);
+    if (token) headers.set('Authorization', `Bearer ${token}`);
+    return fetch(input, { ...init, headers });
+  };
+}
+
+/** `${NAME}` in a base URL replaced by `vars` (unknown names are left as they are). */
+function fillVariables(url: string, vars: Readonly<Record<string, string | undefined>>): string {
+  return url.replace(/\$\{([^}]+)\}/g, (whole, name: string) => vars[name] ?? whole);
 }
 
 function mergeBeta(existing: string | undefined): string {
