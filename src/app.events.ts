@@ -16,6 +16,7 @@ import './lsp/lsp.events';
 import './mcp/mcp.events';
 import './permission/permission.events';
 import './project/project.events';
+import './provider/provider.events';
 import './question/question.events';
 import './session/message.events';
 import './session/session.events';

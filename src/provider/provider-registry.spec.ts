@@ -1,51 +1,25 @@
+import type { AuthInfo } from '../auth/auth.types';
 import type { Config } from '../config/config.schema';
-import { ModelConfigSchema } from '../config/config.schema';
-import { CATALOG } from './catalog/provider-catalog';
+import { providerCatalog } from './catalog/catalog-mapping';
+import { readSnapshot } from './catalog/models-dev';
 import { defaultModelOf, rankModels, smallModelOf } from './model-ranking';
-import { buildProviderRegistry } from './provider-registry';
+import { buildProviderRegistry as build } from './provider-registry';
 
 const baseConfig: Config = { agent: {}, mode: {}, command: {}, plugin: [], username: 'test' };
 const config = (extra: Partial<Config> = {}): Config => ({ ...baseConfig, ...extra });
-
-describe('bundled catalog', () => {
-  it('has the main providers, each with env vars, a package, an API URL and models', () => {
-    for (const id of [
-      'anthropic',
-      'openai',
-      'google',
-      'openrouter',
-      'groq',
-      'mistral',
-      'deepseek',
-      'xai',
-    ]) {
-      const provider = CATALOG[id];
-      expect(provider).toBeDefined();
-      expect(provider.env.length).toBeGreaterThan(0);
-      expect(provider.npm).toBeTruthy();
-      expect(provider.api).toMatch(/^https:\/\//);
-      expect(Object.keys(provider.models).length).toBeGreaterThan(0);
-    }
-  });
-
-  it('describes every model in the config models shape, with limits, costs and a date', () => {
-    for (const provider of Object.values(CATALOG)) {
-      for (const [id, model] of Object.entries(provider.models)) {
-        expect(ModelConfigSchema.safeParse(model).error).toBeUndefined();
-        expect(model.id).toBe(id);
-        expect(model.limit?.context).toBeGreaterThan(0);
-        expect(model.limit?.output).toBeGreaterThan(0);
-        expect(model.cost?.input).toBeGreaterThanOrEqual(0);
-        expect(model.release_date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-      }
-    }
-  });
-});
+const catalog = providerCatalog(readSnapshot());
+const buildProviderRegistry = (
+  withConfig: Config,
+  auth: Readonly<Record<string, AuthInfo>>,
+  variables: Readonly<Record<string, string | undefined>>,
+) => build(withConfig, auth, variables, catalog);
 
 describe('buildProviderRegistry', () => {
   it('lists every catalog provider and connects none without credentials', () => {
     const registry = buildProviderRegistry(config(), {}, {});
-    expect(Object.keys(registry.all)).toEqual(Object.keys(CATALOG));
+    expect(Object.keys(registry.all)).toEqual(Object.keys(catalog.providers));
+    // Shared with every registry of the same catalog, not copied.
+    expect(registry.all.openai).toBe(catalog.providers.openai);
     expect(registry.connected).toEqual({});
     expect(registry.all.anthropic.source).toBe('custom');
   });
@@ -60,11 +34,8 @@ describe('buildProviderRegistry', () => {
     expect(provider.models['claude-sonnet-4-5']).toEqual({
       id: 'claude-sonnet-4-5',
       providerID: 'anthropic',
-      api: {
-        id: 'claude-sonnet-4-5',
-        url: 'https://api.anthropic.com/v1',
-        npm: '@ai-sdk/anthropic',
-      },
+      // models.dev names no URL for Anthropic: its package's default.
+      api: { id: 'claude-sonnet-4-5', url: '', npm: '@ai-sdk/anthropic' },
       name: 'Claude Sonnet 4.5 (latest)',
       family: 'claude-sonnet',
       capabilities: {
@@ -76,13 +47,8 @@ describe('buildProviderRegistry', () => {
         output: { text: true, audio: false, image: false, video: false, pdf: false },
         interleaved: false,
       },
-      cost: {
-        input: 3,
-        output: 15,
-        cache: { read: 0.3, write: 3.75 },
-        experimentalOver200K: { input: 6, output: 22.5, cache: { read: 0.6, write: 7.5 } },
-      },
-      limit: { context: 200000, output: 64000 },
+      cost: { input: 3, output: 15, cache: { read: 0.3, write: 3.75 } },
+      limit: { context: 1000000, output: 64000 },
       status: 'active',
       options: {},
       headers: {},
@@ -184,9 +150,13 @@ describe('buildProviderRegistry', () => {
     });
     expect(models['claude-next'].api).toEqual({
       id: 'claude-next-2026',
-      url: 'https://api.anthropic.com/v1',
+      url: '',
       npm: '@ai-sdk/anthropic',
     });
+    // The catalog's own provider is left as it was.
+    expect(catalog.providers.anthropic.models['claude-sonnet-4-5'].name).toBe(
+      'Claude Sonnet 4.5 (latest)',
+    );
   });
 
   it('honours enabled_providers, disabled_providers, whitelist and blacklist', () => {
@@ -196,8 +166,9 @@ describe('buildProviderRegistry', () => {
       {},
       env,
     );
-    expect(Object.keys(enabled.all)).toEqual(['openai', 'groq']);
-    expect(Object.keys(enabled.connected)).toEqual(['openai', 'groq']);
+    // In catalog order.
+    expect(Object.keys(enabled.all)).toEqual(['groq', 'openai']);
+    expect(Object.keys(enabled.connected)).toEqual(['groq', 'openai']);
     const disabled = buildProviderRegistry(
       config({ enabled_providers: ['openai', 'groq'], disabled_providers: ['groq'] }),
       {},
@@ -214,7 +185,7 @@ describe('buildProviderRegistry', () => {
       {},
       env,
     );
-    expect(Object.keys(lists.connected.openai.models)).toEqual(['gpt-5', 'gpt-5-mini']);
+    expect(Object.keys(lists.connected.openai.models).sort()).toEqual(['gpt-5', 'gpt-5-mini']);
     // A provider left without models is not offered.
     expect(lists.connected.groq).toBeUndefined();
   });
@@ -245,23 +216,24 @@ describe('model ranking', () => {
   );
 
   it('picks defaults as the reference sorts: preferred family, then "latest", then id descending', () => {
-    expect(defaultModelOf(registry.connected.anthropic)).toBe('claude-sonnet-4-5-20250929');
-    expect(defaultModelOf(registry.connected.google)).toBe('gemini-3-pro-preview');
+    // The defaults the reference 1.18.33 answers in `GET /provider` for the same catalog.
+    expect(defaultModelOf(registry.connected.anthropic)).toBe('claude-sonnet-4-6');
+    expect(defaultModelOf(registry.connected.google)).toBe('gemini-3-pro-image-preview');
     // No preferred family: the highest id.
-    expect(defaultModelOf(registry.connected.groq)).toBe('qwen/qwen3-32b');
+    expect(defaultModelOf(registry.connected.groq)).toBe('whisper-large-v3-turbo');
     const ids = rankModels(Object.values(registry.connected.anthropic.models)).map((m) => m.id);
     expect(ids.slice(0, 4)).toEqual([
+      'claude-sonnet-4-6',
       'claude-sonnet-4-5-20250929',
       'claude-sonnet-4-5',
-      'claude-sonnet-4-20250514',
-      'claude-sonnet-4-0',
+      'claude-sonnet-5',
     ]);
   });
 
   it('picks a cheap model for small tasks', () => {
     expect(smallModelOf(registry.connected.anthropic)).toBe('claude-haiku-4-5');
     expect(smallModelOf(registry.connected.openai)).toBe('gpt-5-nano');
-    expect(smallModelOf(registry.connected.google)).toBe('gemini-2.5-flash');
+    expect(smallModelOf(registry.connected.google)).toBe('gemini-3-flash-preview');
     expect(smallModelOf(registry.connected.groq)).toBeUndefined();
   });
 });

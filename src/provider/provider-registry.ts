@@ -1,6 +1,6 @@
 import type { AuthInfo, OAuthInfo } from '../auth/auth.types';
 import type { Config, ModelConfig, ProviderConfig } from '../config/config.schema';
-import { CATALOG, CatalogProvider } from './catalog/provider-catalog';
+import { DEFAULT_NPM, ProviderCatalog } from './catalog/catalog-mapping';
 import { OAUTH_LOGIN_PROVIDERS } from './oauth/oauth-methods';
 import { connectsWithoutKey, environmentKey, hasEnvironmentVariable } from './provider-credentials';
 import type { ModalitySet, ModelInfo, ProviderInfo, ProviderSource } from './provider.types';
@@ -22,11 +22,12 @@ export interface ProviderRegistry {
   credentials: ReadonlyMap<string, ProviderCredential>;
 }
 
-export const DEFAULT_NPM = '@ai-sdk/openai-compatible';
+export { DEFAULT_NPM } from './catalog/catalog-mapping';
 
 /**
- * Builds the provider registry, as the reference does: the catalog, overlaid with the config's
- * `provider` section (which may add providers, e.g. a local OpenAI-compatible server), then
+ * Builds the provider registry, as the reference does: the models.dev catalog (see
+ * `ModelsDevService`), overlaid with the config's `provider` section (which may add providers,
+ * e.g. a local OpenAI-compatible server), then
  * connected by credentials, in increasing precedence: environment variables (as the catalog or
  * config `env` names them), stored credentials (`auth.json`), config `options.apiKey`.
  *
@@ -38,14 +39,14 @@ export function buildProviderRegistry(
   config: Config,
   auth: Readonly<Record<string, AuthInfo>>,
   variables: Readonly<Record<string, string | undefined>>,
+  catalog: ProviderCatalog,
 ): ProviderRegistry {
   const configured = config.provider ?? {};
-  const database: Record<string, ProviderInfo> = {};
-  for (const catalog of Object.values(CATALOG)) {
-    database[catalog.id] = fromCatalog(catalog);
-  }
+  // Catalog providers are shared by every registry built from the same catalog (never mutated):
+  // mapping its thousands of models once is what keeps a rebuild after a config edit cheap.
+  const database: Record<string, ProviderInfo> = { ...catalog.providers };
   for (const [id, providerConfig] of Object.entries(configured)) {
-    database[id] = applyProviderConfig(id, database[id], providerConfig, CATALOG[id]);
+    database[id] = applyProviderConfig(id, database[id], providerConfig, catalog.source[id]);
   }
 
   const allowed = providerFilter(config);
@@ -56,7 +57,7 @@ export function buildProviderRegistry(
     if (!allowed(provider.id)) continue;
     all[provider.id] = provider;
     const providerConfig = configured[provider.id];
-    const connection = connect(provider, providerConfig, auth[provider.id], variables);
+    const connection = connect(provider, providerConfig, auth[provider.id], variables, catalog);
     if (!connection) continue;
     const usable = filterModels({ ...provider, source: connection.source }, providerConfig);
     if (Object.keys(usable.models).length === 0) continue;
@@ -72,6 +73,7 @@ function connect(
   providerConfig: ProviderConfig | undefined,
   stored: AuthInfo | undefined,
   variables: Readonly<Record<string, string | undefined>>,
+  catalog: ProviderCatalog,
 ): { source: ProviderSource; credential: ProviderCredential } | undefined {
   const configKey = providerConfig?.options?.apiKey;
   if (configKey) return { source: 'config', credential: { type: 'key', apiKey: configKey } };
@@ -91,7 +93,7 @@ function connect(
       credential: { type: 'key', apiKey: envKey },
     };
   }
-  if (providerConfig && !CATALOG[provider.id]) {
+  if (providerConfig && !catalog.source[provider.id]) {
     return { source: 'config', credential: { type: 'none' } };
   }
   // Cloud credential chains and local servers, as the reference's custom loaders (`autoload`).
@@ -123,29 +125,11 @@ function filterModels(
   return { ...provider, models };
 }
 
-function fromCatalog(catalog: CatalogProvider): ProviderInfo {
-  const models: Record<string, ModelInfo> = {};
-  for (const [id, model] of Object.entries(catalog.models)) {
-    models[id] = toModel(catalog.id, id, model, undefined, {
-      npm: catalog.npm,
-      api: catalog.api ?? '',
-    });
-  }
-  return {
-    id: catalog.id,
-    name: catalog.name,
-    source: 'custom',
-    env: catalog.env,
-    options: {},
-    models,
-  };
-}
-
 function applyProviderConfig(
   id: string,
   existing: ProviderInfo | undefined,
   providerConfig: ProviderConfig,
-  catalog: CatalogProvider | undefined,
+  catalog: ProviderCatalog['source'][string] | undefined,
 ): ProviderInfo {
   const { apiKey: _apiKey, ...options } = providerConfig.options ?? {};
   const defaults = {

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { ConfigModule } from '../config/config.module';
+import { ModelsDevService } from './catalog/models-dev.service';
 import { ConfigProvidersController } from './config-providers.controller';
 import { ProviderAuthService } from './oauth/provider-auth.service';
 import { ProviderController } from './provider.controller';
@@ -13,7 +14,7 @@ import { ProviderService } from './provider.service';
 @Module({
   imports: [ConfigModule, AuthModule],
   controllers: [ProviderController, ConfigProvidersController],
-  providers: [ProviderService, ProviderAuthService],
-  exports: [ProviderService, ProviderAuthService],
+  providers: [ProviderService, ProviderAuthService, ModelsDevService],
+  exports: [ProviderService, ProviderAuthService, ModelsDevService],
 })
 export class ProviderModule {}

@@ -7,6 +7,8 @@ import type { Config } from '../config/config.schema';
 import { AppEnvironment } from '../core/config/app-environment';
 import type { Instance } from '../core/instance/instance';
 import { NpmInstaller } from '../core/npm/npm-installer';
+import type { ProviderCatalog } from './catalog/catalog-mapping';
+import { ModelsDevService } from './catalog/models-dev.service';
 import { defaultModelOf, smallModelOf } from './model-ranking';
 import { ProviderAuthService } from './oauth/provider-auth.service';
 import { NoProviderConnectedError, ProviderModelNotFoundError } from './provider.errors';
@@ -22,6 +24,7 @@ const TOKEN_REFRESH_MARGIN_MS = 60_000;
 interface RegistryState {
   config?: Config;
   auth?: Readonly<Record<string, AuthInfo>>;
+  catalog?: ProviderCatalog;
   registry?: ProviderRegistry;
   /** AI SDK models by `provider/model`, rebuilt with the registry. */
   languages: Map<string, LanguageModelV3>;
@@ -43,7 +46,8 @@ export interface ConfiguredProviders {
 /**
  * Providers and models: the bundled catalog, overlaid by the config's `provider` section and
  * connected by credentials (see `buildProviderRegistry`), and AI SDK model instances to call them.
- * The registry is cached per instance and rebuilt when the config or `auth.json` changes.
+ * The registry is cached per instance and rebuilt when the config, `auth.json` or the catalog
+ * (after a models.dev refresh) changes.
  */
 @Injectable()
 export class ProviderService {
@@ -52,6 +56,7 @@ export class ProviderService {
     private readonly auth: AuthService,
     private readonly oauth: ProviderAuthService,
     private readonly env: AppEnvironment,
+    private readonly models: ModelsDevService,
     private readonly installer: NpmInstaller,
   ) {}
 
@@ -183,14 +188,24 @@ export class ProviderService {
   }
 
   private async state(instance: Instance): Promise<RegistryState & { registry: ProviderRegistry }> {
-    const [config, auth] = await Promise.all([this.config.get(instance), this.auth.all()]);
+    const [config, auth, catalog] = await Promise.all([
+      this.config.get(instance),
+      this.auth.all(),
+      this.models.get(),
+    ]);
     const state = instance.getOrCreate<RegistryState>(REGISTRY_STATE, () => ({
       languages: new Map(),
     }));
-    if (!state.registry || state.config !== config || state.auth !== auth) {
+    if (
+      !state.registry ||
+      state.config !== config ||
+      state.auth !== auth ||
+      state.catalog !== catalog
+    ) {
       state.config = config;
       state.auth = auth;
-      state.registry = buildProviderRegistry(config, auth, this.env.variables);
+      state.catalog = catalog;
+      state.registry = buildProviderRegistry(config, auth, this.env.variables, catalog);
       state.languages = new Map();
     }
     return state as RegistryState & { registry: ProviderRegistry };

@@ -14,6 +14,13 @@ export interface ModelCost {
   input: number;
   output: number;
   cache: { read: number; write: number };
+  /** Prices from a context size on (the highest tier the prompt passes applies). */
+  tiers?: Array<{
+    input: number;
+    output: number;
+    cache: { read: number; write: number };
+    tier: { type: 'context'; size: number };
+  }>;
   /** Prices past 200K tokens of context, where the provider charges more. */
   experimentalOver200K?: { input: number; output: number; cache: { read: number; write: number } };
 }

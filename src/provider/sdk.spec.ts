@@ -1,12 +1,15 @@
 import { streamText } from 'ai';
 import { startFakeModelServer, type FakeModelServer } from '../../test/support/fake-model-server';
 import type { Config } from '../config/config.schema';
+import { providerCatalog } from './catalog/catalog-mapping';
+import { readSnapshot } from './catalog/models-dev';
 import { buildProviderRegistry } from './provider-registry';
 import { AppEnvironment } from '../core/config/app-environment';
 import { NpmInstaller } from '../core/npm/npm-installer';
 import { createLanguageModel, type ModelContext, ProviderTimeoutError } from './sdk';
 
 const baseConfig: Config = { agent: {}, mode: {}, command: {}, plugin: [], username: 'test' };
+const catalog = providerCatalog(readSnapshot());
 
 /** Nothing here names a package the server does not bundle: the installer is never asked. */
 const context: ModelContext = {
@@ -26,7 +29,7 @@ describe('createLanguageModel', () => {
   afterEach(() => server.close());
 
   const registryFor = (provider: NonNullable<Config['provider']>) =>
-    buildProviderRegistry({ ...baseConfig, provider }, {}, {});
+    buildProviderRegistry({ ...baseConfig, provider }, {}, {}, catalog);
 
   it('streams text through a custom OpenAI-compatible provider from config', async () => {
     const registry = registryFor({
@@ -85,6 +88,7 @@ describe('createLanguageModel', () => {
       { ...baseConfig, provider: { anthropic: { options: { baseURL: server.url } } } },
       { anthropic: { type: 'oauth', access: 'access-1', refresh: 'refresh-1', expires: 0 } },
       {},
+      catalog,
     );
     const provider = registry.connected.anthropic;
     const model = await createLanguageModel(

@@ -40,11 +40,12 @@ describe('provider: GET /provider and GET /config/providers', () => {
       expect.arrayContaining(['anthropic', 'openai', 'google', 'openrouter', 'groq', 'mistral']),
     );
     expect(body.connected).toEqual([]);
-    expect(body.default.anthropic).toBe('claude-sonnet-4-5-20250929');
+    // The reference's default for the same catalog.
+    expect(body.default.anthropic).toBe('claude-sonnet-4-6');
     const anthropic = body.all.find((provider) => provider.id === 'anthropic')!;
     expect(anthropic).toMatchObject({ source: 'custom', env: ['ANTHROPIC_API_KEY'] });
     expect(anthropic.models['claude-sonnet-4-5'].cost.input).toBe(3);
-    expect(anthropic.models['claude-sonnet-4-5'].limit.context).toBe(200000);
+    expect(anthropic.models['claude-sonnet-4-5'].limit.context).toBe(1000000);
     expect((await t.http.get('/config/providers').expect(200)).body).toEqual({
       providers: [],
       default: {},
@@ -56,15 +57,16 @@ describe('provider: GET /provider and GET /config/providers', () => {
       env: { ANTHROPIC_API_KEY: 'sk-ant-env-secret', GROQ_API_KEY: 'gsk-env-secret' },
     });
     const list = await t.http.get('/provider').expect(200);
-    expect(list.body.connected).toEqual(['anthropic', 'groq']);
+    // In catalog order.
+    expect(list.body.connected).toEqual(['groq', 'anthropic']);
     const configured = await t.http.get('/config/providers').expect(200);
     expect(configured.body.providers.map((p: ProviderBody) => [p.id, p.source])).toEqual([
-      ['anthropic', 'env'],
       ['groq', 'env'],
+      ['anthropic', 'env'],
     ]);
     expect(configured.body.default).toEqual({
-      anthropic: 'claude-sonnet-4-5-20250929',
-      groq: 'qwen/qwen3-32b',
+      anthropic: 'claude-sonnet-4-6',
+      groq: 'whisper-large-v3-turbo',
     });
     for (const text of [list.text, configured.text]) {
       expect(text).not.toContain('sk-ant-env-secret');

@@ -51,6 +51,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       XDG_CACHE_HOME: `${home}/.cache`,
       GIT_CONFIG_NOSYSTEM: '1',
       GIT_CONFIG_GLOBAL: '/dev/null',
+      // Offline: the bundled catalog. Catalog tests turn fetching on with a fake models.dev.
+      OPENCODE_DISABLE_MODELS_FETCH: '1',
       ...options.env,
     },
     directory,

@@ -104,13 +104,16 @@ function documentWildcards(document: OpenAPIObject): void {
   }
 }
 
-/** `session.created` → `EventSessionCreated`; the TUI events keep the reference's dotted names. */
+/**
+ * `session.created` → `EventSessionCreated`, `models-dev.refreshed` → `EventModels-devRefreshed`
+ * (only dots separate words, as in the reference); the TUI events keep its dotted names.
+ */
 export function eventComponentName(type: string): string {
   if (type.startsWith('tui.')) return `Event.${type}`;
   return (
     'Event' +
     type
-      .split(/[.\-_]/)
+      .split('.')
       .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
       .join('')
   );

@@ -30,6 +30,24 @@ const cacheCost: SchemaObjectMetadata = {
   additionalProperties: false,
 };
 
+/** Prices from a context size on. */
+const costTier: SchemaObject = {
+  type: 'object',
+  properties: {
+    input: { type: 'number' },
+    output: { type: 'number' },
+    cache: cacheCost as SchemaObject,
+    tier: {
+      type: 'object',
+      properties: { type: { type: 'string', enum: ['context'] }, size: { type: 'number' } },
+      required: ['type', 'size'],
+      additionalProperties: false,
+    },
+  },
+  required: ['input', 'output', 'cache', 'tier'],
+  additionalProperties: false,
+};
+
 /** Response-only DTOs: the service builds these objects; the classes document them. */
 @ApiSchema({ name: 'Model' })
 export class ModelDto implements ModelInfo {
@@ -98,6 +116,7 @@ export class ModelDto implements ModelInfo {
       input: { type: 'number' },
       output: { type: 'number' },
       cache: cacheCost,
+      tiers: { type: 'array', items: costTier },
       experimentalOver200K: {
         type: 'object',
         properties: { input: { type: 'number' }, output: { type: 'number' }, cache: cacheCost },
