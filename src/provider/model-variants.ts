@@ -24,7 +24,10 @@ import type { ModelInfo } from './provider.types';
  * | `@ai-sdk/cohere`, `@ai-sdk/perplexity`, others | none                   |                                                                     |
  *
  * Models that reason on their own terms (DeepSeek chat/reasoner/R1/V3, MiniMax, GLM before 5.2,
- * Kimi, Qwen) have none; models that do not reason have none.
+ * Kimi, Qwen) have none; models that do not reason have none. A catalog model whose models.dev
+ * entry lists `reasoning_options` takes its variants from those instead
+ * (`reasoningOptionVariants`). Together the two give, for each of the 8,219 models of the
+ * reference's bundled catalog, the variants its `GET /provider` lists.
  */
 export type Variants = Record<string, Record<string, unknown>>;
 
@@ -364,4 +367,186 @@ function geminiVariants(id: string): Variants {
 
 function each(keys: string[], options: (key: string) => Record<string, unknown>): Variants {
   return Object.fromEntries(keys.map((key) => [key, options(key)]));
+}
+
+/** One of the reasoning controls models.dev lists for a model (`reasoning_options`). */
+export type ReasoningOption =
+  | { type: 'effort'; values: (string | null)[] }
+  | { type: 'toggle' }
+  | { type: 'budget_tokens'; min?: number; max?: number };
+
+/** The reference's cap on output tokens, which thinking budgets stay below. */
+const OUTPUT_CAP = 32_000;
+
+/**
+ * The variants of a catalog model from the reasoning controls models.dev lists for it, when it
+ * lists any (`undefined` otherwise: the package's defaults of `modelVariants` apply). Efforts
+ * become one variant each; a budget becomes `high` (half) and `max`; a toggle becomes
+ * `none`/`high` where the package has a switch for it.
+ */
+export function reasoningOptionVariants(
+  options: readonly ReasoningOption[] | undefined,
+  model: VariantModel,
+): Variants | undefined {
+  if (options === undefined) return undefined;
+  if (options.length === 0) return {};
+  const effort = options.find((option) => option.type === 'effort');
+  if (effort) {
+    return Object.fromEntries(
+      effort.values.flatMap((value) => {
+        const name = value === null ? 'none' : value;
+        if (typeof name !== 'string') return [];
+        const variant = effortOptions(model, name);
+        return variant ? [[name, variant]] : [];
+      }),
+    );
+  }
+  const toggle = options.some((option) => option.type === 'toggle');
+  const budget = options.find((option) => option.type === 'budget_tokens');
+  if (!budget) return toggle ? nonEmpty(toggleVariants(model)) : undefined;
+  return nonEmpty({
+    ...(toggle ? toggleVariants(model) : {}),
+    ...budgetVariants(model, budget.min, budget.max),
+  });
+}
+
+function nonEmpty(variants: Variants): Variants | undefined {
+  return Object.keys(variants).length > 0 ? variants : undefined;
+}
+
+function toggleVariants(model: VariantModel): Variants {
+  if (model.api.npm === '@ai-sdk/alibaba')
+    return { none: { enableThinking: false }, high: { enableThinking: true } };
+  if (model.api.npm === '@ai-sdk/cohere')
+    return { none: { thinking: { type: 'disabled' } }, high: { thinking: { type: 'enabled' } } };
+  return {};
+}
+
+function budgetVariants(model: VariantModel, min?: number, max?: number): Variants {
+  const top = Math.min(max ?? OUTPUT_CAP - 1, model.limit.output - 1, OUTPUT_CAP - 1);
+  if (top <= 0) return {};
+  const high = Math.min(Math.max(min ?? 0, Math.floor((top + 1) / 2)), top);
+  return Object.fromEntries(
+    [
+      ['high', high],
+      ['max', top],
+    ].flatMap(([name, tokens]) => {
+      const variant = budgetOptions(model, tokens as number);
+      return variant ? [[name, variant]] : [];
+    }),
+  );
+}
+
+function effortOptions(model: VariantModel, effort: string): Record<string, unknown> | undefined {
+  const apiID = model.api.id;
+  switch (model.api.npm) {
+    case '@openrouter/ai-sdk-provider':
+      return { reasoning: { effort } };
+    case '@ai-sdk/anthropic':
+    case '@ai-sdk/google-vertex/anthropic':
+      if (isOpus45(apiID)) return budgetedEffort(model, effort);
+      if (isKimi(model)) return { thinking: { type: 'adaptive', display: 'summarized' }, effort };
+      if (adaptiveEfforts(apiID)) return adaptiveThinking(effort, summarizedThinking(apiID));
+      return { effort };
+    case '@ai-sdk/google':
+    case '@ai-sdk/google-vertex':
+      return { thinkingConfig: { includeThoughts: true, thinkingLevel: effort } };
+    case '@ai-sdk/amazon-bedrock':
+      if (adaptiveEfforts(apiID)) {
+        return {
+          reasoningConfig: {
+            type: 'adaptive',
+            maxReasoningEffort: effort,
+            ...(summarizedThinking(apiID) && { display: 'summarized' }),
+          },
+        };
+      }
+      if (isOpus45(apiID)) {
+        return {
+          reasoningConfig: {
+            type: 'enabled',
+            budgetTokens: Math.min(16000, Math.floor(model.limit.output / 2 - 1)),
+            maxReasoningEffort: effort,
+          },
+        };
+      }
+      if (apiID.includes('anthropic')) return undefined;
+      return { reasoningConfig: { type: 'enabled', maxReasoningEffort: effort } };
+    case '@ai-sdk/gateway':
+      if (model.id.includes('anthropic'))
+        return { thinking: { type: 'adaptive', display: 'summarized' }, effort };
+      if (model.id.includes('google'))
+        return { thinkingConfig: { includeThoughts: true, thinkingLevel: effort } };
+      return { reasoningEffort: effort };
+    case '@ai-sdk/github-copilot':
+      if (model.id.includes('gemini')) return undefined;
+      if (model.id.includes('claude')) return { reasoningEffort: effort };
+      return { reasoningEffort: effort, reasoningSummary: 'auto', include: ENCRYPTED_REASONING };
+    case '@ai-sdk/openai':
+    case '@ai-sdk/amazon-bedrock/mantle':
+    case '@ai-sdk/azure':
+      return { reasoningEffort: effort, reasoningSummary: 'auto', include: ENCRYPTED_REASONING };
+    case '@jerome-benoit/sap-ai-provider-v2':
+      if (model.id.includes('anthropic')) {
+        return {
+          modelParams: {
+            thinking: { type: 'adaptive', display: 'summarized' },
+            output_config: { effort },
+          },
+        };
+      }
+      return { modelParams: { reasoning_effort: effort } };
+    case '@ai-sdk/openai-compatible':
+    case '@ai-sdk/xai':
+    case '@ai-sdk/mistral':
+    case '@ai-sdk/groq':
+    case '@ai-sdk/cerebras':
+    case '@ai-sdk/deepinfra':
+    case '@ai-sdk/togetherai':
+    case 'venice-ai-sdk-provider':
+    case 'ai-gateway-provider':
+    case 'merge-gateway-ai-sdk-provider':
+      return { reasoningEffort: effort };
+    case 'gitlab-ai-provider':
+      if (model.family?.startsWith('gpt')) return { reasoningEffort: effort };
+      if (model.family?.startsWith('claude')) return { thinking: { type: 'adaptive', effort } };
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
+function budgetOptions(model: VariantModel, tokens: number): Record<string, unknown> | undefined {
+  switch (model.api.npm) {
+    case '@openrouter/ai-sdk-provider':
+      return { reasoning: { max_tokens: tokens } };
+    case '@ai-sdk/anthropic':
+    case '@ai-sdk/google-vertex/anthropic':
+      return { thinking: { type: 'enabled', budgetTokens: tokens } };
+    case '@ai-sdk/google':
+    case '@ai-sdk/google-vertex':
+      return { thinkingConfig: { includeThoughts: true, thinkingBudget: tokens } };
+    case '@ai-sdk/amazon-bedrock':
+      return { reasoningConfig: { type: 'enabled', budgetTokens: tokens } };
+    case '@ai-sdk/gateway':
+      if (model.id.includes('anthropic'))
+        return { thinking: { type: 'enabled', budgetTokens: tokens } };
+      if (model.id.includes('google'))
+        return { thinkingConfig: { includeThoughts: true, thinkingBudget: tokens } };
+      return undefined;
+    case '@ai-sdk/cohere':
+      return { thinking: { type: 'enabled', tokenBudget: tokens } };
+    case '@ai-sdk/alibaba':
+      return { enableThinking: true, thinkingBudget: tokens };
+    case '@jerome-benoit/sap-ai-provider-v2':
+      if (model.id.includes('anthropic'))
+        return { modelParams: { thinking: { type: 'enabled', budget_tokens: tokens } } };
+      if (model.id.includes('gemini'))
+        return {
+          modelParams: { thinkingConfig: { includeThoughts: true, thinkingBudget: tokens } },
+        };
+      return undefined;
+    default:
+      return undefined;
+  }
 }
