@@ -17,7 +17,7 @@ const LAYERS = [
   ['session', 'question', 'auth', 'file', 'formatter', 'lsp', 'global', 'skill'],
   ['provider', 'snapshot', 'vcs', 'find', 'tui', 'experimental'],
   ['agent', 'command', 'llm', 'revert', 'share', 'worktree'],
-  ['tool', 'compaction', 'v2'],
+  ['tool', 'compaction', 'v2', 'history'],
   ['mcp', 'agent-loop'],
   ['prompt'],
 ];

@@ -14,6 +14,7 @@ import { FileModule } from './file/file.module';
 import { FindModule } from './find/find.module';
 import { FormatterModule } from './formatter/formatter.module';
 import { GlobalModule } from './global/global.module';
+import { HistoryModule } from './history/history.module';
 import { InstanceModule } from './instance/instance.module';
 import { LogModule } from './log/log.module';
 import { LspModule } from './lsp/lsp.module';
@@ -69,6 +70,7 @@ export class AppModule {
         RevertModule,
         CompactionModule,
         ShareModule,
+        HistoryModule,
         ExperimentalModule,
         V2Module,
       ],

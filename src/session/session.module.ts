@@ -34,6 +34,10 @@ import { TodoService } from './todo.service';
     GlobalSessionService,
   ],
   exports: [
+    // The stores themselves, for the copy of the original opencode's history (src/history/).
+    SessionRepository,
+    MessageRepository,
+    TodoRepository,
     SessionService,
     MessageService,
     TodoService,

@@ -17,6 +17,6 @@ import { ShareService } from './share.service';
     ShareClient,
     ShareService,
   ],
-  exports: [ShareService],
+  exports: [ShareService, ShareRepository],
 })
 export class ShareModule {}

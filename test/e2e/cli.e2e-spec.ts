@@ -2,6 +2,7 @@ import { ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_pro
 import { copyFileSync, existsSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { createServer, Server } from 'node:net';
 import { join } from 'node:path';
+import { DATABASE_FILE_NAME } from '../../src/core/storage/database-files';
 import { resolveServerOptions, ServeFlags } from '../../src/cli';
 import { isLoopbackHost } from '../../src/core/http/mdns';
 import { gitRepo, tempDir } from '../support/fixtures';
@@ -158,9 +159,9 @@ describe('CLI: opencode', () => {
       await Promise.all([sse.ended, global.ended]);
       expect(frameType(sse.frames.at(-1)!)).toBe('server.instance.disposed');
       // Storage is flushed: the WAL is folded back into the database file.
-      const wal = join(server.home, '.local/share/opencode/opencode.db-wal');
-      expect(existsSync(wal) ? statSync(wal).size : 0).toBe(0);
-      expect(existsSync(join(server.home, '.local/share/opencode/opencode.db'))).toBe(true);
+      const file = join(server.home, '.local/share/opencode', DATABASE_FILE_NAME);
+      expect(existsSync(`${file}-wal`) ? statSync(`${file}-wal`).size : 0).toBe(0);
+      expect(existsSync(file)).toBe(true);
     },
   );
 

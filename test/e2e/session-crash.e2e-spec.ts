@@ -1,6 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { DATABASE_FILE_NAME } from '../../src/core/storage/database-files';
 import { createInterface } from 'node:readline';
 import type { Session } from '../../src/session/dto/session.dto';
 import { gitRepo, tempDir } from '../support/fixtures';
@@ -194,7 +195,7 @@ describe('crash safety of session storage', () => {
     }
 
     // The database file is sound (WAL replayed) and no row lost its owner.
-    const db = new BetterSqlite3(join(home, '.local/share/opencode/opencode.db'));
+    const db = new BetterSqlite3(join(home, '.local/share/opencode', DATABASE_FILE_NAME));
     try {
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
       expect(db.pragma('foreign_key_check')).toEqual([]);

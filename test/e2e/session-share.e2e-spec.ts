@@ -1,5 +1,6 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { join } from 'node:path';
+import { DATABASE_FILE_NAME } from '../../src/core/storage/database-files';
 import type { Session } from '../../src/session/dto/session.dto';
 import { startAgentTestApp, type AgentTestApp } from '../support/agent-app';
 import { startFakeShareServer, type FakeShareServer } from '../support/fake-share-server';
@@ -23,7 +24,7 @@ describe('POST / DELETE /session/:id/share', () => {
 
   /** Every stored share secret, read from the database file. */
   function storedSecrets(): string[] {
-    const db = new BetterSqlite3(join(t.env.paths.data, 'opencode.db'), { readonly: true });
+    const db = new BetterSqlite3(join(t.env.paths.data, DATABASE_FILE_NAME), { readonly: true });
     try {
       return (db.prepare('SELECT secret FROM session_share').all() as { secret: string }[]).map(
         (row) => row.secret,

@@ -1,8 +1,9 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { BusService } from '../../src/core/bus/bus.service';
 import { InstanceService } from '../../src/core/instance/instance.service';
+import { DATABASE_FILE_NAME } from '../../src/core/storage/database-files';
 import { MIGRATIONS } from '../../src/core/storage/migrations';
 import type { Session } from '../../src/session/dto/session.dto';
 import { SessionRunRegistry } from '../../src/session/session-run.registry';
@@ -598,7 +599,7 @@ describe('session storage across restarts', () => {
     }
   });
 
-  it('upgrades a database of the first schema version in place', async () => {
+  it('moves a database of the first schema version kept as opencode.db to its own name, and upgrades it', async () => {
     const home = tempDir('opencode-home-');
     const dataDir = join(home, '.local/share/opencode');
     mkdirSync(dataDir, { recursive: true });
@@ -616,6 +617,8 @@ describe('session storage across restarts', () => {
       expect(projects.map((project) => project.id)).toContain('old-project');
       const session = (await t.http.post('/session').expect(200)).body as Session;
       await t.http.get(`/session/${session.id}`).expect(200);
+      expect(existsSync(join(dataDir, DATABASE_FILE_NAME))).toBe(true);
+      expect(existsSync(join(dataDir, 'opencode.db'))).toBe(false);
     } finally {
       await t.close();
     }

@@ -98,6 +98,48 @@ export class ProjectRepository {
     return rows.map(toRecord);
   }
 
+  /**
+   * Takes in a project known from elsewhere (the original opencode's database): stored as it is
+   * when new; otherwise only what this server has not set (name, icon, commands, the time of
+   * the init) is filled in, and its sandboxes are added to ours.
+   */
+  adopt(project: ProjectRecord): void {
+    const existing = this.get(project.id);
+    const sandboxes = [
+      ...(existing?.sandboxes ?? []),
+      ...project.sandboxes.filter((s) => !existing?.sandboxes.includes(s)),
+    ];
+    this.db.connection
+      .prepare(
+        `INSERT INTO project (id, worktree, vcs, name, icon_url, icon_url_override, icon_color,
+           commands, sandboxes, time_created, time_updated, time_initialized)
+         VALUES (@id, @worktree, @vcs, @name, @url, @override, @color, @commands, @sandboxes,
+           @created, @updated, @initialized)
+         ON CONFLICT (id) DO UPDATE SET
+           name = coalesce(name, excluded.name),
+           icon_url = coalesce(icon_url, excluded.icon_url),
+           icon_url_override = coalesce(icon_url_override, excluded.icon_url_override),
+           icon_color = coalesce(icon_color, excluded.icon_color),
+           commands = coalesce(commands, excluded.commands),
+           sandboxes = excluded.sandboxes,
+           time_initialized = coalesce(time_initialized, excluded.time_initialized)`,
+      )
+      .run({
+        id: project.id,
+        worktree: project.worktree,
+        vcs: project.vcs ?? null,
+        name: project.name ?? null,
+        url: project.icon?.url ?? null,
+        override: project.icon?.override ?? null,
+        color: project.icon?.color ?? null,
+        commands: project.commands ? JSON.stringify(project.commands) : null,
+        sandboxes: JSON.stringify(sandboxes),
+        created: project.time.created,
+        updated: project.time.updated,
+        initialized: project.time.initialized ?? null,
+      });
+  }
+
   markInitialized(id: string, now = Date.now()): void {
     this.db.connection.prepare('UPDATE project SET time_initialized = ? WHERE id = ?').run(now, id);
   }

@@ -2,11 +2,16 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import BetterSqlite3, { Database } from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { AppEnvironment } from '../config/app-environment';
+import {
+  adoptOwnDatabase,
+  DATABASE_FILE_NAME,
+  ORIGINAL_DATABASE_FILE_NAME,
+} from './database-files';
 import { MIGRATIONS, Migration } from './migrations';
 
-export const DATABASE_FILE_NAME = 'opencode.db';
+export { DATABASE_FILE_NAME } from './database-files';
 
 /**
  * The embedded SQLite database: one file in the data directory, WAL journal (readers never wait
@@ -17,7 +22,14 @@ export const DATABASE_FILE_NAME = 'opencode.db';
 export class DatabaseService implements OnApplicationShutdown {
   private readonly logger = new Logger(DatabaseService.name);
   readonly connection: Database;
+  /** The database file; `:memory:` when it could not be opened (see `persistent`). */
   readonly file: string;
+  /**
+   * False when the data directory or the database file could not be opened (read-only
+   * directory, a corrupt file): the server then runs on an in-memory database and says so in
+   * the log, rather than exiting and being restarted into the same failure by a process manager.
+   */
+  readonly persistent: boolean;
   /**
    * Other server processes of this host that were using the database when this one opened it.
    * While any runs, what the database holds as in progress may be theirs, not a crash's.
@@ -25,17 +37,52 @@ export class DatabaseService implements OnApplicationShutdown {
   readonly otherLiveServers: number[];
 
   constructor(env: AppEnvironment) {
-    this.file = join(env.paths.data, DATABASE_FILE_NAME);
-    mkdirSync(dirname(this.file), { recursive: true });
-    this.connection = new BetterSqlite3(this.file);
-    this.connection.pragma('journal_mode = WAL');
-    // NORMAL is durable under WAL against process crashes (what kill -9 tests); FULL would add an
-    // fsync per commit for power-loss safety at a large cost in write throughput.
-    this.connection.pragma('synchronous = NORMAL');
-    this.connection.pragma('foreign_keys = ON');
-    this.connection.pragma('busy_timeout = 5000');
-    this.migrate(MIGRATIONS);
+    const opened = this.open(env.paths.data);
+    this.connection = opened.connection;
+    this.file = opened.file;
+    this.persistent = opened.file !== ':memory:';
     this.otherLiveServers = this.registerProcess();
+  }
+
+  /** Opens (creating or migrating) the database file, else an in-memory one. */
+  private open(directory: string): { connection: Database; file: string } {
+    let file = join(directory, DATABASE_FILE_NAME);
+    try {
+      mkdirSync(directory, { recursive: true });
+      const adopted = adoptOwnDatabase(directory);
+      if (adopted === 'moved') {
+        this.logger.log(
+          `moved this server's database from ${ORIGINAL_DATABASE_FILE_NAME} to ${DATABASE_FILE_NAME} (that name is the original opencode's)`,
+        );
+      } else if (adopted === 'busy') {
+        file = join(directory, ORIGINAL_DATABASE_FILE_NAME);
+        this.logger.warn(
+          `this server's database ${file} is open in another process; using it where it is until a later start can move it to ${DATABASE_FILE_NAME}`,
+        );
+      }
+      return { connection: this.prepare(new BetterSqlite3(file)), file };
+    } catch (error) {
+      this.logger.error(
+        `cannot open the database ${file}: ${(error as Error).message}. Running on an in-memory database: sessions are lost when the server stops. Make ${directory} writable (or move the file aside) and restart.`,
+      );
+      return { connection: this.prepare(new BetterSqlite3(':memory:')), file: ':memory:' };
+    }
+  }
+
+  private prepare(connection: Database): Database {
+    try {
+      connection.pragma('journal_mode = WAL');
+      // NORMAL is durable under WAL against process crashes (what kill -9 tests); FULL would add
+      // an fsync per commit for power-loss safety at a large cost in write throughput.
+      connection.pragma('synchronous = NORMAL');
+      connection.pragma('foreign_keys = ON');
+      connection.pragma('busy_timeout = 5000');
+      migrate(connection, MIGRATIONS, this.logger);
+      return connection;
+    } catch (error) {
+      connection.close();
+      throw error;
+    }
   }
 
   /**
@@ -70,14 +117,7 @@ export class DatabaseService implements OnApplicationShutdown {
   }
 
   migrate(migrations: readonly Migration[]): void {
-    const current = this.connection.pragma('user_version', { simple: true }) as number;
-    for (const migration of migrations.filter((m) => m.version > current)) {
-      this.connection.transaction(() => {
-        migration.up(this.connection);
-        this.connection.pragma(`user_version = ${migration.version}`);
-      })();
-      this.logger.log(`database migrated to v${migration.version} (${migration.name})`);
-    }
+    migrate(this.connection, migrations, this.logger);
   }
 
   /**
@@ -92,6 +132,18 @@ export class DatabaseService implements OnApplicationShutdown {
     // Fold the WAL back into the main file so a stopped server leaves one self-contained file.
     this.connection.pragma('wal_checkpoint(TRUNCATE)');
     this.connection.close();
+  }
+}
+
+/** Runs the migrations `db` lacks, each in its own transaction. */
+function migrate(db: Database, migrations: readonly Migration[], logger: Logger): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (const migration of migrations.filter((m) => m.version > current)) {
+    db.transaction(() => {
+      migration.up(db);
+      db.pragma(`user_version = ${migration.version}`);
+    })();
+    logger.log(`database migrated to v${migration.version} (${migration.name})`);
   }
 }
 

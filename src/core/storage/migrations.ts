@@ -160,4 +160,25 @@ export const MIGRATIONS: readonly Migration[] = [
           SELECT id, worktree, time_created FROM project WHERE id != 'global' AND vcs = 'git';
       `),
   },
+  {
+    version: 7,
+    name: 'history imported from the original opencode',
+    // Every row copied from the original's database (by kind and id) with the original's
+    // `time_updated` when it was copied: an unchanged row is not copied again, and a copied row
+    // that is no longer here was deleted here, so it is not brought back. `state` holds how far
+    // the copy has read (the newest `time_updated` seen).
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE original_import (
+          kind TEXT NOT NULL,
+          id TEXT NOT NULL,
+          time_updated INTEGER NOT NULL,
+          PRIMARY KEY (kind, id)
+        ) STRICT, WITHOUT ROWID;
+        CREATE TABLE original_import_state (
+          key TEXT PRIMARY KEY,
+          value INTEGER NOT NULL
+        ) STRICT;
+      `),
+  },
 ];
