@@ -204,6 +204,12 @@ export class CompactionService {
     try {
       const result = await this.llm.generate({
         model: model.language,
+        context: {
+          model: model.model,
+          providerOptions: model.provider.options,
+          sessionID,
+          requestID: prompt.id,
+        },
         system: SUMMARY_SYSTEM,
         messages: [...messages, { role: 'user', content: SUMMARY_PROMPT }],
         signal,

@@ -34,11 +34,18 @@ export class TitleService {
   }
 
   private async generate(instance: Instance, user: UserMessage, text: string): Promise<void> {
-    const { language } =
+    const resolved =
       (await this.providers.smallModel(instance, user.model.providerID)) ??
       (await this.providers.getModel(instance, user.model.providerID, user.model.modelID));
     const result = await this.llm.generate({
-      model: language,
+      model: resolved.language,
+      // A title is a quick call: the model's lightest variant, as the reference asks for it.
+      context: {
+        model: resolved.model,
+        providerOptions: resolved.provider.options,
+        sessionID: user.sessionID,
+        small: true,
+      },
       maxRetries: 1,
       system: TITLE_PROMPT,
       prompt: text.slice(0, 4_000),
