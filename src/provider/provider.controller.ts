@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, Header, Param, Post } from '@nestjs/common';
 import { ApiExtraModels } from '@nestjs/swagger';
 import { ProviderIdParamsDto } from '../auth/dto/auth.dto';
 import { Endpoint } from '../core/http/endpoint.decorator';
@@ -17,7 +17,7 @@ import {
   AuthorizationInfo,
   ProviderAuthService,
 } from './oauth/provider-auth.service';
-import { ProviderListing, ProviderService } from './provider.service';
+import { ProviderService } from './provider.service';
 
 @Controller('provider')
 @ApiExtraModels(ProviderDto, ModelDto, ProviderAuthMethodDto)
@@ -37,8 +37,9 @@ export class ProviderController {
     response: PROVIDER_LIST_SCHEMA,
     responseDescription: 'List of providers',
   })
-  list(@CurrentInstance() instance: Instance): Promise<ProviderListing> {
-    return this.providers.listing(instance);
+  @Header('content-type', 'application/json; charset=utf-8')
+  list(@CurrentInstance() instance: Instance): Promise<string> {
+    return this.providers.listingJson(instance);
   }
 
   @Get('auth')

@@ -26,6 +26,8 @@ interface RegistryState {
   auth?: Readonly<Record<string, AuthInfo>>;
   catalog?: ProviderCatalog;
   registry?: ProviderRegistry;
+  /** `GET /provider` serialised, for this registry: 5 MB of JSON with the whole catalog. */
+  listingJson?: string;
   /** AI SDK models by `provider/model`, rebuilt with the registry. */
   languages: Map<string, LanguageModelV3>;
 }
@@ -67,16 +69,19 @@ export class ProviderService {
 
   /** Every known provider (connected ones with their filtered models) for `GET /provider`. */
   async listing(instance: Instance): Promise<ProviderListing> {
-    const [{ registry }, config] = await Promise.all([
-      this.state(instance),
-      this.config.get(instance),
-    ]);
-    const all = Object.values(registry.all);
-    return {
-      all: all.map(publicView),
-      default: defaults(all, config),
-      connected: Object.keys(registry.connected),
-    };
+    const { registry, config } = await this.state(instance);
+    return listingOf(registry, config);
+  }
+
+  /**
+   * `listing` as the JSON text of the response, serialised once per registry: the answer
+   * changes only with the config, the credentials or the catalog, and serialising the whole
+   * catalog takes longer than everything else the request does.
+   */
+  async listingJson(instance: Instance): Promise<string> {
+    const state = await this.state(instance);
+    state.listingJson ??= JSON.stringify(listingOf(state.registry, state.config));
+    return state.listingJson;
   }
 
   /** The connected providers and their default models, for `GET /config/providers`. */
@@ -187,7 +192,9 @@ export class ProviderService {
     return { variables: this.env.variables, installer: this.installer };
   }
 
-  private async state(instance: Instance): Promise<RegistryState & { registry: ProviderRegistry }> {
+  private async state(
+    instance: Instance,
+  ): Promise<RegistryState & { registry: ProviderRegistry; config: Config }> {
     const [config, auth, catalog] = await Promise.all([
       this.config.get(instance),
       this.auth.all(),
@@ -207,9 +214,19 @@ export class ProviderService {
       state.catalog = catalog;
       state.registry = buildProviderRegistry(config, auth, this.env.variables, catalog);
       state.languages = new Map();
+      state.listingJson = undefined;
     }
-    return state as RegistryState & { registry: ProviderRegistry };
+    return state as RegistryState & { registry: ProviderRegistry; config: Config };
   }
+}
+
+function listingOf(registry: ProviderRegistry, config: Config): ProviderListing {
+  const all = Object.values(registry.all);
+  return {
+    all: all.map(publicView),
+    default: defaults(all, config),
+    connected: Object.keys(registry.connected),
+  };
 }
 
 /** Default model per provider; the config's `model` is the default of its provider. */
