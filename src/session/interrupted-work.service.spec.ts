@@ -409,6 +409,8 @@ describe('work left open by a stopped server', () => {
         ALTER TABLE project DROP COLUMN icon_color;
         ALTER TABLE project DROP COLUMN commands;
         ALTER TABLE project DROP COLUMN sandboxes;
+        DROP TABLE original_import;
+        DROP TABLE original_import_state;
       `);
       db.connection.pragma('user_version = 3');
       const s = fill();
