@@ -1,7 +1,7 @@
 /**
  * A fake of models.dev on 127.0.0.1 (port from `listen(0)`): `GET /api.json` answers the catalog
  * set with `serve()`. Every request is recorded with its headers; `failNext(status)` answers the
- * next request with that status, `hangNext()` never answers it (timeouts), `redirectNext(path)`
+ * next request with that status, `delayNext(ms)` answers it that much later, `redirectNext(path)`
  * sends it elsewhere. Point the server at it with `OPENCODE_MODELS_URL=<url>`.
  */
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
@@ -19,25 +19,37 @@ export interface FakeModelsDevServer {
   /** What `GET /api.json` answers from now on: an object (as JSON) or raw text. */
   serve(catalog: unknown): void;
   failNext(status: number): void;
-  hangNext(): void;
+  delayNext(ms: number): void;
   redirectNext(location: string): void;
   close(): Promise<void>;
 }
 
-type Next = { status: number } | { hang: true } | { location: string };
+type Next = { status: number } | { delay: number } | { location: string };
 
 export async function startFakeModelsDevServer(): Promise<FakeModelsDevServer> {
   const requests: ModelsDevRequest[] = [];
   const queue: Next[] = [];
-  const hanging: ServerResponse[] = [];
+  const timers = new Set<NodeJS.Timeout>();
   let body = '{}';
+
+  const answer = (path: string, res: ServerResponse) => {
+    if (path !== '/api.json') {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+  };
 
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     requests.push({ path, headers: req.headers });
     const next = queue.shift();
-    if (next && 'hang' in next) {
-      hanging.push(res);
+    if (next && 'delay' in next) {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        answer(path, res);
+      }, next.delay);
+      timers.add(timer);
       return;
     }
     if (next && 'location' in next) {
@@ -48,11 +60,7 @@ export async function startFakeModelsDevServer(): Promise<FakeModelsDevServer> {
       res.writeHead(next.status).end();
       return;
     }
-    if (path !== '/api.json') {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+    answer(path, res);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -66,14 +74,14 @@ export async function startFakeModelsDevServer(): Promise<FakeModelsDevServer> {
     failNext(status) {
       queue.push({ status });
     },
-    hangNext() {
-      queue.push({ hang: true });
+    delayNext(delay) {
+      queue.push({ delay });
     },
     redirectNext(location) {
       queue.push({ location });
     },
     close() {
-      for (const res of hanging) res.destroy();
+      for (const timer of timers) clearTimeout(timer);
       server.closeAllConnections();
       return new Promise((resolve) => server.close(() => resolve()));
     },
