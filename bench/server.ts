@@ -78,6 +78,8 @@ export async function startBuiltServer(options: ServerProcessOptions = {}): Prom
         XDG_CACHE_HOME: join(home, '.cache'),
         ...GIT_ENV,
         OPENCODE_LOG_LEVEL: 'warn',
+        // Offline and comparable runs: the bundled model catalog, never a fetch.
+        OPENCODE_DISABLE_MODELS_FETCH: '1',
         ...options.env,
       },
       stdio: ['ignore', 'pipe', 'inherit'],

@@ -60,6 +60,7 @@ function serverEnv(home: string): Record<string, string> {
     XDG_CACHE_HOME: join(home, '.cache'),
     ...GIT_ENV,
     OPENCODE_LOG_LEVEL: 'warn',
+    OPENCODE_DISABLE_MODELS_FETCH: '1',
   };
 }
 

@@ -60,6 +60,7 @@ describe('CLI: opencode', () => {
       XDG_CACHE_HOME: join(home, '.cache'),
       GIT_CONFIG_NOSYSTEM: '1',
       GIT_CONFIG_GLOBAL: '/dev/null',
+      OPENCODE_DISABLE_MODELS_FETCH: '1',
       ...extra,
     };
   }

@@ -44,6 +44,7 @@ async function spawnServer(home: string, directory: string, seedTurns = 0): Prom
         XDG_CACHE_HOME: join(home, '.cache'),
         GIT_CONFIG_NOSYSTEM: '1',
         GIT_CONFIG_GLOBAL: '/dev/null',
+        OPENCODE_DISABLE_MODELS_FETCH: '1',
         SEED_TURNS: String(seedTurns),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
