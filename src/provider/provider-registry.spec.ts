@@ -81,10 +81,10 @@ describe('buildProviderRegistry', () => {
 
   it('connects a provider with stored OAuth tokens', () => {
     const oauth = { type: 'oauth' as const, access: 'a', refresh: 'r', expires: 1 };
-    const registry = buildProviderRegistry(config(), { anthropic: oauth }, {});
-    expect(registry.credentials.get('anthropic')).toEqual({ type: 'oauth', auth: oauth });
+    const registry = buildProviderRegistry(config(), { openai: oauth }, {});
+    expect(registry.credentials.get('openai')).toEqual({ type: 'oauth', auth: oauth });
     // Tokens for a provider without an OAuth login here would not work: not connected.
-    expect(buildProviderRegistry(config(), { openai: oauth }, {}).connected).toEqual({});
+    expect(buildProviderRegistry(config(), { anthropic: oauth }, {}).connected).toEqual({});
   });
 
   it('adds a custom OpenAI-compatible provider from config, connected without a key', () => {
