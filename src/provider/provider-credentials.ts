@@ -23,6 +23,9 @@ const KEY_VARIABLES: Readonly<Record<string, readonly string[]>> = {
   'amazon-bedrock': ['AWS_BEARER_TOKEN_BEDROCK'],
   'google-vertex': [],
   'google-vertex-anthropic': [],
+  // The reference's loaders read these besides (or instead of) the catalog's variables.
+  'snowflake-cortex': ['SNOWFLAKE_CORTEX_TOKEN', 'SNOWFLAKE_CORTEX_PAT'],
+  'cloudflare-ai-gateway': ['CLOUDFLARE_API_TOKEN', 'CF_AIG_TOKEN'],
 };
 
 /**

@@ -1,4 +1,5 @@
 import type { LanguageModelV3 } from '@ai-sdk/provider';
+import { fakeCallCredentials } from '../../test/support/fake-call-credentials';
 import { AppEnvironment } from '../core/config/app-environment';
 import { NpmInstaller } from '../core/npm/npm-installer';
 import {
@@ -49,7 +50,7 @@ const noInstalls = {
 const context = (
   variables: Record<string, string> = {},
   installer: NpmInstaller = noInstalls,
-): ModelContext => ({ variables, installer });
+): ModelContext => ({ variables, installer, credentials: fakeCallCredentials() });
 
 /** The settings each bundled package needs to build a model offline, by npm name. */
 const SETUP: Record<string, { providerID: string; variables?: Record<string, string> }> = {

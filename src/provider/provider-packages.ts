@@ -9,7 +9,14 @@ export interface ProviderSdk {
   chat?(modelID: string): LanguageModelV3;
   responses?(modelID: string): LanguageModelV3;
   messages?(modelID: string): LanguageModelV3;
+  /** GitLab Duo's chat through its AI gateway (`gitlab-ai-provider`). */
+  agenticChat?(modelID: string, options: Record<string, unknown>): LanguageModelV3;
+  /** GitLab Duo Agent Platform flows (`gitlab-ai-provider`). */
+  workflowChat?(modelID: string, options: Record<string, unknown>): LanguageModelV3;
 }
+
+/** SAP AI Core's package answers a function that is called with the model id. */
+type CallableSdk = ProviderSdk & ((modelID: string) => LanguageModelV3);
 
 /** A package's `create*` function; settings differ per package, so they are passed as a record. */
 export type ProviderFactory = (settings: Record<string, unknown>) => ProviderSdk;
@@ -34,6 +41,7 @@ export const BUNDLED_PACKAGES: Readonly<Record<string, () => Promise<ProviderFac
   '@ai-sdk/deepinfra': async () => factory((await import('@ai-sdk/deepinfra')).createDeepInfra),
   '@ai-sdk/deepseek': async () => factory((await import('@ai-sdk/deepseek')).createDeepSeek),
   '@ai-sdk/gateway': async () => factory((await import('@ai-sdk/gateway')).createGateway),
+  '@ai-sdk/github-copilot': async () => (await import('./copilot-sdk')).createGitHubCopilot,
   '@ai-sdk/google': async () => factory((await import('@ai-sdk/google')).createGoogleGenerativeAI),
   '@ai-sdk/google-vertex': async () =>
     factory((await import('@ai-sdk/google-vertex')).createVertex),
@@ -107,9 +115,58 @@ export function selectLanguageModel(
     case 'google-vertex':
     case 'google-vertex-anthropic':
       return sdk.languageModel(modelID.trim());
+    case 'github-copilot':
+      return copilotModel(sdk, modelID, options.endpoint);
+    case 'gitlab':
+      return gitlabModel(sdk, providerID, modelID, options);
+    case 'sap-ai-core':
+      return typeof sdk === 'function' ? (sdk as CallableSdk)(modelID) : sdk.languageModel(modelID);
     default:
       return sdk.languageModel(modelID);
   }
+}
+
+/**
+ * Copilot's API flavour for a model, as the reference picks it: the one the model names
+ * (`endpoint`), else the Responses API for GPT-5 and later (but GPT-5 mini), else chat.
+ */
+function copilotModel(sdk: ProviderSdk, modelID: string, endpoint: unknown): LanguageModelV3 {
+  if (!sdk.responses && !sdk.chat) return sdk.languageModel(modelID);
+  if (endpoint === 'responses' && sdk.responses) return sdk.responses(modelID);
+  if (endpoint === 'chat' && sdk.chat) return sdk.chat(modelID);
+  const generation = /^gpt-(\d+)/.exec(modelID);
+  const responses = generation && Number(generation[1]) >= 5 && !modelID.startsWith('gpt-5-mini');
+  return firstFlavour(sdk, modelID, responses ? ['responses'] : ['chat']);
+}
+
+/**
+ * GitLab Duo's models, as the reference's loader calls them: Agent Platform flows
+ * (`duo-workflow-*`, a discovered flow by its `workflowRef`) through `workflowChat`, every other
+ * model through `agenticChat` with the gateway headers and feature flags.
+ */
+function gitlabModel(
+  sdk: ProviderSdk,
+  providerID: string,
+  modelID: string,
+  options: Record<string, unknown>,
+): LanguageModelV3 {
+  const featureFlags = options.featureFlags;
+  if (modelID.startsWith('duo-workflow-') && sdk.workflowChat) {
+    const definition = options.workflowDefinition;
+    const ref = typeof options.workflowRef === 'string' ? options.workflowRef : undefined;
+    // A flow the package knows is called by its id; one discovered on the instance (it carries
+    // its `workflowRef`) through the generic flow, pointed at that ref.
+    const model = sdk.workflowChat(ref ? 'duo-workflow' : modelID, {
+      featureFlags,
+      ...(typeof definition === 'string' && { workflowDefinition: definition }),
+    });
+    if (ref) (model as { selectedModelRef?: string }).selectedModelRef = ref;
+    return model;
+  }
+  if (!sdk.agenticChat) {
+    throw new ProviderInitError(providerID, 'The GitLab package offers no agentic chat');
+  }
+  return sdk.agenticChat(modelID, { aiGatewayHeaders: options.aiGatewayHeaders, featureFlags });
 }
 
 /** The model of the first API flavour of `flavours` the package offers, else its default. */

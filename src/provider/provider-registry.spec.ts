@@ -15,18 +15,18 @@ const buildProviderRegistry = (
 ) => build(withConfig, auth, variables, catalog);
 
 describe('buildProviderRegistry', () => {
-  it('lists every catalog provider and connects none without credentials', () => {
+  it('lists every catalog provider and connects none without credentials but OpenCode Zen', () => {
     const registry = buildProviderRegistry(config(), {}, {});
     expect(Object.keys(registry.all)).toEqual(Object.keys(catalog.providers));
     // Shared with every registry of the same catalog, not copied.
     expect(registry.all.openai).toBe(catalog.providers.openai);
-    expect(registry.connected).toEqual({});
+    expect(Object.keys(registry.connected)).toEqual(['opencode']);
     expect(registry.all.anthropic.source).toBe('custom');
   });
 
   it('connects a provider by its env var, maps models onto the reference Model shape', () => {
     const registry = buildProviderRegistry(config(), {}, { ANTHROPIC_API_KEY: 'sk-env' });
-    expect(Object.keys(registry.connected)).toEqual(['anthropic']);
+    expect(Object.keys(registry.connected)).toEqual(['anthropic', 'opencode']);
     const provider = registry.connected.anthropic;
     expect(provider.source).toBe('env');
     expect(JSON.stringify(provider)).not.toContain('sk-env');
@@ -58,7 +58,7 @@ describe('buildProviderRegistry', () => {
 
   it('takes the second env var of a provider too (GEMINI_API_KEY)', () => {
     const registry = buildProviderRegistry(config(), {}, { GEMINI_API_KEY: 'g' });
-    expect(Object.keys(registry.connected)).toEqual(['google']);
+    expect(Object.keys(registry.connected)).toEqual(['google', 'opencode']);
   });
 
   it('prefers config apiKey over stored credentials over env vars', () => {
@@ -84,7 +84,94 @@ describe('buildProviderRegistry', () => {
     const registry = buildProviderRegistry(config(), { openai: oauth }, {});
     expect(registry.credentials.get('openai')).toEqual({ type: 'oauth', auth: oauth });
     // Tokens for a provider without an OAuth login here would not work: not connected.
-    expect(buildProviderRegistry(config(), { anthropic: oauth }, {}).connected).toEqual({});
+    expect(buildProviderRegistry(config(), { anthropic: oauth }, {}).connected.anthropic).toBe(
+      undefined,
+    );
+  });
+
+  it('serves OpenCode Zen free models with the public key, all of them with a key of ones own', () => {
+    const anonymous = buildProviderRegistry(config(), {}, {});
+    const zen = anonymous.connected.opencode;
+    expect(zen.source).toBe('custom');
+    expect(Object.keys(zen.models).length).toBeGreaterThan(0);
+    expect(Object.values(zen.models).every((model) => model.cost.input === 0)).toBe(true);
+    expect(anonymous.credentials.get('opencode')).toEqual({
+      type: 'key',
+      apiKey: 'public',
+      anonymous: true,
+    });
+    const keyed = buildProviderRegistry(config(), {}, { OPENCODE_API_KEY: 'zen-key' });
+    expect(keyed.connected.opencode.source).toBe('env');
+    expect(Object.keys(keyed.connected.opencode.models)).toEqual(
+      Object.keys(catalog.providers.opencode.models).filter(
+        (id) => !['alpha', 'deprecated'].includes(catalog.providers.opencode.models[id].status),
+      ),
+    );
+    // Turned off like any other provider.
+    const off = buildProviderRegistry(config({ disabled_providers: ['opencode'] }), {}, {});
+    expect(off.connected).toEqual({});
+  });
+
+  it('lists the ChatGPT models Codex serves, free, for an OpenAI login', () => {
+    const oauth = { type: 'oauth' as const, access: 'a', refresh: 'r', expires: 1 };
+    const openai = buildProviderRegistry(config(), { openai: oauth }, {}).connected.openai;
+    const ids = Object.keys(openai.models);
+    expect(ids).toEqual(expect.arrayContaining(['gpt-5.4', 'gpt-5.5', 'gpt-6-sol']));
+    expect(ids).not.toEqual(expect.arrayContaining(['gpt-5.6']));
+    expect(ids.some((id) => /^(gpt-4|o\d|gpt-5\.[0-3](?!-codex-spark))/.test(id))).toBe(false);
+    expect(openai.models['gpt-5.4'].cost).toEqual({
+      input: 0,
+      output: 0,
+      cache: { read: 0, write: 0 },
+    });
+    expect(openai.models['gpt-5.5'].limit).toEqual({
+      context: 400_000,
+      input: 272_000,
+      output: 128_000,
+    });
+    // With an API key, every model at its price.
+    const keyed = buildProviderRegistry(config(), {}, { OPENAI_API_KEY: 'sk' }).connected.openai;
+    expect(Object.keys(keyed.models).length).toBeGreaterThan(ids.length);
+  });
+
+  it("sends GitHub Copilot models through Copilot's package once logged in", () => {
+    const login = { type: 'oauth' as const, access: 'g', refresh: 'g', expires: 0 };
+    const github = buildProviderRegistry(config(), { 'github-copilot': login }, {});
+    expect(github.connected['github-copilot'].models['gpt-5.4'].api).toEqual({
+      id: 'gpt-5.4',
+      url: 'https://api.githubcopilot.com',
+      npm: '@ai-sdk/github-copilot',
+    });
+    const enterprise = buildProviderRegistry(
+      config(),
+      { 'github-copilot': { ...login, enterpriseUrl: 'company.ghe.com' } },
+      {},
+    );
+    expect(enterprise.connected['github-copilot'].models['gpt-5.4'].api.url).toBe(
+      'https://copilot-api.company.ghe.com',
+    );
+  });
+
+  it('lists the inference routers stored with a DigitalOcean login as models', () => {
+    const stored = {
+      type: 'api' as const,
+      key: 'dop_v1',
+      metadata: { routers: JSON.stringify([{ name: 'my-router', uuid: 'u1' }, { bad: 1 }]) },
+    };
+    const ocean = buildProviderRegistry(config(), { digitalocean: stored }, {}).connected
+      .digitalocean;
+    expect(ocean.models['router:my-router']).toMatchObject({
+      id: 'router:my-router',
+      name: 'my-router',
+      family: 'digitalocean-inference-routers',
+      api: {
+        id: 'router:my-router',
+        url: 'https://inference.do-ai.run/v1',
+        npm: '@ai-sdk/openai-compatible',
+      },
+      limit: { context: 128_000, output: 8192 },
+    });
+    expect(Object.keys(ocean.models).filter((id) => id.startsWith('router:'))).toHaveLength(1);
   });
 
   it('adds a custom OpenAI-compatible provider from config, connected without a key', () => {

@@ -3,12 +3,21 @@ import type { Config, ModelConfig, ProviderConfig } from '../config/config.schem
 import { DEFAULT_NPM, ProviderCatalog } from './catalog/catalog-mapping';
 import { OAUTH_LOGIN_PROVIDERS } from './oauth/oauth-methods';
 import { connectsWithoutKey, environmentKey, hasEnvironmentVariable } from './provider-credentials';
+import { loaderModels, OPENCODE_PUBLIC_KEY } from './provider-loaders';
 import type { ModalitySet, ModelInfo, ProviderInfo, ProviderSource } from './provider.types';
 
 /** What a connected provider authenticates with; kept out of `ProviderInfo` on purpose. */
 export type ProviderCredential =
-  /** `metadata`: what a login stored with the key (Azure's `resourceName`, an account id). */
-  | { type: 'key'; apiKey: string; metadata?: Readonly<Record<string, string>> }
+  /**
+   * `metadata`: what a login stored with the key (Azure's `resourceName`, an account id);
+   * `anonymous`: a key that is no one's (OpenCode Zen's `public`, for its free models).
+   */
+  | {
+      type: 'key';
+      apiKey: string;
+      metadata?: Readonly<Record<string, string>>;
+      anonymous?: boolean;
+    }
   | { type: 'oauth'; auth: OAuthInfo }
   /** No key: none is needed, or the provider's own credential source applies (AWS, Vertex). */
   | { type: 'none' };
@@ -59,7 +68,10 @@ export function buildProviderRegistry(
     const providerConfig = configured[provider.id];
     const connection = connect(provider, providerConfig, auth[provider.id], variables, catalog);
     if (!connection) continue;
-    const usable = filterModels({ ...provider, source: connection.source }, providerConfig);
+    const usable = filterModels(
+      loaderModels({ ...provider, source: connection.source }, connection.credential),
+      providerConfig,
+    );
     if (Object.keys(usable.models).length === 0) continue;
     connected[provider.id] = usable;
     all[provider.id] = usable;
@@ -82,9 +94,13 @@ function connect(
     const metadata = stored.metadata && { metadata: stored.metadata };
     return { source, credential: { type: 'key', apiKey: stored.key, ...metadata } };
   }
-  // OAuth tokens count only where the server knows how to call the provider with them.
+  // OAuth tokens count only where the server knows how to call the provider with them; the
+  // reference connects them through its plugins' loaders, hence `custom`.
   if (stored?.type === 'oauth' && OAUTH_LOGIN_PROVIDERS.has(provider.id)) {
-    return { source, credential: { type: 'oauth', auth: stored } };
+    return {
+      source: providerConfig ? 'config' : 'custom',
+      credential: { type: 'oauth', auth: stored },
+    };
   }
   const envKey = environmentKey(provider, variables);
   if (envKey) {
@@ -100,6 +116,13 @@ function connect(
   if (connectsWithoutKey(provider, variables, providerConfig !== undefined)) {
     const fromEnv = hasEnvironmentVariable(provider, variables) ? 'env' : 'custom';
     return { source: providerConfig ? 'config' : fromEnv, credential: { type: 'none' } };
+  }
+  // OpenCode Zen serves its free models to anyone, as the reference's `opencode` loader.
+  if (provider.id === 'opencode') {
+    return {
+      source: providerConfig ? 'config' : 'custom',
+      credential: { type: 'key', apiKey: OPENCODE_PUBLIC_KEY, anonymous: true },
+    };
   }
   return undefined;
 }

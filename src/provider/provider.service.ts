@@ -126,6 +126,7 @@ export class ProviderService {
     const credential = registry.credentials.get(providerID) ?? { type: 'none' };
     if (
       credential.type === 'oauth' &&
+      credential.auth.expires !== 0 &&
       credential.auth.expires - TOKEN_REFRESH_MARGIN_MS < Date.now()
     ) {
       // The refreshed tokens land in auth.json, so the next registry is built with them.
@@ -189,7 +190,7 @@ export class ProviderService {
   }
 
   private modelContext(): ModelContext {
-    return { variables: this.env.variables, installer: this.installer };
+    return { variables: this.env.variables, installer: this.installer, credentials: this.oauth };
   }
 
   private async state(

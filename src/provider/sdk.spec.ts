@@ -7,6 +7,7 @@ import { buildProviderRegistry } from './provider-registry';
 import { AppEnvironment } from '../core/config/app-environment';
 import { NpmInstaller } from '../core/npm/npm-installer';
 import { createLanguageModel, type ModelContext, ProviderTimeoutError } from './sdk';
+import { fakeCallCredentials } from '../../test/support/fake-call-credentials';
 
 const baseConfig: Config = { agent: {}, mode: {}, command: {}, plugin: [], username: 'test' };
 const catalog = providerCatalog(readSnapshot());
@@ -15,6 +16,7 @@ const catalog = providerCatalog(readSnapshot());
 const context: ModelContext = {
   variables: {},
   installer: new NpmInstaller(new AppEnvironment({ HOME: '/nonexistent' })),
+  credentials: fakeCallCredentials(),
 };
 
 describe('createLanguageModel', () => {
@@ -83,28 +85,30 @@ describe('createLanguageModel', () => {
     expect(server.requests[0].headers.authorization).toBeUndefined();
   });
 
-  it('authenticates Anthropic with OAuth tokens as a bearer, with the OAuth beta flag', async () => {
+  it('calls GitHub Copilot with the stored GitHub token and Copilot headers', async () => {
+    const login = { type: 'oauth' as const, access: 'gho_1', refresh: 'gho_1', expires: 0 };
     const registry = buildProviderRegistry(
-      { ...baseConfig, provider: { anthropic: { options: { baseURL: server.url } } } },
-      { anthropic: { type: 'oauth', access: 'access-1', refresh: 'refresh-1', expires: 0 } },
+      { ...baseConfig, provider: { 'github-copilot': { options: { baseURL: server.url } } } },
+      { 'github-copilot': login },
       {},
       catalog,
     );
-    const provider = registry.connected.anthropic;
+    const provider = registry.connected['github-copilot'];
     const model = await createLanguageModel(
       provider,
-      provider.models['claude-haiku-4-5'],
-      registry.credentials.get('anthropic')!,
-      context,
+      provider.models['claude-haiku-4.5'],
+      registry.credentials.get('github-copilot')!,
+      { ...context, credentials: fakeCallCredentials({ 'github-copilot': login }) },
     );
     server.enqueue({ text: 'ok' });
     const text = await streamText({ model, prompt: 'hi', maxRetries: 0 }).text;
     expect(text).toBe('ok');
     const [request] = server.requests;
-    expect(request.api).toBe('anthropic');
-    expect(request.headers.authorization).toBe('Bearer access-1');
-    expect(request.headers['x-api-key']).toBeUndefined();
-    expect(request.headers['anthropic-beta']).toContain('oauth-2025-04-20');
+    expect(request.path).toBe('/v1/chat/completions');
+    expect(request.headers.authorization).toBe('Bearer gho_1');
+    expect(request.headers['openai-intent']).toBe('conversation-edits');
+    expect(request.headers['x-initiator']).toBe('user');
+    expect(request.headers['user-agent']).toBe('opencode/0.0.0-test');
   });
 
   it('never lets the AI SDK pick up a key from the process environment', async () => {

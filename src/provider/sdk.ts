@@ -1,3 +1,4 @@
+import { arch, platform, release } from 'node:os';
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 import type { NpmInstaller } from '../core/npm/npm-installer';
 import { ProviderInitError } from './provider.errors';
@@ -9,6 +10,12 @@ import {
   vertexLocation,
   vertexProject,
 } from './provider-credentials';
+import {
+  type CallCredentials,
+  oauthCallSetup,
+  snowflakeBaseURL,
+  snowflakeCompatibleFetch,
+} from './provider-auth-calls';
 import { loadProviderFactory, selectLanguageModel } from './provider-packages';
 import type { ProviderCredential } from './provider-registry';
 import type { ModelInfo, ProviderInfo } from './provider.types';
@@ -16,9 +23,6 @@ import type { ModelInfo, ProviderInfo } from './provider.types';
 /** Defaults of the reference's `headerTimeout` / `chunkTimeout` provider options. */
 const DEFAULT_HEADER_TIMEOUT_MS = 300_000;
 const DEFAULT_CHUNK_TIMEOUT_MS = 300_000;
-
-/** The beta flag Anthropic requires on requests authenticated with an OAuth access token. */
-const ANTHROPIC_OAUTH_BETA = 'oauth-2025-04-20';
 
 /** Providers whose packages authenticate by their own credential source when given no key. */
 const SIGNS_OWN_REQUESTS = new Set(['amazon-bedrock', 'google-vertex', 'google-vertex-anthropic']);
@@ -40,6 +44,13 @@ const SERVER_OPTIONS = new Set([
   'profile',
   'endpoint',
   'useCompletionUrls',
+  // GitLab's, handed to its package by the GitLab setup below.
+  'aiGatewayHeaders',
+  'featureFlags',
+  'instanceUrl',
+  // Snowflake's, turned into the base URL and key by its setup below.
+  'account',
+  'token',
 ]);
 
 /**
@@ -73,6 +84,8 @@ export interface ModelContext {
   variables: Readonly<Record<string, string | undefined>>;
   /** Installs the packages a model names that the server does not bundle. */
   installer: NpmInstaller;
+  /** Stored logins at call time (tokens, refreshes, Azure CLI tokens). */
+  credentials: CallCredentials;
 }
 
 /** Provider-specific settings, the variables its base URL may name, and the model options. */
@@ -86,6 +99,10 @@ interface ProviderSetup {
   baseURL?: string;
   /** Wraps the fetch (Vertex's OpenAI-compatible endpoints take a Google access token). */
   wrapFetch?: (fetch: typeof globalThis.fetch) => typeof globalThis.fetch;
+  /** The key, where the provider finds it elsewhere than in the credential (Snowflake). */
+  apiKey?: string;
+  /** Headers the provider's loader sends, under the config's own. */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -108,11 +125,17 @@ export async function createLanguageModel(
 ): Promise<LanguageModelV3> {
   const npm = model.api.npm;
   const options = provider.options;
+  const login =
+    credential.type === 'oauth'
+      ? oauthCallSetup(provider.id, credential.auth, context.credentials)
+      : undefined;
   const setup = await providerSetup(provider, model, credential, context);
-  const template = setup.baseURL ?? stringValue(options.baseURL) ?? (model.api.url || undefined);
+  const template =
+    login?.baseURL ?? setup.baseURL ?? stringValue(options.baseURL) ?? (model.api.url || undefined);
   const baseURL = template && fillVariables(template, { ...context.variables, ...setup.vars });
   const headers = {
     ...PROVIDER_HEADERS[provider.id],
+    ...setup.headers,
     ...stringRecord(options.headers),
     ...model.headers,
   };
@@ -121,25 +144,21 @@ export async function createLanguageModel(
     header: timeoutOption(options.headerTimeout, DEFAULT_HEADER_TIMEOUT_MS),
     chunk: timeoutOption(options.chunkTimeout, DEFAULT_CHUNK_TIMEOUT_MS),
   });
-  const fetch = setup.wrapFetch ? setup.wrapFetch(timed) : timed;
+  const wrapped = setup.wrapFetch ? setup.wrapFetch(timed) : timed;
+  const fetch = login?.wrapFetch ? login.wrapFetch(wrapped) : wrapped;
   const extra = Object.fromEntries(
     Object.entries(options).filter(([key]) => !SERVER_OPTIONS.has(key)),
   );
-  const apiKey = credential.type === 'key' ? credential.apiKey : undefined;
-  const auth =
-    npm === '@ai-sdk/anthropic' && credential.type === 'oauth'
-      ? {
-          authToken: credential.auth.access,
-          headers: { ...headers, 'anthropic-beta': mergeBeta(headers['anthropic-beta']) },
-        }
-      : // An empty key rather than none, so the package does not look for one in the process;
-        // providers that sign their own requests take no key unless they have one.
-        {
-          headers,
-          ...((apiKey !== undefined || !SIGNS_OWN_REQUESTS.has(provider.id)) && {
-            apiKey: apiKey ?? '',
-          }),
-        };
+  const apiKey =
+    login?.apiKey ?? setup.apiKey ?? (credential.type === 'key' ? credential.apiKey : undefined);
+  // An empty key rather than none, so the package does not look for one in the process;
+  // providers that sign their own requests take no key unless they have one.
+  const auth = {
+    headers,
+    ...((apiKey !== undefined || !SIGNS_OWN_REQUESTS.has(provider.id)) && {
+      apiKey: apiKey ?? '',
+    }),
+  };
 
   if (npm === '@ai-sdk/openai-compatible' && !baseURL) {
     throw new ProviderInitError(
@@ -154,6 +173,7 @@ export async function createLanguageModel(
       name: provider.id,
       ...extra,
       ...setup.settings,
+      ...login?.settings,
       ...(baseURL && { baseURL }),
       ...auth,
       ...(npm === '@ai-sdk/openai-compatible' && {
@@ -181,9 +201,10 @@ async function providerSetup(
   provider: ProviderInfo,
   model: ModelInfo,
   credential: ProviderCredential,
-  { variables, installer }: ModelContext,
+  { variables, installer, credentials }: ModelContext,
 ): Promise<ProviderSetup> {
   const options = provider.options;
+  const none = { settings: {}, vars: {}, modelOptions: {} };
   switch (provider.id) {
     case 'amazon-bedrock': {
       const aws = bedrockSettings(options, credential, variables);
@@ -249,9 +270,110 @@ async function providerSetup(
         : undefined;
       return { settings: {}, vars: {}, modelOptions: {}, ...(baseURL && { baseURL }) };
     }
+    case 'cloudflare-workers-ai': {
+      if (stringValue(options.baseURL)) return none;
+      const account =
+        variables.CLOUDFLARE_ACCOUNT_ID ||
+        (credential.type === 'key' ? credential.metadata?.accountId : undefined);
+      if (!account) {
+        throw new ProviderInitError(
+          provider.id,
+          'CLOUDFLARE_ACCOUNT_ID is missing. Set it with: export CLOUDFLARE_ACCOUNT_ID=<your-account-id>',
+        );
+      }
+      const userAgent = `${credentials.userAgent} cloudflare-workers-ai (${platform()} ${release()}; ${arch()})`;
+      return {
+        settings: {},
+        vars: { CLOUDFLARE_ACCOUNT_ID: account },
+        modelOptions: {},
+        headers: { 'User-Agent': userAgent },
+      };
+    }
+    case 'snowflake-cortex':
+      return credential.type === 'oauth'
+        ? none
+        : snowflakeSetup(provider.id, options, credential, variables);
+    case 'gitlab': {
+      const aiGatewayHeaders = {
+        'User-Agent': `${credentials.userAgent} gitlab-ai-provider (${platform()} ${release()}; ${arch()})`,
+        'anthropic-beta': 'context-1m-2025-08-07',
+        ...stringRecord(options.aiGatewayHeaders),
+      };
+      const featureFlags = {
+        duo_agent_platform_agentic_chat: true,
+        duo_agent_platform: true,
+        ...(typeof options.featureFlags === 'object' && options.featureFlags),
+      };
+      const instanceUrl =
+        stringValue(options.instanceUrl) ??
+        (credential.type === 'key' ? credential.metadata?.instanceUrl : undefined) ??
+        (variables.GITLAB_INSTANCE_URL || 'https://gitlab.com');
+      return {
+        settings: { instanceUrl, aiGatewayHeaders, featureFlags },
+        vars: {},
+        modelOptions: { aiGatewayHeaders, featureFlags },
+      };
+    }
+    case 'sap-ai-core': {
+      // SAP's SDK reads its service key from the process environment only (the reference
+      // copies a stored key there); this server never writes its environment.
+      if (credential.type === 'key' && credential.apiKey !== variables.AICORE_SERVICE_KEY) {
+        throw new ProviderInitError(
+          provider.id,
+          'SAP AI Core reads its service key from the AICORE_SERVICE_KEY environment variable only: set it in the server environment',
+        );
+      }
+      const deploymentId = variables.AICORE_DEPLOYMENT_ID;
+      const resourceGroup = variables.AICORE_RESOURCE_GROUP;
+      return {
+        settings: {
+          ...(deploymentId && { deploymentId }),
+          ...(resourceGroup && { resourceGroup }),
+        },
+        vars: {},
+        modelOptions: {},
+      };
+    }
     default:
-      return { settings: {}, vars: {}, modelOptions: {} };
+      return none;
   }
+}
+
+/**
+ * Snowflake Cortex with a token (an environment variable, a stored PAT, config `token` or
+ * `apiKey`) for an account (`SNOWFLAKE_ACCOUNT`, the one stored with the token, config
+ * `account`), as the reference's loader: its account's API, and the fixes Cortex's
+ * OpenAI-compatible dialect needs.
+ */
+function snowflakeSetup(
+  providerID: string,
+  options: Record<string, unknown>,
+  credential: ProviderCredential,
+  variables: ModelContext['variables'],
+): ProviderSetup {
+  const account =
+    variables.SNOWFLAKE_ACCOUNT ||
+    (credential.type === 'key' ? credential.metadata?.account : undefined) ||
+    stringValue(options.account);
+  const token =
+    (credential.type === 'key' ? credential.apiKey : undefined) ??
+    stringValue(options.token) ??
+    stringValue(options.apiKey);
+  if (!account || !token) {
+    const missing = [!account && 'SNOWFLAKE_ACCOUNT', !token && 'SNOWFLAKE_CORTEX_TOKEN'];
+    throw new ProviderInitError(
+      providerID,
+      `Snowflake Cortex: missing credentials (${missing.filter(Boolean).join(', ')}). Provide a bearer token (OAuth, JWT, or PAT) via env var, opencode auth, or provider options.`,
+    );
+  }
+  return {
+    settings: {},
+    vars: { SNOWFLAKE_ACCOUNT: account },
+    modelOptions: {},
+    baseURL: snowflakeBaseURL(account),
+    apiKey: token,
+    wrapFetch: snowflakeCompatibleFetch,
+  };
 }
 
 /**
@@ -291,17 +413,6 @@ function googleAuthFetch(
 /** `${NAME}` in a base URL replaced by `vars` (unknown names are left as they are). */
 function fillVariables(url: string, vars: Readonly<Record<string, string | undefined>>): string {
   return url.replace(/\$\{([^}]+)\}/g, (whole, name: string) => vars[name] ?? whole);
-}
-
-function mergeBeta(existing: string | undefined): string {
-  const flags = new Set(
-    (existing ?? '')
-      .split(',')
-      .map((flag) => flag.trim())
-      .filter(Boolean),
-  );
-  flags.add(ANTHROPIC_OAUTH_BETA);
-  return [...flags].join(',');
 }
 
 function stringValue(value: unknown): string | undefined {

@@ -5,6 +5,7 @@ import { openBrowser } from '../../core/browser';
 import { AppEnvironment } from '../../core/config/app-environment';
 import { NotFoundError } from '../../core/errors/named-error';
 import { findExecutable, probe } from '../../core/executable';
+import type { CallCredentials } from '../provider-auth-calls';
 import { ProviderAuthError } from '../provider.errors';
 import {
   LoginContext,
@@ -25,6 +26,8 @@ import { providerLogins } from './oauth-methods';
  */
 const PENDING_TTL_MS = 20 * 60_000;
 const AZURE_CLI_TIMEOUT_MS = 60_000;
+/** Azure CLI tokens are asked for again this long before they expire. */
+const AZURE_TOKEN_MARGIN_MS = 60_000;
 
 export type AuthMethodInfo = LoginMethodInfo;
 
@@ -51,12 +54,14 @@ interface Pending {
  * cancels the previous one. Hosts are replaced through `OPENCODE_OAUTH_HOSTS` in tests.
  */
 @Injectable()
-export class ProviderAuthService implements OnModuleDestroy {
+export class ProviderAuthService implements OnModuleDestroy, CallCredentials {
   private readonly logger = new Logger('ProviderAuth');
   private readonly http: OAuthHttp;
   private readonly pending = new Map<string, Pending>();
   /** Refreshes in flight, so concurrent calls share one token request. */
   private readonly refreshing = new Map<string, Promise<OAuthInfo>>();
+  /** Azure CLI tokens by scope, and the requests for them in flight. */
+  private readonly azureTokens = new Map<string, Promise<{ token: string; expires: number }>>();
 
   constructor(
     private readonly auth: AuthService,
@@ -185,6 +190,69 @@ export class ProviderAuthService implements OnModuleDestroy {
       .finally(() => this.refreshing.delete(providerID));
     this.refreshing.set(providerID, refreshing);
     return refreshing;
+  }
+
+  /**
+   * The provider's stored OAuth tokens for a call: refreshed (and stored) first when they expire
+   * within `marginMs`, or at once with `force`. Tokens stored with `expires: 0` (GitHub's) do
+   * not expire.
+   */
+  async oauth(providerID: string, marginMs: number, force = false): Promise<OAuthInfo | undefined> {
+    const stored = await this.auth.get(providerID);
+    if (stored?.type !== 'oauth') return undefined;
+    const fresh = stored.expires === 0 || stored.expires - marginMs > Date.now();
+    return fresh && !force ? stored : this.refresh(providerID, stored);
+  }
+
+  /** An Azure CLI access token for `scope`, reused until a minute before it expires. */
+  async azureToken(scope: string): Promise<string> {
+    const current = await this.azureTokens.get(scope)?.catch(() => undefined);
+    if (current && current.expires - AZURE_TOKEN_MARGIN_MS > Date.now()) return current.token;
+    const request = this.requestAzureToken(scope);
+    this.azureTokens.set(scope, request);
+    request.catch(() => {
+      if (this.azureTokens.get(scope) === request) this.azureTokens.delete(scope);
+    });
+    return (await request).token;
+  }
+
+  /** `address` as calls send it: tests point the providers' hosts at fakes. */
+  url(address: string): string {
+    return this.http.url(address);
+  }
+
+  get userAgent(): string {
+    return `opencode/${this.env.version}`;
+  }
+
+  private async requestAzureToken(scope: string): Promise<{ token: string; expires: number }> {
+    const run = this.context(new AbortController().signal).azure;
+    if (!run) throw new Error('The Azure CLI (az) is not installed');
+    const output = await run([
+      'account',
+      'get-access-token',
+      '--scope',
+      scope,
+      '--output',
+      'json',
+    ]).catch((error: Error) => {
+      throw new Error(`The Azure CLI could not get a token (run az login): ${error.message}`);
+    });
+    let parsed: { accessToken?: unknown; expires_on?: unknown; expiresOn?: unknown } | undefined;
+    try {
+      parsed = JSON.parse(output) as typeof parsed;
+    } catch {
+      parsed = undefined;
+    }
+    const token = typeof parsed?.accessToken === 'string' ? parsed.accessToken : '';
+    const expires =
+      typeof parsed?.expires_on === 'number'
+        ? parsed.expires_on * 1000
+        : Date.parse(typeof parsed?.expiresOn === 'string' ? parsed.expiresOn : '');
+    if (!token) throw new Error('The Azure CLI answered no access token (run az login)');
+    if (!Number.isFinite(expires))
+      throw new Error('Azure CLI returned an invalid token expiration');
+    return { token, expires };
   }
 
   private async logins(): Promise<Record<string, ProviderLogins>> {
