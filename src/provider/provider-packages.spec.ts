@@ -184,6 +184,120 @@ describe('provider packages', () => {
   });
 });
 
+describe('provider loaders of the reference', () => {
+  /** An installer whose one package records the settings it is created with. */
+  const fakePackage = (sdk: (settings: Record<string, unknown>) => unknown) => {
+    const created: Record<string, unknown>[] = [];
+    const installer = {
+      load: () =>
+        Promise.resolve({
+          createThing: (settings: Record<string, unknown>) => {
+            created.push(settings);
+            return sdk(settings);
+          },
+        }),
+    } as unknown as NpmInstaller;
+    return { installer, created };
+  };
+  const stub = (id: string, how: string) => ({ modelId: id, how }) as unknown as LanguageModelV3;
+
+  it('picks Copilot chat or Responses per model, as the reference', async () => {
+    const copilot = async (modelID: string, options: Record<string, unknown> = {}) =>
+      (
+        await createLanguageModel(
+          providerOf('github-copilot', { baseURL: 'http://127.0.0.1:9' }),
+          { ...modelOf('github-copilot', modelID, '@ai-sdk/github-copilot'), options },
+          { type: 'key', apiKey: 'k' },
+          context(),
+        )
+      ).provider;
+    expect(await copilot('gpt-5.4')).toBe('copilot.responses');
+    expect(await copilot('gpt-5-mini')).toBe('copilot.chat');
+    expect(await copilot('claude-sonnet-4.6')).toBe('copilot.chat');
+    expect(await copilot('claude-sonnet-4.6', { endpoint: 'responses' })).toBe('copilot.responses');
+  });
+
+  it('calls GitLab Duo through agentic chat, flows through workflow chat', async () => {
+    const calls: unknown[][] = [];
+    const { installer, created } = fakePackage(() => ({
+      agenticChat: (id: string, options: unknown) => (calls.push([id, options]), stub(id, 'chat')),
+      workflowChat: (id: string, options: unknown) => (calls.push([id, options]), stub(id, 'flow')),
+    }));
+    const gitlab = (modelID: string, options: Record<string, unknown> = {}) =>
+      createLanguageModel(
+        providerOf('gitlab', { featureFlags: { extra: true } }),
+        { ...modelOf('gitlab', modelID, 'gitlab-ai-provider'), options },
+        { type: 'key', apiKey: 'glpat', metadata: { instanceUrl: 'https://git.example.com' } },
+        context({}, installer),
+      );
+    expect(await gitlab('duo-chat-gpt-5')).toMatchObject({ how: 'chat' });
+    expect(created[0]).toMatchObject({
+      apiKey: 'glpat',
+      instanceUrl: 'https://git.example.com',
+      featureFlags: {
+        duo_agent_platform: true,
+        duo_agent_platform_agentic_chat: true,
+        extra: true,
+      },
+      aiGatewayHeaders: { 'anthropic-beta': 'context-1m-2025-08-07' },
+    });
+    expect(calls[0][1]).toMatchObject({ featureFlags: { extra: true } });
+    const flow = await gitlab('duo-workflow-custom', { workflowRef: 'ref-1' });
+    expect(flow).toMatchObject({ how: 'flow', modelId: 'duo-workflow', selectedModelRef: 'ref-1' });
+  });
+
+  it('calls SAP AI Core models by calling its package, with the key from the environment only', async () => {
+    const sap = Object.assign((id: string) => stub(id, 'sap'), { languageModel: jest.fn() });
+    const { installer, created } = fakePackage(() => sap);
+    const call = (apiKey: string) =>
+      createLanguageModel(
+        providerOf('sap-ai-core'),
+        modelOf('sap-ai-core', 'gpt-5', '@jerome-benoit/sap-ai-provider-v2'),
+        { type: 'key', apiKey },
+        context({ AICORE_SERVICE_KEY: '{"k":1}', AICORE_RESOURCE_GROUP: 'rg' }, installer),
+      );
+    expect(await call('{"k":1}')).toMatchObject({ how: 'sap', modelId: 'gpt-5' });
+    expect(created[0]).toMatchObject({ resourceGroup: 'rg' });
+    await expect(call('{"stored":1}')).rejects.toMatchObject({ name: 'ProviderInitError' });
+  });
+
+  it('needs a Cloudflare account, from the environment or stored with the key', async () => {
+    const workers = (variables: Record<string, string>, metadata?: Record<string, string>) =>
+      createLanguageModel(
+        providerOf('cloudflare-workers-ai'),
+        modelOf(
+          'cloudflare-workers-ai',
+          '@cf/m',
+          '@ai-sdk/openai-compatible',
+          'http://127.0.0.1:9/client/v4/accounts/${CLOUDFLARE_ACCOUNT_ID}/ai/v1',
+        ),
+        { type: 'key', apiKey: 'k', ...(metadata && { metadata }) },
+        context(variables),
+      );
+    await expect(workers({})).rejects.toMatchObject({
+      data: { message: expect.stringContaining('CLOUDFLARE_ACCOUNT_ID is missing') },
+    });
+    expect((await workers({}, { accountId: 'stored' })).modelId).toBe('@cf/m');
+    expect((await workers({ CLOUDFLARE_ACCOUNT_ID: 'env' })).modelId).toBe('@cf/m');
+  });
+
+  it('needs a Snowflake account and token, and calls the account API', async () => {
+    const snowflake = (variables: Record<string, string>, apiKey?: string) =>
+      createLanguageModel(
+        providerOf('snowflake-cortex'),
+        modelOf('snowflake-cortex', 'claude-sonnet-4-6', '@ai-sdk/openai-compatible'),
+        apiKey ? { type: 'key', apiKey } : { type: 'none' },
+        context(variables),
+      );
+    await expect(snowflake({ SNOWFLAKE_ACCOUNT: 'acct' })).rejects.toMatchObject({
+      data: { message: expect.stringContaining('missing credentials (SNOWFLAKE_CORTEX_TOKEN)') },
+    });
+    expect((await snowflake({ SNOWFLAKE_ACCOUNT: 'acct' }, 'pat')).modelId).toBe(
+      'claude-sonnet-4-6',
+    );
+  });
+});
+
 describe('provider credentials', () => {
   it('finds the key among several variables by name, and only the bearer token for Bedrock', () => {
     const azure = providerOf('azure', {}, ['AZURE_RESOURCE_NAME', 'AZURE_API_KEY']);
