@@ -53,6 +53,10 @@ describe('buildProviderRegistry', () => {
       options: {},
       headers: {},
       release_date: '2025-09-29',
+      variants: {
+        high: { thinking: { type: 'enabled', budgetTokens: 16000 } },
+        max: { thinking: { type: 'enabled', budgetTokens: 31999 } },
+      },
     });
   });
 

@@ -18,6 +18,18 @@ interface Listing {
   connected: string[];
 }
 
+/**
+ * JSON with object keys sorted: equal for equal values whatever their key order, and whichever
+ * realm parsed them (`fetch` parses outside jest's).
+ */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) =>
+    item && typeof item === 'object' && !Array.isArray(item)
+      ? Object.fromEntries(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : item,
+  );
+}
+
 /** The providers compared field by field: the ones people use most, and each kind of package. */
 const COMPARED = [
   'anthropic',
@@ -76,21 +88,26 @@ describe('provider catalog: GET /provider as the original answers it', () => {
     expect(missing).toEqual([]);
   });
 
-  it('maps the models of the main providers as the original does', () => {
+  it('maps every model as the original does, field by field', () => {
+    const different: string[] = [];
+    for (const their of theirs.all) {
+      const our = ours.all.find((provider) => provider.id === their.id)!;
+      for (const [modelID, model] of Object.entries<Json>(their.models)) {
+        if (canonical(our.models[modelID]) !== canonical(model)) {
+          different.push(`${their.id}/${modelID}`);
+        }
+      }
+    }
+    expect(different).toEqual([]);
+    // The same, shown in full for a few models of the main providers.
     for (const id of COMPARED) {
       const their = theirs.all.find((provider) => provider.id === id)!;
       const our = ours.all.find((provider) => provider.id === id)!;
       const { models: theirModels, ...theirProvider } = their;
       const { models: ourModels, ...ourProvider } = our;
       expect(ourProvider).toEqual(theirProvider);
-      for (const [modelID, model] of Object.entries<Json>(theirModels)) {
-        // Variants are computed by the reasoning-variants code, compared in its own specs.
-        const { variants: _theirs, ...expected } = model;
-        const { variants: _ours, ...actual } = ourModels[modelID];
-        expect({ model: `${id}/${modelID}`, ...actual }).toEqual({
-          model: `${id}/${modelID}`,
-          ...expected,
-        });
+      for (const modelID of Object.keys(theirModels).slice(0, 5)) {
+        expect(ourModels[modelID]).toEqual(theirModels[modelID]);
       }
     }
   });

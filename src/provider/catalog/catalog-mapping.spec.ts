@@ -6,7 +6,7 @@ const model = (extra: Partial<ModelsDevModel> = {}): ModelsDevModel => ({
   name: 'M',
   release_date: '2026-01-01',
   attachment: false,
-  reasoning: true,
+  reasoning: false,
   tool_call: true,
   limit: { context: 1000, output: 100 },
   ...extra,
@@ -37,7 +37,7 @@ describe('catalog mapping (as the reference maps models.dev)', () => {
       name: 'M',
       capabilities: {
         temperature: false,
-        reasoning: true,
+        reasoning: false,
         attachment: false,
         toolcall: true,
         input: { text: false, audio: false, image: false, video: false, pdf: false },
@@ -50,7 +50,32 @@ describe('catalog mapping (as the reference maps models.dev)', () => {
       options: {},
       headers: {},
       release_date: '2026-01-01',
+      variants: {},
     });
+  });
+
+  it('gives reasoning models the variants models.dev lists, else their package defaults', () => {
+    const { models } = catalogProvider(
+      provider(
+        {
+          listed: model({
+            id: 'listed',
+            reasoning: true,
+            reasoning_options: [{ type: 'effort', values: ['low', 'high'] }],
+          }),
+          'claude-sonnet-4': model({
+            id: 'claude-sonnet-4',
+            reasoning: true,
+            limit: { context: 200000, output: 64000 },
+            experimental: { modes: { fast: {} } },
+          }),
+        },
+        { npm: '@ai-sdk/anthropic' },
+      ),
+    );
+    expect(Object.keys(models.listed.variants!)).toEqual(['low', 'high']);
+    expect(Object.keys(models['claude-sonnet-4'].variants!)).toEqual(['high', 'max']);
+    expect(models['claude-sonnet-4-fast'].variants).toEqual(models['claude-sonnet-4'].variants);
   });
 
   it('maps cost tiers and prices past 200K, and a per-model package and URL', () => {

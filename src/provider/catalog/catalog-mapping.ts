@@ -1,3 +1,4 @@
+import { modelVariants, reasoningOptionVariants } from '../model-variants';
 import type { ModalitySet, ModelCost, ModelInfo, ProviderInfo } from '../provider.types';
 import {
   isUsableModel,
@@ -46,8 +47,10 @@ export function providerCatalog(catalog: ModelsDevCatalog): ProviderCatalog {
 
 /**
  * The catalog onto the reference's `Provider` / `Model`, as the reference maps it: catalog
- * defaults (no `family`, modalities all false when not listed, tool calls on), and each
- * `experimental.modes` entry of a model listed as a model of its own (`<id>-<mode>`).
+ * defaults (no `family`, modalities all false when not listed, tool calls on), reasoning
+ * variants (from models.dev's `reasoning_options`, else the package's defaults; `{}` when there
+ * are none), and each `experimental.modes` entry of a model listed as a model of its own
+ * (`<id>-<mode>`, with the variants of its model).
  */
 export function catalogProviders(catalog: ModelsDevCatalog): Record<string, ProviderInfo> {
   const providers: Record<string, ProviderInfo> = {};
@@ -96,7 +99,7 @@ export function gatewayPackage(providerID: string, modelID: string): string | un
 }
 
 function catalogModel(provider: ModelsDevProvider, entry: ModelsDevModel): ModelInfo {
-  return {
+  const model: ModelInfo = {
     id: entry.id,
     providerID: provider.id,
     api: {
@@ -130,6 +133,8 @@ function catalogModel(provider: ModelsDevProvider, entry: ModelsDevModel): Model
     headers: {},
     release_date: entry.release_date ?? '',
   };
+  model.variants = reasoningOptionVariants(entry.reasoning_options, model) ?? modelVariants(model);
+  return model;
 }
 
 function modalitySet(listed: readonly ModelsDevModality[] | undefined): ModalitySet {

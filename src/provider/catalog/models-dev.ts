@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliDecompressSync } from 'node:zlib';
+import type { ReasoningOption } from '../model-variants';
 
 /**
  * The models.dev catalog (`api.json`): providers by id, each with its models. Only the fields
@@ -50,7 +51,7 @@ export interface ModelsDevModel {
   temperature?: boolean;
   tool_call: boolean;
   /** The reasoning controls the model takes (efforts, a toggle, a token budget). */
-  reasoning_options?: Array<Record<string, unknown> & { type: string }>;
+  reasoning_options?: ReasoningOption[];
   interleaved?: boolean | string | { field: string };
   cost?: ModelsDevCost;
   limit: { context: number; input?: number; output: number };
