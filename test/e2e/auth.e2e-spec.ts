@@ -23,6 +23,8 @@ describe('auth: PUT/DELETE /auth/:providerID', () => {
     const providers = await t.http.get('/config/providers').expect(200);
     expect(providers.body.providers.map((p: { id: string; source: string }) => p)).toEqual([
       expect.objectContaining({ id: 'anthropic', source: 'api' }),
+      // OpenCode Zen's free models, connected without a key as in the reference.
+      expect.objectContaining({ id: 'opencode', source: 'custom' }),
     ]);
   });
 

@@ -28,7 +28,7 @@ describe('provider: GET /provider and GET /config/providers', () => {
   let t: TestApp;
   afterEach(() => t?.close());
 
-  it('lists the catalog with default models and nothing connected without credentials', async () => {
+  it('lists the catalog with default models and only OpenCode Zen connected without credentials', async () => {
     t = await startTestApp();
     const body = (await t.http.get('/provider').expect(200)).body as {
       all: ProviderBody[];
@@ -39,17 +39,24 @@ describe('provider: GET /provider and GET /config/providers', () => {
     expect(ids).toEqual(
       expect.arrayContaining(['anthropic', 'openai', 'google', 'openrouter', 'groq', 'mistral']),
     );
-    expect(body.connected).toEqual([]);
+    // OpenCode Zen's free models need no key (the reference connects it the same way).
+    expect(body.connected).toEqual(['opencode']);
     // The reference's default for the same catalog.
+    expect(body.default.opencode).toBe('big-pickle');
     expect(body.default.anthropic).toBe('claude-sonnet-4-6');
     const anthropic = body.all.find((provider) => provider.id === 'anthropic')!;
     expect(anthropic).toMatchObject({ source: 'custom', env: ['ANTHROPIC_API_KEY'] });
     expect(anthropic.models['claude-sonnet-4-5'].cost.input).toBe(3);
     expect(anthropic.models['claude-sonnet-4-5'].limit.context).toBe(1000000);
-    expect((await t.http.get('/config/providers').expect(200)).body).toEqual({
-      providers: [],
-      default: {},
-    });
+    const configured = (await t.http.get('/config/providers').expect(200)).body as {
+      providers: ProviderBody[];
+      default: Record<string, string>;
+    };
+    expect(configured.providers.map((provider) => provider.id)).toEqual(['opencode']);
+    expect(configured.default).toEqual({ opencode: 'big-pickle' });
+    // Only the free models, without a key.
+    const zen = configured.providers[0];
+    expect(Object.values(zen.models).every((model) => model.cost.input === 0)).toBe(true);
   });
 
   it('connects providers by env var, never showing the key', async () => {
@@ -58,15 +65,17 @@ describe('provider: GET /provider and GET /config/providers', () => {
     });
     const list = await t.http.get('/provider').expect(200);
     // In catalog order.
-    expect(list.body.connected).toEqual(['groq', 'anthropic']);
+    expect(list.body.connected).toEqual(['groq', 'anthropic', 'opencode']);
     const configured = await t.http.get('/config/providers').expect(200);
     expect(configured.body.providers.map((p: ProviderBody) => [p.id, p.source])).toEqual([
       ['groq', 'env'],
       ['anthropic', 'env'],
+      ['opencode', 'custom'],
     ]);
     expect(configured.body.default).toEqual({
       anthropic: 'claude-sonnet-4-6',
       groq: 'whisper-large-v3-turbo',
+      opencode: 'big-pickle',
     });
     for (const text of [list.text, configured.text]) {
       expect(text).not.toContain('sk-ant-env-secret');
@@ -115,8 +124,8 @@ describe('provider: models for the agent loop (ProviderService)', () => {
 
   it('lists a custom OpenAI-compatible provider from OPENCODE_CONFIG_CONTENT as connected', async () => {
     const configured = (await t.http.get('/config/providers').expect(200)).body;
-    expect(configured.default).toEqual({ fake: 'fake-model' });
-    const [fake] = configured.providers as ProviderBody[];
+    expect(configured.default).toEqual({ opencode: 'big-pickle', fake: 'fake-model' });
+    const fake = (configured.providers as ProviderBody[]).find((p) => p.id === 'fake')!;
     expect(fake).toMatchObject({ id: 'fake', source: 'config', options: { baseURL: model.url } });
     // The config's apiKey is a credential too: not in the response.
     expect(JSON.stringify(configured)).not.toContain('"apiKey"');
