@@ -171,8 +171,10 @@ describe('the official SDK (@opencode-ai/sdk, v1 client) against this server', (
       command: { greet: { template: 'Greet $ARGUMENTS' } },
     });
     const providers = ok(out, 'config.providers');
-    expect(providers.default).toEqual({ fake: 'fake-model' });
+    // OpenCode Zen's free models are connected without a key, as in the reference.
+    expect(providers.default).toEqual({ opencode: 'big-pickle', fake: 'fake-model' });
     expect(providers.providers).toEqual([
+      expect.objectContaining({ id: 'opencode', source: 'custom' }),
       expect.objectContaining({
         id: 'fake',
         name: 'Fake',
@@ -182,7 +184,7 @@ describe('the official SDK (@opencode-ai/sdk, v1 client) against this server', (
       }),
     ]);
     const list = ok(out, 'provider.list');
-    expect(list.connected).toEqual(['fake']);
+    expect(list.connected).toEqual(['opencode', 'fake']);
     expect(list.default).toMatchObject({ fake: 'fake-model' });
     expect(list.all.map((provider: { id: string }) => provider.id)).toEqual(
       expect.arrayContaining(['fake', 'anthropic', 'openai']),
