@@ -44,13 +44,6 @@ const SERVER_OPTIONS = new Set([
   'profile',
   'endpoint',
   'useCompletionUrls',
-  // GitLab's, handed to its package by the GitLab setup below.
-  'aiGatewayHeaders',
-  'featureFlags',
-  'instanceUrl',
-  // Snowflake's, turned into the base URL and key by its setup below.
-  'account',
-  'token',
 ]);
 
 /**
