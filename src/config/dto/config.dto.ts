@@ -1,4 +1,5 @@
-import { ApiPropertyOptional, ApiPropertyOptions, ApiSchema } from '@nestjs/swagger';
+import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { ApiNamedSchema } from '../../core/http/named-schema';
 import { zodToOpenApi } from '../../core/http/zod-schema';
 import { ConfigSchema } from '../config.schema';
 
@@ -6,21 +7,22 @@ import { ConfigSchema } from '../config.schema';
  * The `Config` component of /doc. Its properties are generated from `ConfigSchema`, the one
  * definition that also validates config files and `PATCH /config` bodies (with zod, because the
  * config's unions and open maps, e.g. `permission: "ask" | { bash: { "git *": "allow" } }`, are
- * beyond class-validator), so the documentation cannot drift from what is accepted.
+ * beyond class-validator), so the documentation cannot drift from what is accepted. Generated
+ * when /doc is first built, not at import: converting the whole schema costs every start ~15 ms.
  */
-@ApiSchema({ name: 'Config' })
+@ApiNamedSchema('Config', configComponent)
 export class ConfigDto {
   [key: string]: unknown;
 }
 
-const configJsonSchema = zodToOpenApi(ConfigSchema) as {
-  properties: Record<string, Record<string, unknown>>;
-};
-
-for (const [key, property] of Object.entries(configJsonSchema.properties)) {
-  // @nestjs/swagger needs a `type` to resolve a property; on `anyOf` properties it drops it again.
-  ApiPropertyOptional({ type: 'object', ...property } as ApiPropertyOptions)(
-    ConfigDto.prototype,
+function configComponent(): SchemaObject {
+  const { properties } = zodToOpenApi(ConfigSchema) as {
+    properties: Record<string, SchemaObject>;
+  };
+  // `type` first, as in the rest of the document (@nestjs/swagger writes it first).
+  const ordered = Object.entries(properties).map(([key, property]) => [
     key,
-  );
+    'type' in property ? { type: property.type, ...property } : property,
+  ]);
+  return { type: 'object', properties: Object.fromEntries(ordered) as SchemaObject['properties'] };
 }

@@ -62,5 +62,6 @@ export function ApiZodSchema(
   schema: z.ZodType,
   components?: ReadonlyMap<z.core.$ZodType, string>,
 ): ClassDecorator {
-  return ApiNamedSchema(name, zodToOpenApi(schema, components));
+  // Built with the document, not at import: only /doc reads it.
+  return ApiNamedSchema(name, () => zodToOpenApi(schema, components));
 }
