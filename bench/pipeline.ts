@@ -8,7 +8,10 @@
  * - `GET /session?limit=100` with 1,000 sessions >= 0.25;
  * - `GET /file/content` of a 100 KB tracked file >= 0.3;
  * - 1,000 sequential `POST /session` >= 0.3 of a bare route inserting a row (better-sqlite3, WAL);
- * - start to first healthy answer on a fresh HOME <= 0.5 s, RSS 2 s after start <= 90 MB;
+ * - start to first healthy answer on a fresh HOME <= 0.5 s, RSS 2 s after start <= 90 MB; beside
+ *   it, where the start goes (`bench/startup.ts`: one start under `--cpu-prof`, by package, Nest
+ *   init, GC) and the floors of the stack (a bare Fastify + better-sqlite3 app, and a one-route
+ *   Nest app that loads the same libraries, `bench/nest-floor.ts`), started the same way;
  * - one event to 1,000 `/event` clients in <= 1.5x the time the twin takes to write it.
  * Throughput comes from wrk (2 threads, 50 connections) when it is installed, else autocannon;
  * `OPENCODE_BENCH_LOAD=autocannon` forces the latter. Server CPU per request, read from
@@ -39,6 +42,13 @@ import {
   type BenchServer,
 } from './server';
 import { connect as connectSse, type Client as SseClient } from './sse-fanout';
+import {
+  freshHomeEnv,
+  measureStart,
+  profileStart,
+  START_BUCKETS,
+  type StartFigures,
+} from './startup';
 import type { TwinConfig, TwinRoute } from './twin';
 
 const ROOT = join(__dirname, '..');
@@ -266,9 +276,9 @@ interface BenchTwin extends Side {
   stop(): Promise<void>;
 }
 
-/** Transpiles twin.ts next to the checkout's node_modules, so it runs without ts-node. */
-function compileTwin(): string {
-  const source = readFileSync(join(__dirname, 'twin.ts'), 'utf8');
+/** Transpiles a bench script (twin.ts) next to the checkout's node_modules: no ts-node needed. */
+function compileScript(name: string): string {
+  const source = readFileSync(join(__dirname, `${name}.ts`), 'utf8');
   const { outputText } = ts.transpileModule(source, {
     compilerOptions: {
       module: ts.ModuleKind.CommonJS,
@@ -278,7 +288,7 @@ function compileTwin(): string {
   });
   const dir = join(ROOT, '.bench-tmp', 'pipeline');
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, 'twin.js');
+  const file = join(dir, `${name}.js`);
   writeFileSync(file, outputText);
   return file;
 }
@@ -286,7 +296,7 @@ function compileTwin(): string {
 async function startTwin(config: TwinConfig): Promise<BenchTwin> {
   const configFile = join(tempDir('opencode-bench-twin-'), 'config.json');
   writeFileSync(configFile, JSON.stringify(config));
-  const script = compileTwin();
+  const script = compileScript('twin');
   const started = performance.now();
   const child: ChildProcess = spawn(process.execPath, [...NODE_FLAGS, script, configFile], {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -595,11 +605,7 @@ async function compareFanout(sides: [Side, Side]): Promise<Figure[]> {
   ];
 }
 
-interface Start {
-  healthyMs: number;
-  cpuMs: number;
-  rssMb: number;
-}
+type Start = StartFigures;
 
 /**
  * STARTS starts of the built CLI, each on a fresh HOME: time and CPU to the first healthy
@@ -615,6 +621,79 @@ async function measureStarts(cli: string, project: string): Promise<[Start[], Be
     if (starts.length === STARTS) return [starts, server];
     await server.stop();
   }
+}
+
+/**
+ * The floors of the start figures, STARTS starts each, taking turns: the bare twin answering
+ * health from memory (fastify and better-sqlite3 only) and a one-route Nest app loading the
+ * libraries this server loads (bench/nest-floor.ts); both with the server's node flags.
+ */
+async function measureFloors(): Promise<{ bare: Start[]; nest: Start[] }> {
+  const twinConfig = join(tempDir('opencode-bench-floor-'), 'config.json');
+  const healthBody = Buffer.from(JSON.stringify({ healthy: true, version: 'floor' }));
+  writeFileSync(
+    twinConfig,
+    JSON.stringify({
+      routes: [
+        {
+          path: '/global/health',
+          contentType: 'application/json; charset=utf-8',
+          body: healthBody.toString('base64'),
+        },
+      ],
+      database: join(tempDir('opencode-bench-floor-db-'), 'twin.db'),
+      projectID: 'floor',
+      directory: '/',
+    } satisfies TwinConfig),
+  );
+  const twin = compileScript('twin');
+  const nest = compileScript('nest-floor');
+  const floors: { bare: Start[]; nest: Start[] } = { bare: [], nest: [] };
+  for (let n = 0; n < STARTS; n++) {
+    floors.bare.push(await measureStart([...NODE_FLAGS, twin, twinConfig]));
+    const database = join(tempDir('opencode-bench-floor-db-'), 'floor.db');
+    floors.nest.push(await measureStart([...NODE_FLAGS, nest, database]));
+  }
+  return floors;
+}
+
+/** Rows of the start section: the floors beside this server, then where its start goes. */
+async function startBreakdown(cli: string, project: string, starts: Start[]): Promise<Figure[]> {
+  const floors = await measureFloors();
+  const profiled = await profileStart([...NODE_FLAGS, cli], project, freshHomeEnv());
+  const cpuAndRss = (list: Start[]) =>
+    `${fmt(median(list.map((s) => s.cpuMs)), 0)} / ${fmt(median(list.map((s) => s.rssMb)), 0)}`;
+  const ours = median(starts.map((s) => s.cpuMs));
+  const share = (list: Start[]) => fmt(median(list.map((s) => s.cpuMs)) / ours, 2);
+  const row = (label: string, value: string, ratio = ''): Figure => ({
+    label,
+    ours: value,
+    twin: '',
+    ratio,
+    target: '',
+  });
+  const profiledTotal = START_BUCKETS.reduce((sum, bucket) => sum + profiled.buckets[bucket], 0);
+  return [
+    row(`start floors: CPU until healthy / RSS (ms / MB, median of ${STARTS}); of ours`, ''),
+    row('  this server', cpuAndRss(starts), '1.00'),
+    row(
+      '  Nest app, one route, the same libraries loaded',
+      cpuAndRss(floors.nest),
+      share(floors.nest),
+    ),
+    row('  bare Fastify + better-sqlite3 (the twin)', cpuAndRss(floors.bare), share(floors.bare)),
+    row(
+      `where our start goes: CPU ms until healthy under --cpu-prof; share`,
+      fmt(profiledTotal, 0),
+    ),
+    ...START_BUCKETS.map((bucket) =>
+      row(
+        `  ${bucket}`,
+        fmt(profiled.buckets[bucket], 0),
+        fmt(profiled.buckets[bucket] / profiledTotal, 2),
+      ),
+    ),
+  ];
 }
 
 export async function runPipelineBench(): Promise<boolean> {
@@ -728,6 +807,7 @@ export async function runPipelineBench(): Promise<boolean> {
         target: '<= 90',
         ok: median(rss) <= 90,
       },
+      ...(await startBreakdown(cli, project, starts)),
     );
 
     const sides: [Side, Side] = [{ name: 'ours', url: server.url, pid: server.pid }, twin];
