@@ -674,7 +674,7 @@ async function startBreakdown(cli: string, project: string, starts: Start[]): Pr
   });
   const profiledTotal = START_BUCKETS.reduce((sum, bucket) => sum + profiled.buckets[bucket], 0);
   return [
-    row(`start floors: CPU until healthy / RSS (ms / MB, median of ${STARTS}); of ours`, ''),
+    row(`start floors, CPU to healthy / RSS (ms / MB); of ours`, ''),
     row('  this server', cpuAndRss(starts), '1.00'),
     row(
       '  Nest app, one route, the same libraries loaded',
@@ -682,10 +682,7 @@ async function startBreakdown(cli: string, project: string, starts: Start[]): Pr
       share(floors.nest),
     ),
     row('  bare Fastify + better-sqlite3 (the twin)', cpuAndRss(floors.bare), share(floors.bare)),
-    row(
-      `where our start goes: CPU ms until healthy under --cpu-prof; share`,
-      fmt(profiledTotal, 0),
-    ),
+    row('where our start goes (CPU ms, under --cpu-prof); share', fmt(profiledTotal, 0)),
     ...START_BUCKETS.map((bucket) =>
       row(
         `  ${bucket}`,
