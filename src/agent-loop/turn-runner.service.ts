@@ -122,6 +122,7 @@ export class TurnRunnerService {
         const compacted = await this.compaction.compact(instance, setup.user, signal, false);
         if (!compacted || !continues || signal.aborted) break;
         setup.user = this.compaction.continuation(instance, setup.user);
+        setup.call = { ...setup.call, requestID: setup.user.id, afterCompaction: true };
         fromFreshSummary = true;
       } else if (!continues) break;
     }
@@ -176,6 +177,7 @@ export class TurnRunnerService {
     if (!(await this.compaction.compact(instance, user, signal, true))) return false;
     this.messages.removeMessage(instance, recorder.message.sessionID, recorder.message.id);
     setup.user = this.compaction.continuation(instance, user);
+    setup.call = { ...setup.call, requestID: setup.user.id, afterCompaction: true };
     return true;
   }
 

@@ -68,6 +68,7 @@ export class TurnSetupService {
         providerOptions: resolved.provider.options,
         sessionID: user.sessionID,
         requestID: user.id,
+        agent: agent.name,
         ...(session.parentID && { parentSessionID: session.parentID }),
         ...(user.model.variant !== undefined && { variant: user.model.variant }),
         agentOptions: agent.options,

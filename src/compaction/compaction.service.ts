@@ -209,6 +209,7 @@ export class CompactionService {
           providerOptions: model.provider.options,
           sessionID,
           requestID: prompt.id,
+          agent: 'compaction',
         },
         system: SUMMARY_SYSTEM,
         messages: [...messages, { role: 'user', content: SUMMARY_PROMPT }],

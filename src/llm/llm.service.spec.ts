@@ -1,6 +1,8 @@
 import type { LanguageModelV3StreamPart, LanguageModelV3Usage } from '@ai-sdk/provider';
 import { convertArrayToReadableStream, MockLanguageModelV3 } from 'ai/test';
 import { z } from 'zod';
+import { AppEnvironment } from '../core/config/app-environment';
+import type { ModelInfo } from '../provider/provider.types';
 import { LlmService, type StepStreamPart } from './llm.service';
 
 const usage: LanguageModelV3Usage = {
@@ -21,7 +23,7 @@ async function collect(stream: AsyncIterable<StepStreamPart>): Promise<StepStrea
 }
 
 describe('LlmService', () => {
-  const llm = new LlmService();
+  const llm = new LlmService(new AppEnvironment({ HOME: '/tmp' }, '/tmp'));
 
   it('streams one step: text, the tool calls it runs, and the step finish', async () => {
     const model = streamingModel([
@@ -138,5 +140,76 @@ describe('LlmService', () => {
       role: 'user',
       content: [{ type: 'text', text: 'so far' }],
     });
+  });
+
+  it('adds the built-in plugins’ headers and params, and Copilot’s placeholder tool', async () => {
+    const copilot: ModelInfo = {
+      id: 'gpt-5.4',
+      providerID: 'github-copilot',
+      api: { id: 'gpt-5.4', url: '', npm: '@ai-sdk/github-copilot' },
+      name: 'GPT-5.4',
+      capabilities: {
+        temperature: false,
+        reasoning: false,
+        attachment: false,
+        toolcall: true,
+        input: { text: true, audio: false, image: false, video: false, pdf: false },
+        output: { text: true, audio: false, image: false, video: false, pdf: false },
+        interleaved: false,
+      },
+      cost: { input: 0, output: 0, cache: { read: 0, write: 0 } },
+      limit: { context: 128_000, output: 64_000 },
+      status: 'active',
+      options: {},
+      headers: {},
+      release_date: '',
+      variants: {},
+    };
+    const model = streamingModel([
+      { type: 'finish', usage, finishReason: { unified: 'stop', raw: 'stop' } },
+    ]);
+    await collect(
+      await llm.streamStep({
+        model,
+        context: {
+          model: copilot,
+          providerOptions: {},
+          sessionID: 'ses_child',
+          parentSessionID: 'ses_parent',
+        },
+        system: '',
+        messages: [
+          { role: 'user', content: 'read' },
+          {
+            role: 'assistant',
+            content: [{ type: 'tool-call', toolCallId: 'c1', toolName: 'read', input: {} }],
+          },
+          {
+            role: 'tool',
+            content: [
+              {
+                type: 'tool-result',
+                toolCallId: 'c1',
+                toolName: 'read',
+                output: { type: 'text', value: 'x' },
+              },
+            ],
+          },
+        ],
+        tools: {},
+        signal: new AbortController().signal,
+      }),
+    );
+    const [call] = model.doStreamCalls;
+    expect(call.headers).toMatchObject({
+      'x-session-affinity': 'ses_child',
+      'x-parent-session-id': 'ses_parent',
+      'X-GitHub-Api-Version': '2026-06-01',
+      'X-Interaction-Id': 'ses_child',
+      'x-initiator': 'agent',
+    });
+    expect(call.headers?.['User-Agent']).toMatch(/^opencode\//);
+    expect(call.maxOutputTokens).toBeUndefined();
+    expect(call.tools?.map((tool) => tool.name)).toEqual(['_noop']);
   });
 });

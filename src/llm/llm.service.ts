@@ -9,6 +9,7 @@ import type {
 } from 'ai';
 import type { JSONValue, LanguageModelV3 } from '@ai-sdk/provider';
 import type { z } from 'zod';
+import { AppEnvironment } from '../core/config/app-environment';
 import { modelVariants } from '../provider/model-variants';
 import type { ModelInfo } from '../provider/provider.types';
 import {
@@ -23,6 +24,7 @@ import {
   toolSchema,
   transformPrompt,
 } from './provider-transform';
+import { hookHeaders, hookParams } from './provider-hooks';
 
 /** A tool the model may call in a step: its input schema and what running it answers. */
 export interface LlmTool {
@@ -51,6 +53,13 @@ export interface CallContext {
   agentOptions?: Record<string, unknown>;
   /** A quick call on the small model (a title): the model's lightest variant, no other. */
   small?: boolean;
+  /**
+   * The agent the call is made for (`title` for a session title, `compaction` for a summary,
+   * else the prompt's agent), which some providers are told.
+   */
+  agent?: string;
+  /** Set when the call answers the prompt the server wrote to carry on after a summary. */
+  afterCompaction?: boolean;
 }
 
 /** One model call of the agent loop. */
@@ -117,6 +126,8 @@ export class LlmService {
    */
   private readonly inputSchemas = new WeakMap<z.ZodType, Map<string, Schema>>();
 
+  constructor(private readonly env: AppEnvironment) {}
+
   /**
    * Streams one step: a single model call (the loop decides whether another follows), which the
    * SDK neither retries (the loop retries, knowing which attempts can be undone) nor reports
@@ -139,6 +150,22 @@ export class LlmService {
         ...(loose && { strict: false }),
         execute: (input: Record<string, unknown>, options: { toolCallId: string }) =>
           tool.execute(input, options.toolCallId),
+      };
+    }
+    if (
+      context?.model.providerID.includes('github-copilot') &&
+      Object.keys(tools).length === 0 &&
+      carriesToolCalls(request.messages)
+    ) {
+      // Copilot refuses a conversation with tool calls in it when the call offers no tools.
+      tools._noop = {
+        description:
+          'Do not call this tool. It exists only for API compatibility and must never be invoked.',
+        inputSchema: ai.jsonSchema({
+          type: 'object',
+          properties: { reason: { type: 'string', description: 'Unused' } },
+        }),
+        execute: () => Promise.resolve(''),
       };
     }
     const call = this.prepare(ai, request.model, context, request);
@@ -209,6 +236,8 @@ export class LlmService {
       delete options.reasoningSummary;
       delete options.include;
     }
+    // The built-in plugins' adjustments (Copilot, OpenAI, Cerebras) come last, as there.
+    const adjusted = hookParams(context, { maxOutputTokens: maxOutputTokens(model), options });
     const wrapped = ai.wrapLanguageModel({
       model: language as LanguageModelV3,
       middleware: {
@@ -219,14 +248,20 @@ export class LlmService {
     });
     return {
       model: wrapped,
-      providerOptions: keyedProviderOptions(model, options) as PreparedCall['providerOptions'],
+      providerOptions: keyedProviderOptions(
+        model,
+        adjusted.options,
+      ) as PreparedCall['providerOptions'],
       temperature: model.capabilities.temperature
         ? (sampling.temperature ?? defaultTemperature(model))
         : undefined,
       topP: sampling.topP ?? defaultTopP(model),
       topK: defaultTopK(model),
-      maxOutputTokens: maxOutputTokens(model),
-      headers: sessionHeaders(context),
+      maxOutputTokens: adjusted.maxOutputTokens,
+      headers: {
+        ...sessionHeaders(context, this.env),
+        ...hookHeaders(context, this.env.version),
+      },
     };
   }
 
@@ -257,19 +292,31 @@ export class LlmService {
 
 /**
  * Headers that let a provider route a session's calls to the same backend (and so its cache);
- * the opencode providers take their own names for them.
+ * the opencode providers take their own names for them and are told the client. Every call
+ * names opencode as its user agent, as the reference's.
  */
-function sessionHeaders(context: CallContext): Record<string, string> {
+function sessionHeaders(context: CallContext, env: AppEnvironment): Record<string, string> {
   const headers: Record<string, string> = {};
   if (context.model.providerID.startsWith('opencode')) {
     headers['x-opencode-session'] = context.sessionID;
     if (context.requestID) headers['x-opencode-request'] = context.requestID;
+    headers['x-opencode-client'] = env.variables.OPENCODE_CLIENT || 'cli';
   } else {
     headers['x-session-affinity'] = context.sessionID;
     headers['X-Session-Id'] = context.sessionID;
   }
+  headers['User-Agent'] = `opencode/${env.version}`;
   if (context.parentSessionID) headers['x-parent-session-id'] = context.parentSessionID;
   return headers;
+}
+
+/** Whether the conversation holds a tool call or a tool result. */
+function carriesToolCalls(messages: ModelMessage[]): boolean {
+  return messages.some(
+    (message) =>
+      Array.isArray(message.content) &&
+      message.content.some((part) => part.type === 'tool-call' || part.type === 'tool-result'),
+  );
 }
 
 /** The call settings that are set: the AI SDK warns about some keys even when undefined. */

@@ -45,6 +45,7 @@ export class TitleService {
         providerOptions: resolved.provider.options,
         sessionID: user.sessionID,
         small: true,
+        agent: 'title',
       },
       maxRetries: 1,
       system: TITLE_PROMPT,

@@ -125,6 +125,10 @@ describe('calling models with stored logins', () => {
     expect(request.headers['openai-intent']).toBe('conversation-edits');
     expect(request.headers['x-initiator']).toBe('user');
     expect(request.headers['user-agent']).toMatch(/^opencode\//);
+    // The Copilot plugin's call headers, as the reference's.
+    expect(request.headers['x-github-api-version']).toBe('2026-06-01');
+    expect(request.headers['x-interaction-id']).toBe(answer.info.sessionID);
+    expect(request.headers['x-interaction-type']).toBeUndefined();
 
     await t.http
       .put('/auth/github-copilot')
@@ -173,6 +177,38 @@ describe('calling models with stored logins', () => {
     expect(call.headers.authorization).toBe(`Bearer ${fresh}`);
     expect(call.headers['chatgpt-account-id']).toBe('acct-42');
     expect(call.body.model).toBe('gpt-5.4');
+    // The Codex plugin's call headers and params: opencode and the OS named, the session, no
+    // output cap.
+    expect(call.headers.originator).toBe('opencode');
+    expect(call.headers['user-agent']).toMatch(/^opencode\/[^ ]+ \(linux [^;]+; [a-z0-9_]+\)/);
+    expect(call.headers['session-id']).toBe(answer.info.sessionID);
+    expect(call.body.max_output_tokens).toBeUndefined();
+  });
+
+  it('GitHub Copilot: GPT models without an output cap, subagent calls initiated by the agent', async () => {
+    copilot.enqueue({ text: 'gpt' });
+    const parent = await turn('github-copilot', 'gpt-5-mini');
+    expect(parent.info.error).toBeUndefined();
+    const gpt = copilot.requests.at(-1)!;
+    expect(gpt.body.max_tokens).toBeUndefined();
+    expect(gpt.headers['x-initiator']).toBe('user');
+
+    const child = (
+      await t.http
+        .post('/session')
+        .send({ parentID: parent.info.sessionID, title: 'child' })
+        .expect(200)
+    ).body as { id: string };
+    copilot.enqueue({ text: 'child' });
+    const answer = await t.prompt(child.id, {
+      parts: [{ type: 'text', text: 'hi' }],
+      model: { providerID: 'github-copilot', modelID: 'claude-haiku-4.5' },
+    });
+    expect(answer.info.error).toBeUndefined();
+    const call = copilot.requests.at(-1)!;
+    expect(call.headers['x-initiator']).toBe('agent');
+    expect(call.headers['x-parent-session-id']).toBe(parent.info.sessionID);
+    expect(call.body.max_tokens).toBe(32_000);
   });
 
   it('keeps every token out of responses and log lines', async () => {
