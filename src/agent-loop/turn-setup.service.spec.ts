@@ -97,6 +97,7 @@ describe('TurnSetupService', () => {
         providerOptions: { setCacheKey: true },
         sessionID: user.sessionID,
         requestID: user.id,
+        agent: 'build',
         agentOptions: undefined,
       },
       prices: model.model.cost,

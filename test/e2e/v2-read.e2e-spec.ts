@@ -152,7 +152,10 @@ describe('v2 read routes', () => {
       const models: Json[] = res.body.data;
       const released = models.map((m) => m.time.released);
       expect(released).toEqual([...released].sort((a, b) => b - a));
-      expect(new Set(models.map((m) => m.providerID))).toEqual(new Set(['anthropic', 'fake']));
+      // opencode is always active, with its free models, as in the reference.
+      expect(new Set(models.map((m) => m.providerID))).toEqual(
+        new Set(['anthropic', 'fake', 'opencode']),
+      );
       expect(models[0]).toEqual({
         id: 'fake-model',
         providerID: 'fake',
