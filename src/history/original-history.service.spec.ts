@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import BetterSqlite3 from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,6 +25,8 @@ describe('OriginalHistoryService: the copy of the original’s rows', () => {
   let messages: SqliteMessageRepository;
   let service: OriginalHistoryService;
   let clock = 1_000_000;
+
+  beforeAll(() => Logger.overrideLogger(false));
 
   beforeEach(() => {
     const home = tempDir();
