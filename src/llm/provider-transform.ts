@@ -42,7 +42,7 @@ import type { ModelInfo } from '../provider/provider.types';
  * |                         | Moonshot / Kimi                                   | `$ref` siblings dropped, tuple `items` → its first schema                                               |
  * |                         | Google / Gemini                                   | enums as strings (integer enums become string type), type arrays → `anyOf` + `nullable`, `required` only of listed properties, array `items` typed, no `properties` on non-objects |
  * | title calls (small)     | OpenAI, Copilot, xAI                              | `store: false` over the model's first variant; OpenRouter Google models with no variant: reasoning off; Venice: `disableThinking` |
- * | headers                 | all                                               | `x-session-affinity` and `X-Session-Id` = session id (`x-opencode-session`/`-request` for `opencode*` providers), `x-parent-session-id` for subagents |
+ * | headers                 | all                                               | `User-Agent: opencode/<version>`; `x-session-affinity` and `X-Session-Id` = session id (`x-opencode-session`/`-request`/`-client` for `opencode*` providers), `x-parent-session-id` for subagents; the built-in plugins' headers in `provider-hooks.ts` |
  */
 
 type Options = Record<string, unknown>;

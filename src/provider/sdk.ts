@@ -2,6 +2,7 @@ import { arch, platform, release } from 'node:os';
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 import type { NpmInstaller } from '../core/npm/npm-installer';
 import { ProviderInitError } from './provider.errors';
+import { cloudflareGatewayModel } from './cloudflare-gateway';
 import {
   azureResourceName,
   bedrockSettings,
@@ -137,6 +138,20 @@ export async function createLanguageModel(
     header: timeoutOption(options.headerTimeout, DEFAULT_HEADER_TIMEOUT_MS),
     chunk: timeoutOption(options.chunkTimeout, DEFAULT_CHUNK_TIMEOUT_MS),
   });
+  if (provider.id === 'cloudflare-ai-gateway' && !stringValue(options.baseURL)) {
+    // The reference's loader calls every model of the gateway its own way; a configured base
+    // URL turns it off, as there.
+    return cloudflareGatewayModel({
+      providerID: provider.id,
+      modelID: model.api.id,
+      options,
+      credential,
+      variables: context.variables,
+      installer: context.installer,
+      credentials: context.credentials,
+      fetch: timed,
+    });
+  }
   const wrapped = setup.wrapFetch ? setup.wrapFetch(timed) : timed;
   const fetch = login?.wrapFetch ? login.wrapFetch(wrapped) : wrapped;
   const extra = Object.fromEntries(
