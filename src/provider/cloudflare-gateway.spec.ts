@@ -1,17 +1,4 @@
-import { createRequire } from 'node:module';
-import type { NpmInstaller } from '../core/npm/npm-installer';
-import { NpmInstallFailedError } from '../core/npm/npm.errors';
 import { cloudflareGatewayModel, type GatewayCall } from './cloudflare-gateway';
-
-/** An installer that installs nothing: it records what it was asked for and fails. */
-function refusingInstaller(asked: string[]): NpmInstaller {
-  return {
-    install: (spec: string) => {
-      asked.push(spec);
-      return Promise.reject(new NpmInstallFailedError(spec, 'offline'));
-    },
-  } as unknown as NpmInstaller;
-}
 
 function call(overrides: Partial<GatewayCall> = {}): GatewayCall {
   return {
@@ -24,7 +11,6 @@ function call(overrides: Partial<GatewayCall> = {}): GatewayCall {
       metadata: { accountId: 'a', gatewayId: 'g' },
     },
     variables: {},
-    installer: refusingInstaller([]),
     credentials: { url: (address) => address },
     fetch: globalThis.fetch,
     ...overrides,
@@ -89,25 +75,4 @@ describe('cloudflareGatewayModel', () => {
     expect(sent[0].headers.get('authorization')).toBe('Bearer env-token');
     expect(sent[0].headers.get('cf-aig-gateway-id')).toBe('g');
   });
-
-  const bundled = (() => {
-    try {
-      createRequire(__filename).resolve('ai-gateway-provider');
-      return true;
-    } catch {
-      return false;
-    }
-  })();
-  (bundled ? it.skip : it)(
-    'installs ai-gateway-provider 3.x (the AI SDK 6 line) for gateway models when the server has none',
-    async () => {
-      const asked: string[] = [];
-      await expect(
-        cloudflareGatewayModel(
-          call({ modelID: 'openai/gpt-5.4', installer: refusingInstaller(asked) }),
-        ),
-      ).rejects.toBeInstanceOf(NpmInstallFailedError);
-      expect(asked).toEqual(['ai-gateway-provider@^3.2.0']);
-    },
-  );
 });

@@ -1,10 +1,7 @@
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import { createAnthropic } from '@ai-sdk/anthropic';
 import { createOpenAI } from '@ai-sdk/openai';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { LanguageModelV3 } from '@ai-sdk/provider';
-import type { NpmInstaller } from '../core/npm/npm-installer';
 import type { CallCredentials } from './provider-auth-calls';
 import type { ProviderCredential } from './provider-registry';
 import { ProviderInitError } from './provider.errors';
@@ -12,11 +9,10 @@ import { ProviderInitError } from './provider.errors';
 type Fetch = typeof globalThis.fetch;
 
 /**
- * Cloudflare's package, in the last range that implements the AI SDK 6 model interface (4.x
- * needs AI SDK 7).
+ * Cloudflare's package (a dependency in the 3.x range, the last that implements the AI SDK 6
+ * model interface; 4.x needs AI SDK 7).
  */
-export const GATEWAY_PACKAGE = 'ai-gateway-provider';
-export const GATEWAY_PACKAGE_RANGE = '^3.2.0';
+const GATEWAY_PACKAGE = 'ai-gateway-provider';
 
 /** The gateway's universal endpoint, under which `<account>/<gateway>` is called. */
 const GATEWAY_URL = 'https://gateway.ai.cloudflare.com/v1';
@@ -49,7 +45,6 @@ export interface GatewayCall {
   options: Record<string, unknown>;
   credential: ProviderCredential;
   variables: Readonly<Record<string, string | undefined>>;
-  installer: NpmInstaller;
   credentials: Pick<CallCredentials, 'url'>;
   /** `fetch` with the provider's timeouts. */
   fetch: Fetch;
@@ -110,7 +105,7 @@ export async function cloudflareGatewayModel(call: GatewayCall): Promise<Languag
     }).chatModel(modelID);
   }
 
-  const { gatewayModule, unifiedModule } = await loadGatewayPackage(providerID, call.installer);
+  const { gatewayModule, unifiedModule } = await loadGatewayPackage(providerID);
   const gatewayOptions = {
     metadata: gatewayMetadata(options),
     cacheTtl: options.cacheTtl,
@@ -162,22 +157,16 @@ function gatewayMetadata(options: Record<string, unknown>): unknown {
 }
 
 /**
- * `ai-gateway-provider` and its Workers AI client: the server's own copy when it has one, else
- * installed into the cache on first use.
+ * `ai-gateway-provider` and its Workers AI client (a dependency of the server, as the reference
+ * bundles it), loaded on first use.
  */
 async function loadGatewayPackage(
   providerID: string,
-  installer: NpmInstaller,
 ): Promise<{ gatewayModule: GatewayModule; unifiedModule: UnifiedModule }> {
-  let load = createRequire(__filename);
-  try {
-    load.resolve(GATEWAY_PACKAGE);
-  } catch {
-    const installed = await installer.install(`${GATEWAY_PACKAGE}@${GATEWAY_PACKAGE_RANGE}`);
-    load = createRequire(join(installed.root, 'package.json'));
-  }
-  const gatewayModule = load(GATEWAY_PACKAGE) as Partial<GatewayModule>;
-  const unifiedModule = load(`${GATEWAY_PACKAGE}/providers/unified`) as Partial<UnifiedModule>;
+  const [gatewayModule, unifiedModule] = (await Promise.all([
+    import(GATEWAY_PACKAGE),
+    import(`${GATEWAY_PACKAGE}/providers/unified`),
+  ])) as [Partial<GatewayModule>, Partial<UnifiedModule>];
   if (
     typeof gatewayModule.createAiGateway !== 'function' ||
     typeof gatewayModule.parseAiGatewayOptions !== 'function' ||

@@ -147,7 +147,6 @@ export async function createLanguageModel(
       options,
       credential,
       variables: context.variables,
-      installer: context.installer,
       credentials: context.credentials,
       fetch: timed,
     });
@@ -209,7 +208,7 @@ async function providerSetup(
   provider: ProviderInfo,
   model: ModelInfo,
   credential: ProviderCredential,
-  { variables, installer, credentials }: ModelContext,
+  { variables, credentials }: ModelContext,
 ): Promise<ProviderSetup> {
   const options = provider.options;
   const none = { settings: {}, vars: {}, modelOptions: {} };
@@ -218,9 +217,7 @@ async function providerSetup(
       const aws = bedrockSettings(options, credential, variables);
       const { profile, useCredentialChain, ...settings } = aws;
       const baseURL = stringValue(options.endpoint) ?? stringValue(options.baseURL);
-      const credentialProvider = useCredentialChain
-        ? await awsCredentialChain(installer, provider.id, profile)
-        : undefined;
+      const credentialProvider = useCredentialChain ? await awsCredentialChain(profile) : undefined;
       return {
         settings: { ...settings, ...(credentialProvider && { credentialProvider }) },
         vars: { AWS_REGION: aws.region },
@@ -386,21 +383,13 @@ function snowflakeSetup(
 
 /**
  * The AWS SDK's default credential chain (profiles, SSO, web identity, container and instance
- * credentials), from `@aws-sdk/credential-providers`, installed on first use: the server bundles
- * it not, as only Bedrock users with such credentials need it.
+ * credentials), from `@aws-sdk/credential-providers`, loaded on first use.
  */
 async function awsCredentialChain(
-  installer: NpmInstaller,
-  providerID: string,
   profile: string | undefined,
 ): Promise<() => PromiseLike<unknown>> {
-  const module = await installer.load<{
-    fromNodeProviderChain?: (init: { profile?: string }) => () => PromiseLike<unknown>;
-  }>('@aws-sdk/credential-providers');
-  if (typeof module.fromNodeProviderChain !== 'function') {
-    throw new ProviderInitError(providerID, 'The AWS credential chain could not be loaded');
-  }
-  return module.fromNodeProviderChain(profile ? { profile } : {});
+  const { fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
+  return fromNodeProviderChain(profile ? { profile } : {});
 }
 
 /** `fetch` with a Google Cloud access token from application default credentials. */

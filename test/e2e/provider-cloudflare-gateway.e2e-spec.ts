@@ -1,5 +1,4 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { startAgentTestApp, type AgentTestApp } from '../support/agent-app';
 import { startFakeModelServer, type FakeModelServer } from '../support/fake-model-server';
@@ -97,25 +96,14 @@ async function startFakeCloudflare(model: FakeModelServer) {
   };
 }
 
-/** Whether the server has `ai-gateway-provider` at hand without installing it from the registry. */
-function gatewayPackagePresent(): boolean {
-  try {
-    createRequire(__filename).resolve('ai-gateway-provider');
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Cloudflare AI Gateway models in real turns, as the reference calls them: OpenAI, Anthropic and
  * Workers AI models through the gateway's universal endpoint by `ai-gateway-provider` (the token
  * in `cf-aig-authorization`, each provider's own wire format inside), other models through the
  * account's OpenAI-compatible API naming the gateway. `OPENCODE_OAUTH_HOSTS` sends Cloudflare's
- * hosts to the fake. Runs where the package is at hand (the server's own dependency), since
- * these tests may not install from the registry.
+ * hosts to the fake.
  */
-(gatewayPackagePresent() ? describe : describe.skip)('Cloudflare AI Gateway', () => {
+describe('Cloudflare AI Gateway', () => {
   let t: AgentTestApp;
   let model: FakeModelServer;
   let cloudflare: Awaited<ReturnType<typeof startFakeCloudflare>>;
