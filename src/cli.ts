@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { AppEnvironment, LOG_LEVELS, parseLogLevel } from './core/config/app-environment';
 import { DEFAULT_SERVER_OPTIONS, ServerOptions } from './core/config/server-options';
 import type { MdnsPublication } from './core/http/mdns';
+import { WEB_CLIENT_PATH } from './core/http/web-client';
 import { createPinoLogger } from './core/logging/pino-logger.service';
 import { createApp, DOC_UI_PATH } from './main';
 
@@ -112,15 +113,21 @@ async function serve(flags: ServeFlags, web: boolean): Promise<void> {
       mdns = publishMdns(port, server.mdnsDomain, logger);
     }
   }
-  if (web) announceBrowsableApi(url, env.canOpenBrowser, logger);
+  if (web) announceWebClient(url, env.canOpenBrowser, logger);
   handleShutdownSignals(() => app.close(), mdns, logger);
 }
 
-function announceBrowsableApi(url: string, canOpenBrowser: boolean, logger: Logger): void {
-  const docUrl = `${url.replace('0.0.0.0', '127.0.0.1')}${DOC_UI_PATH}/`;
-  process.stdout.write(`API browser: ${docUrl}\n`);
+/**
+ * `opencode web`: the browser client at `/` is what it opens; the API browser's address is
+ * printed too, for people who came for Swagger UI.
+ */
+function announceWebClient(url: string, canOpenBrowser: boolean, logger: Logger): void {
+  const base = url.replace('0.0.0.0', '127.0.0.1');
+  const clientUrl = `${base}${WEB_CLIENT_PATH}`;
+  process.stdout.write(`Web interface: ${clientUrl}\n`);
+  process.stdout.write(`API browser: ${base}${DOC_UI_PATH}/\n`);
   if (!canOpenBrowser) return;
-  openBrowser(docUrl).catch((error: unknown) =>
+  openBrowser(clientUrl).catch((error: unknown) =>
     logger.warn({ err: String(error) }, 'could not open a browser'),
   );
 }
@@ -163,7 +170,9 @@ export function buildCli(): Command {
     (flags: ServeFlags) => serve(flags, false),
   );
   addServerOptions(
-    program.command('web').description('start the server and open its browsable API (Swagger UI)'),
+    program
+      .command('web')
+      .description('start the server and open its browser client (the API browser is at /doc)'),
   ).action((flags: ServeFlags) => serve(flags, true));
   return program;
 }

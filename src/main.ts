@@ -17,6 +17,7 @@ import { createOriginPolicy } from './core/http/cors';
 import { lazySchemaCompilers } from './core/http/lazy-schema-compilers';
 import { acceptJsonBodiesOnly } from './core/http/json-bodies';
 import { registerRequestContext } from './core/http/request-context';
+import { mountWebClient } from './core/http/web-client';
 import { V2ExceptionFilter } from './core/http/v2/v2-exception.filter';
 import { HttpExceptionFilter } from './core/errors/http-exception.filter';
 import { InstanceService } from './core/instance/instance.service';
@@ -27,6 +28,8 @@ export interface CreateAppOptions {
   env?: AppEnvironment;
   server?: Partial<ServerOptions>;
   logger?: Logger;
+  /** The built browser client (a directory holding index.html); else the build's dist/web. */
+  webClientDirectory?: string;
 }
 
 export const DOC_PATH = '/doc';
@@ -92,6 +95,10 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   await app.init();
   acceptJsonBodiesOnly(fastify);
   mountDocs(app, fastify, env.version);
+  mountWebClient(
+    fastify,
+    options.webClientDirectory === undefined ? undefined : [options.webClientDirectory],
+  );
   return app;
 }
 

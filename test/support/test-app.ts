@@ -18,6 +18,8 @@ export interface TestAppOptions {
   home?: string;
   /** Log at debug level into memory (`logs()`), to look for what must never be logged. */
   captureLogs?: boolean;
+  /** Serve the browser client built into this directory (`buildWebClient()`), not dist/web. */
+  webClientDirectory?: string;
 }
 
 export interface TestApp {
@@ -71,6 +73,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     env,
     server: { hostname: '127.0.0.1', ...options.server },
     logger,
+    webClientDirectory: options.webClientDirectory,
   });
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address();
