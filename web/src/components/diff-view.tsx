@@ -60,7 +60,7 @@ export function patchLines(patch: string): PatchLine[] {
   const lines: PatchLine[] = [];
   for (const text of patch.split('\n')) {
     if (text.startsWith('+++') || text.startsWith('---')) continue;
-    if (text.startsWith('Index:') || text.startsWith('====')) continue;
+    if (text.startsWith('Index: ') || /^={3,}$/.test(text)) continue;
     if (text.startsWith('@@')) lines.push({ kind: 'hunk', text });
     else if (text.startsWith('+')) lines.push({ kind: 'add', text });
     else if (text.startsWith('-')) lines.push({ kind: 'del', text });
