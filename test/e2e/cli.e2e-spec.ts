@@ -276,17 +276,23 @@ describe('CLI: opencode', () => {
     expect(server.stderr()).not.toMatch(/mDNS service published/);
   });
 
-  it('web: prints the Swagger UI URL, and needs no display', async () => {
+  it('web: prints the browser client and Swagger UI URLs, and needs no display', async () => {
     const server = run(['web', '--port', '0'], { env: { OPENCODE_SERVER_PASSWORD: 'pw' } });
     const url = await listening(server);
     await new Promise((resolve) => setTimeout(resolve, 50));
+    const authorization = `Basic ${Buffer.from('opencode:pw').toString('base64')}`;
+    const clientUrl = /^Web interface: (\S+)$/m.exec(server.stdout())?.[1];
+    expect(clientUrl).toBe(`${url}/`);
+    // The build put the client beside the CLI (dist/web).
+    expect((await fetch(clientUrl!)).status).toBe(401);
+    const client = await fetch(clientUrl!, { headers: { authorization } });
+    expect(client.status).toBe(200);
+    expect(await client.text()).toContain('<div id="app">');
     const docUrl = /^API browser: (\S+)$/m.exec(server.stdout())?.[1];
     expect(docUrl).toBe(`${url}/doc/ui/`);
     // The password applies to `web` as to `serve`.
     expect((await fetch(docUrl!)).status).toBe(401);
-    const page = await fetch(docUrl!, {
-      headers: { authorization: `Basic ${Buffer.from('opencode:pw').toString('base64')}` },
-    });
+    const page = await fetch(docUrl!, { headers: { authorization } });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('swagger-ui');
     expect((await stop(server)).code).toBe(0);
