@@ -17,6 +17,7 @@ import './mcp/mcp.events';
 import './permission/permission.events';
 import './project/project.events';
 import './provider/provider.events';
+import './pty/pty.events';
 import './question/question.events';
 import './session/message.events';
 import './session/session.events';

@@ -22,6 +22,7 @@ import { McpModule } from './mcp/mcp.module';
 import { PermissionModule } from './permission/permission.module';
 import { ProjectModule } from './project/project.module';
 import { PromptModule } from './prompt/prompt.module';
+import { PtyModule } from './pty/pty.module';
 import { QuestionModule } from './question/question.module';
 import { ProviderModule } from './provider/provider.module';
 import { RevertModule } from './revert/revert.module';
@@ -64,6 +65,7 @@ export class AppModule {
         FileModule,
         FindModule,
         LspModule,
+        PtyModule,
         FormatterModule,
         McpModule,
         SnapshotModule,

@@ -17,6 +17,7 @@ import { createOriginPolicy } from './core/http/cors';
 import { lazySchemaCompilers } from './core/http/lazy-schema-compilers';
 import { acceptJsonBodiesOnly } from './core/http/json-bodies';
 import { registerRequestContext } from './core/http/request-context';
+import { registerWebSockets } from './core/http/websocket';
 import { mountWebClient } from './core/http/web-client';
 import { V2ExceptionFilter } from './core/http/v2/v2-exception.filter';
 import { HttpExceptionFilter } from './core/errors/http-exception.filter';
@@ -59,16 +60,20 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     },
   );
   const fastify = app.getHttpAdapter().getInstance();
+  const classicErrors = new HttpExceptionFilter();
+  const v2Errors = new V2ExceptionFilter();
+  const scopeErrors = {
+    instance: (error: unknown) => classicErrors.describe(error),
+    location: (error: unknown) => v2Errors.describe(error),
+  };
+  // First: its hooks must see every upgrade request, refused ones included (it closes their
+  // sockets once answered).
+  await registerWebSockets(app, scopeErrors);
   registerAuth(
     fastify,
     env.serverPassword ? { username: env.serverUsername, password: env.serverPassword } : undefined,
   );
-  const classicErrors = new HttpExceptionFilter();
-  const v2Errors = new V2ExceptionFilter();
-  registerRequestContext(fastify, app.get(InstanceService), env, {
-    instance: (error) => classicErrors.describe(error),
-    location: (error) => v2Errors.describe(error),
-  });
+  registerRequestContext(fastify, app.get(InstanceService), env, scopeErrors);
   const isAllowedOrigin = createOriginPolicy(server.cors);
   app.enableCors({
     origin: (origin, callback) => callback(null, isAllowedOrigin(origin)),

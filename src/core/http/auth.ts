@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { UnauthorizedError } from '../errors/named-error';
+import { ticketOf } from './websocket';
 
 export interface BasicCredentials {
   username: string;
@@ -19,7 +20,9 @@ export const AUTH_TOKEN_PARAMETER = 'auth_token';
  * Nest guards never run. Preflight requests pass, since browsers send them without credentials.
  * `?auth_token=` is accepted like the header, and taken out of the parsed query once read,
  * password or not: no route's DTO has to allow it, and nothing after this hook can repeat it
- * (`withoutAuthToken` keeps it out of what quotes the raw URL).
+ * (`withoutAuthToken` keeps it out of what quotes the raw URL). A WebSocket route that takes a
+ * single-use ticket instead (`pty.connect`) is let through when the request carries one: its
+ * gateway checks the ticket before the upgrade (`websocket.ts`), and refuses a bad one with 403.
  */
 export function registerAuth(
   fastify: FastifyInstance,
@@ -34,7 +37,8 @@ export function registerAuth(
       !expected ||
       request.method === 'OPTIONS' ||
       isAuthorized(request.headers.authorization, expected) ||
-      (typeof token === 'string' && matches(token, expected))
+      (typeof token === 'string' && matches(token, expected)) ||
+      ticketOf(request) !== undefined
     ) {
       done();
       return;

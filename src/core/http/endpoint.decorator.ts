@@ -17,6 +17,7 @@ import type {
 import { BadRequestErrorDto, ForbiddenPathErrorDto, NotFoundErrorDto } from '../errors/error.dto';
 import { Field } from './field.decorators';
 import { InstanceScoped } from './request-context';
+import type { WebSocketGateway } from './websocket';
 
 export type EndpointResponse = Type | [Type] | 'boolean' | 'none' | SchemaObject | ReferenceObject;
 
@@ -40,6 +41,8 @@ export interface EndpointOptions {
   deprecated?: boolean;
   /** The response is a stream of server-sent events (`text/event-stream`), not JSON. */
   eventStream?: boolean;
+  /** The route also takes WebSocket upgrades, admitted and served by this gateway. */
+  webSocket?: Type<WebSocketGateway>;
 }
 
 /**
@@ -60,7 +63,7 @@ export function Endpoint(options: EndpointOptions): MethodDecorator {
   ];
   if (!options.serverScoped) {
     decorators.push(
-      InstanceScoped(),
+      InstanceScoped(options.webSocket && { webSocket: options.webSocket }),
       ApiQuery({ name: 'directory', required: false, type: String }),
       ApiQuery({ name: 'workspace', required: false, type: String }),
     );

@@ -19,11 +19,16 @@ type RouteScope = 'instance' | 'location';
 
 type ContextRequest = FastifyRequest & { instance?: Instance; location?: RequestLocation };
 
-/** Marks a route as working on one project directory (`@Endpoint` applies it). */
-export const InstanceScoped = () => RouteConfig({ scope: 'instance' satisfies RouteScope });
+/**
+ * Marks a route as working on one project directory (`@Endpoint` applies it). `config`: more of
+ * the route's Fastify config (a WebSocket gateway), which shares the one config object.
+ */
+export const InstanceScoped = (config: object = {}) =>
+  RouteConfig({ ...config, scope: 'instance' satisfies RouteScope });
 
 /** Marks a `/api` route as working in a location (`@V2Endpoint` applies it). */
-export const LocationScoped = () => RouteConfig({ scope: 'location' satisfies RouteScope });
+export const LocationScoped = (config: object = {}) =>
+  RouteConfig({ ...config, scope: 'location' satisfies RouteScope });
 
 /** The instance of the request's project directory (see `registerRequestContext`). */
 export const CurrentInstance = createParamDecorator((_: unknown, context: ExecutionContext) => {

@@ -14,16 +14,18 @@ import type {
 import { InvalidRequestErrorDto, UnauthorizedErrorDto } from './tagged-error.dto';
 import { LocationInfoDto } from './location.dto';
 import { LocationScoped } from '../request-context';
+import type { WebSocketGateway } from '../websocket';
 
 /**
  * What a v2 route answers with 200:
  * - `{ located: X }` / `{ located: [X] }`: the `{ location, data }` envelope around X (or X[]);
  * - a DTO class: that object alone;
  * - `{ schema }`: an inline schema;
- * - `{ binary }`: raw bytes of that media type.
+ * - `{ binary }`: raw bytes of that media type;
+ * - `'none'`: 204, no body.
  */
 export type V2Response =
-  { located: Type | [Type] } | Type | { schema: SchemaObject } | { binary: string };
+  { located: Type | [Type] } | Type | { schema: SchemaObject } | { binary: string } | 'none';
 
 export interface V2EndpointOptions {
   /** The reference's operation id (`v2.agent.list`): the v2 SDK's method name. */
@@ -40,6 +42,8 @@ export interface V2EndpointOptions {
   location?: boolean;
   /** Error answers besides 400 and 401, as `[status, tagged error DTO]`. */
   errors?: ReadonlyArray<readonly [number, Type]>;
+  /** The route also takes WebSocket upgrades, admitted and served by this gateway. */
+  webSocket?: Type<WebSocketGateway>;
 }
 
 /** The reference's `location` query parameter (deepObject: `location[directory]=...`). */
@@ -69,7 +73,7 @@ export function V2Endpoint(options: V2EndpointOptions): MethodDecorator {
       description: options.description,
     }),
     ApiTags(options.tag),
-    HttpCode(200),
+    HttpCode(response === 'none' ? 204 : 200),
     ApiExtraModels(InvalidRequestErrorDto, UnauthorizedErrorDto),
     ApiResponse({ status: 400, description: 'InvalidRequestError', type: InvalidRequestErrorDto }),
     ApiResponse({ status: 401, description: 'UnauthorizedError', type: UnauthorizedErrorDto }),
@@ -78,9 +82,14 @@ export function V2Endpoint(options: V2EndpointOptions): MethodDecorator {
     ),
   ];
   if (options.location !== false) {
-    decorators.push(LOCATION_QUERY, LocationScoped());
+    decorators.push(
+      LOCATION_QUERY,
+      LocationScoped(options.webSocket && { webSocket: options.webSocket }),
+    );
   }
-  if (typeof response === 'function') {
+  if (response === 'none') {
+    decorators.push(ApiResponse({ status: 204, description: '<No Content>' }));
+  } else if (typeof response === 'function') {
     decorators.push(ApiResponse({ status: 200, description: 'Success', type: response }));
   } else if ('located' in response) {
     const item = Array.isArray(response.located) ? response.located[0] : response.located;

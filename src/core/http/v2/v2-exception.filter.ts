@@ -9,13 +9,15 @@ export interface TaggedErrorBody {
 }
 
 /**
- * Classic error names whose v2 counterpart has another tag: a bad request is the v2
+ * Classic error names (and tags) whose v2 counterpart has another tag: a bad request is the v2
  * `InvalidRequestError` (same `kind` / `field`), a path outside the location the v2 403
- * `ForbiddenError` (the reference's tag for a refused request; the path is in the message).
+ * `ForbiddenError` (the reference's tag for a refused request; the path is in the message), and
+ * so is a refused PTY ticket, tagged `PtyForbiddenError` on the classic routes.
  */
 const V2_TAGS: Readonly<Record<string, string>> = {
   BadRequest: 'InvalidRequestError',
   ForbiddenPathError: 'ForbiddenError',
+  PtyForbiddenError: 'ForbiddenError',
 };
 /** Fields the v2 counterpart does not have (its schema allows none beyond `message`). */
 const DROPPED_FIELDS: Readonly<Record<string, readonly string[]>> = {
@@ -42,7 +44,7 @@ export class V2ExceptionFilter implements ExceptionFilter {
 
   describe(exception: unknown): { status: number; body: TaggedErrorBody } {
     const { status, body } = this.classic.describe(exception);
-    if ('_tag' in body) return { status, body };
+    if ('_tag' in body) return { status, body: { ...body, _tag: V2_TAGS[body._tag] ?? body._tag } };
     const { message, ...fields } = body.data as { message: string } & Record<string, unknown>;
     for (const field of DROPPED_FIELDS[body.name] ?? []) delete fields[field];
     return { status, body: { _tag: V2_TAGS[body.name] ?? body.name, message, ...fields } };
