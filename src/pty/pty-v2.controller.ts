@@ -145,6 +145,7 @@ export class PtyV2Controller {
       [404, PtyNotFoundErrorDto],
     ],
     webSocket: PtySocketGateway,
+    locationKeys: true,
   })
   connect(
     @CurrentLocation() location: RequestLocation,

@@ -14,6 +14,7 @@ import type {
 import { InvalidRequestErrorDto, UnauthorizedErrorDto } from './tagged-error.dto';
 import { LocationInfoDto } from './location.dto';
 import { LocationScoped } from '../request-context';
+import { LOCATION_DIRECTORY_KEY, LOCATION_WORKSPACE_KEY } from './requested-location';
 import type { WebSocketGateway } from '../websocket';
 
 /**
@@ -40,6 +41,12 @@ export interface V2EndpointOptions {
    * through `@CurrentLocation()`. True unless said otherwise.
    */
   location?: boolean;
+  /**
+   * Documents the location as its two query keys (`location[directory]`, `location[workspace]`)
+   * rather than one deepObject parameter, as the reference documents its WebSocket route (a
+   * WebSocket URL is written by hand, not by a generated client).
+   */
+  locationKeys?: boolean;
   /** Error answers besides 400 and 401, as `[status, tagged error DTO]`. */
   errors?: ReadonlyArray<readonly [number, Type]>;
   /** The route also takes WebSocket upgrades, admitted and served by this gateway. */
@@ -58,6 +65,11 @@ const LOCATION_QUERY = ApiQuery({
     additionalProperties: false,
   },
 });
+
+/** The same, as the two keys a hand-written URL carries. */
+const LOCATION_KEY_QUERIES = [LOCATION_DIRECTORY_KEY, LOCATION_WORKSPACE_KEY].map((name) =>
+  ApiQuery({ name, required: false, type: String }),
+);
 
 /**
  * One decorator per v2 route with its whole contract: operation id, the `location` parameter and
@@ -83,7 +95,7 @@ export function V2Endpoint(options: V2EndpointOptions): MethodDecorator {
   ];
   if (options.location !== false) {
     decorators.push(
-      LOCATION_QUERY,
+      ...(options.locationKeys ? LOCATION_KEY_QUERIES : [LOCATION_QUERY]),
       LocationScoped(options.webSocket && { webSocket: options.webSocket }),
     );
   }
