@@ -101,6 +101,11 @@ export class PtySocketGateway implements WebSocketGateway {
         'ptyID',
       );
     }
+    for (const key of [TICKET_PARAMETER, 'cursor']) {
+      if (query[key] !== undefined && typeof query[key] !== 'string') {
+        throw new BadRequestError(`${key} must be a single string`, 'Query', key);
+      }
+    }
     if (!contextRequest.instance) throw new Error('pty.connect routed without a directory');
     const workspaceID =
       view === 'v2'
