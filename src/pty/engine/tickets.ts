@@ -25,7 +25,7 @@ export class TicketStore {
   constructor(
     readonly ttlMs: number,
     private readonly capacity: number,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = () => Date.now(),
   ) {}
 
   /** Seconds a new ticket stays valid, as `expires_in` says. */
