@@ -50,11 +50,12 @@ export function App({ connection }: { connection: Connection }) {
   const loadSession = useCallback(
     async (sessionID: string) => {
       await run(async () => {
+        const since = stateRef.current.clock;
         const [messages, todos] = await Promise.all([
           client.session.messages({ sessionID }),
           client.session.todo({ sessionID }),
         ]);
-        dispatch({ type: 'messages.loaded', sessionID, messages: messages.data ?? [] });
+        dispatch({ type: 'messages.loaded', sessionID, messages: messages.data ?? [], since });
         dispatch({ type: 'todos.loaded', sessionID, todos: todos.data ?? [] });
       });
     },
@@ -64,6 +65,7 @@ export function App({ connection }: { connection: Connection }) {
   /** Everything the page shows, from the API: at start and whenever the stream reopens. */
   const loadAll = useCallback(async () => {
     await run(async () => {
+      const since = stateRef.current.clock;
       const [sessions, status, permissions, questions, path] = await Promise.all([
         client.session.list(),
         client.session.status(),
@@ -71,7 +73,7 @@ export function App({ connection }: { connection: Connection }) {
         client.question.list(),
         client.path.get(),
       ]);
-      dispatch({ type: 'sessions.loaded', sessions: sessions.data ?? [] });
+      dispatch({ type: 'sessions.loaded', sessions: sessions.data ?? [], since });
       dispatch({ type: 'status.loaded', status: status.data ?? {} });
       dispatch({ type: 'permissions.loaded', permissions: permissions.data ?? [] });
       dispatch({ type: 'questions.loaded', questions: questions.data ?? [] });

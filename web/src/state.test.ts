@@ -273,10 +273,68 @@ describe('event reducer', () => {
   });
 });
 
+describe('loads racing events', () => {
+  const dispatchEvent = (state: ClientState, e: Event) =>
+    reduce(state, { type: 'event', event: e });
+
+  it('keeps a session created while the list was on its way, and drops one deleted meanwhile', () => {
+    let state = reduce(initialState, {
+      type: 'sessions.loaded',
+      since: 0,
+      sessions: [session('ses_a', 1)],
+    });
+    const since = state.clock;
+    state = dispatchEvent(
+      state,
+      event('session.created', { sessionID: 'ses_new', info: session('ses_new', 5) }),
+    );
+    state = dispatchEvent(
+      state,
+      event('session.deleted', { sessionID: 'ses_a', info: session('ses_a', 1) }),
+    );
+    // The list was taken before both events.
+    state = reduce(state, {
+      type: 'sessions.loaded',
+      since,
+      sessions: [session('ses_a', 1), session('ses_b', 2)],
+    });
+    expect(Object.keys(state.sessions).sort()).toEqual(['ses_b', 'ses_new']);
+  });
+
+  it('keeps the streamed version of a message touched while its session loaded', () => {
+    let state = initialState;
+    const since = state.clock;
+    state = dispatchEvent(
+      state,
+      event('message.updated', { sessionID: 'ses_1', info: assistantMessage('msg_2') }),
+    );
+    state = dispatchEvent(
+      state,
+      event('message.part.updated', {
+        sessionID: 'ses_1',
+        part: textPart('prt_1', 'msg_2', 'streamed'),
+        time: 1,
+      }),
+    );
+    state = reduce(state, {
+      type: 'messages.loaded',
+      sessionID: 'ses_1',
+      since,
+      messages: [
+        { info: userMessage('msg_1'), parts: [] },
+        { info: assistantMessage('msg_2'), parts: [textPart('prt_1', 'msg_2', 'str')] },
+      ],
+    });
+    expect(state.messages.ses_1!.map((entry) => entry.info.id)).toEqual(['msg_1', 'msg_2']);
+    expect(state.messages.ses_1![1]!.parts).toEqual([textPart('prt_1', 'msg_2', 'streamed')]);
+  });
+});
+
 describe('session list', () => {
   it('lists root sessions newest first, without subagent or archived sessions', () => {
     const state = reduce(initialState, {
       type: 'sessions.loaded',
+      since: 0,
       sessions: [
         session('ses_old', 1),
         session('ses_new', 3),

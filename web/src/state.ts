@@ -30,6 +30,14 @@ export interface ClientState {
   errors: Record<string, string>;
   /** Whether the event stream is open: while it is not, what is shown may be stale. */
   connected: boolean;
+  /** How many events have been applied: a load notes it when it starts. */
+  clock: number;
+  /**
+   * The clock of the last event that changed a session or a message, by id. A load's answer
+   * was taken before the events that arrived while it was on its way: for what those events
+   * touched, they are newer than the load and win over it.
+   */
+  touched: Record<string, number>;
 }
 
 export const initialState: ClientState = {
@@ -41,13 +49,16 @@ export const initialState: ClientState = {
   todos: {},
   errors: {},
   connected: false,
+  clock: 0,
+  touched: {},
 };
 
 export type Action =
   | { type: 'event'; event: Event }
   | { type: 'connected'; connected: boolean }
-  | { type: 'sessions.loaded'; sessions: Session[] }
-  | { type: 'messages.loaded'; sessionID: string; messages: MessageEntry[] }
+  /** `since`: the state's `clock` when the load started. */
+  | { type: 'sessions.loaded'; sessions: Session[]; since: number }
+  | { type: 'messages.loaded'; sessionID: string; messages: MessageEntry[]; since: number }
   | { type: 'status.loaded'; status: Record<string, SessionStatus> }
   | { type: 'permissions.loaded'; permissions: PermissionRequest[] }
   | { type: 'questions.loaded'; questions: QuestionRequest[] }
@@ -58,21 +69,33 @@ export type Action =
 export function reduce(state: ClientState, action: Action): ClientState {
   switch (action.type) {
     case 'event':
-      return applyEvent(state, action.event);
+      return stamp(state, applyEvent(state, action.event), touchedBy(action.event));
     case 'connected':
       return { ...state, connected: action.connected };
     case 'sessions.loaded':
-      return { ...state, sessions: byId(action.sessions) };
-    case 'messages.loaded':
+      return {
+        ...state,
+        sessions: newerOf(byId(action.sessions), state.sessions, state.touched, action.since),
+      };
+    case 'messages.loaded': {
+      const loaded = Object.fromEntries(
+        action.messages.map((entry) => [
+          entry.info.id,
+          { info: entry.info, parts: [...entry.parts].sort(compareIds) },
+        ]),
+      );
+      const current = Object.fromEntries(
+        (state.messages[action.sessionID] ?? []).map((entry) => [entry.info.id, entry]),
+      );
+      const merged = newerOf(loaded, current, state.touched, action.since);
       return {
         ...state,
         messages: {
           ...state.messages,
-          [action.sessionID]: [...action.messages]
-            .map((entry) => ({ info: entry.info, parts: [...entry.parts].sort(compareIds) }))
-            .sort((a, b) => compareIds(a.info, b.info)),
+          [action.sessionID]: Object.values(merged).sort((a, b) => compareIds(a.info, b.info)),
         },
       };
+    }
     case 'status.loaded':
       return { ...state, status: action.status };
     case 'permissions.loaded':
@@ -184,6 +207,52 @@ export function applyEvent(state: ClientState, event: Event): ClientState {
     default:
       return state;
   }
+}
+
+/** The session or message an event changes, if any: see `ClientState.touched`. */
+function touchedBy(event: Event): string | undefined {
+  switch (event.type) {
+    case 'session.created':
+    case 'session.updated':
+    case 'session.deleted':
+      return event.properties.info.id;
+    case 'message.updated':
+      return event.properties.info.id;
+    case 'message.removed':
+      return event.properties.messageID;
+    case 'message.part.updated':
+      return event.properties.part.messageID;
+    case 'message.part.removed':
+    case 'message.part.delta':
+      return event.properties.messageID;
+    default:
+      return undefined;
+  }
+}
+
+function stamp(before: ClientState, after: ClientState, id: string | undefined): ClientState {
+  if (after === before) return before;
+  const clock = before.clock + 1;
+  return { ...after, clock, touched: id ? { ...after.touched, [id]: clock } : after.touched };
+}
+
+/**
+ * A loaded collection, except where events since the load started say otherwise: their version
+ * of what they touched, and no trace of what they deleted.
+ */
+function newerOf<T>(
+  loaded: Record<string, T>,
+  current: Record<string, T>,
+  touched: Record<string, number>,
+  since: number,
+): Record<string, T> {
+  const result = { ...loaded };
+  for (const [id, clock] of Object.entries(touched)) {
+    if (clock <= since || !(id in loaded || id in current)) continue;
+    if (id in current) result[id] = current[id]!;
+    else delete result[id];
+  }
+  return result;
 }
 
 /** Root sessions (a subagent's session shows inside its parent's turn), newest first. */

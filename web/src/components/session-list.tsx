@@ -38,8 +38,8 @@ export function SessionList(props: SessionListProps) {
             </button>
           </li>
         ))}
+        {sessions.length === 0 && <li class="muted empty-list">No sessions yet.</li>}
       </ul>
-      {sessions.length === 0 && <p class="muted">No sessions yet.</p>}
     </nav>
   );
 }

@@ -12,6 +12,8 @@ interface TerminalPanelProps {
   onClose: () => void;
 }
 
+/** The page's own colours (styles.css), so the terminal does not stand out as a black box. */
+const DARK_THEME = { background: '#0d1117', foreground: '#e6edf3', cursor: '#e6edf3' };
 const LIGHT_THEME = {
   background: '#ffffff',
   foreground: '#1f2328',
@@ -40,7 +42,7 @@ export function TerminalPanel({ client, connection, onClose }: TerminalPanelProp
       fontSize: 13,
       fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace',
       scrollback: 5000,
-      ...(dark ? {} : { theme: LIGHT_THEME }),
+      theme: dark ? DARK_THEME : LIGHT_THEME,
     });
     const fit = new FitAddon();
     terminal.loadAddon(fit);
