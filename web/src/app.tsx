@@ -157,7 +157,8 @@ export function App({ connection }: { connection: Connection }) {
   // Reloaded while shown, whenever the session changes (a turn ends, a revert).
   const diffKey = session ? `${session.id}:${session.time.updated}:${status?.type}` : '';
   useEffect(() => {
-    if (showDiff && selected) void refreshDiff(selected);
+    // Not for a session just deleted: it has no diff any more.
+    if (showDiff && session) void refreshDiff(session.id);
   }, [showDiff, diffKey]);
 
   const createSession = useCallback(async (): Promise<Session | undefined> => {
