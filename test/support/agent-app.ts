@@ -108,7 +108,15 @@ export async function startAgentTestApp(
     ...options,
     env: { OPENCODE_CONFIG_CONTENT: JSON.stringify(config), ...options.env },
   });
-  const sse = connectSse(`${app.url}/event`);
+  // With a server password set, the event stream needs the credentials too.
+  const password = options.env?.OPENCODE_SERVER_PASSWORD;
+  const username = options.env?.OPENCODE_SERVER_USERNAME ?? 'opencode';
+  const sse = connectSse(
+    `${app.url}/event`,
+    password
+      ? { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` }
+      : {},
+  );
   await sse.waitFor((frame) => frameType(frame) === 'server.connected');
 
   const sessionEvents = (sessionID: string): BusEvent[] =>
