@@ -1,6 +1,7 @@
 import type { Browser, BrowserContextOptions } from 'playwright-core';
 import { startAgentTestApp, type AgentTestApp } from '../support/agent-app';
 import { buildWebClient, launchBrowser, openPage } from '../support/browser';
+import { openTerminal, runInTerminal } from '../support/browser-terminal';
 
 jest.setTimeout(60_000);
 
@@ -102,5 +103,32 @@ describe('browser client with basic auth', () => {
     expect(paths.find((url) => url.pathname === '/event')?.searchParams.get('auth_token')).toBe(
       TOKEN,
     );
+  });
+
+  it.each([
+    ["the browser's credentials (a connect ticket)", '/', true],
+    ['?auth_token= (on the socket URL)', `/?auth_token=${TOKEN}`, false],
+  ])('opens a terminal with %s', async (_label, path, withCredentials) => {
+    const tab = await openPage(
+      browser,
+      withCredentials ? { httpCredentials: { username: 'opencode', password: PASSWORD } } : {},
+    );
+    try {
+      await tab.page.goto(`${t.url}${path}`);
+      await tab.page.getByTestId('session-new').waitFor();
+      await openTerminal(tab.page);
+      await runInTerminal(tab.page, 'echo auth-$((6 * 7))', 'auth-42');
+      const socket = new URL(tab.requests.find((url) => url.startsWith('ws:'))!);
+      if (withCredentials) {
+        expect(socket.searchParams.get('ticket')).toBeTruthy();
+        expect(socket.searchParams.has('auth_token')).toBe(false);
+      } else {
+        expect(socket.searchParams.get('auth_token')).toBe(TOKEN);
+      }
+      expect(tab.pageErrors).toEqual([]);
+      expect(tab.consoleErrors).toEqual([]);
+    } finally {
+      await tab.close();
+    }
   });
 });
