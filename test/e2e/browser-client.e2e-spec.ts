@@ -152,6 +152,29 @@ describe('browser client', () => {
     expect(existsSync(join(t.directory, 'rejected.txt'))).toBe(false);
   });
 
+  it('shows a permission asked before the page was opened, and answers it', async () => {
+    const sessionID = await t.createSession('Asked while nobody watched');
+    t.model.enqueue(
+      {
+        toolCalls: [
+          {
+            name: 'bash',
+            arguments: { command: 'echo pending-$((40 + 2))', description: 'Print a word' },
+          },
+        ],
+      },
+      { text: 'Answered from the page.' },
+    );
+    await t.promptAsync(sessionID, 'Run it when someone allows');
+    await t.waitForEvent('permission.asked', sessionID);
+
+    await page.goto(`${t.url}/#${sessionID}`);
+    await page.getByTestId('permission-allow-once').click();
+    await assistantSaying('Answered from the page.').waitFor();
+    await toolPart('bash').filter({ hasText: 'pending-42' }).waitFor();
+    await t.waitForIdle(sessionID);
+  });
+
   it('shows the same sessions and messages after a reload', async () => {
     t.model.enqueue(
       { toolCalls: [{ name: 'read', arguments: { filePath: 'notes.txt' } }] },
