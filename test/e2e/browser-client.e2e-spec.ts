@@ -95,6 +95,11 @@ describe('browser client', () => {
     await toolPart('read').waitFor();
     // The tool ran for real: its output (the numbered file) is in the part.
     await toolPart('read').filter({ hasText: '2: beta' }).waitFor();
+    // One part per tool call, above the answer it led to.
+    expect(await page.getByTestId('tool-part').count()).toBe(1);
+    const tool = await toolPart('read').boundingBox();
+    const answer = await page.getByText('The notes list three words.').boundingBox();
+    expect(tool!.y).toBeLessThan(answer!.y);
     await page.getByTestId('session-item').first().waitFor();
     await t.waitForIdle(sessionID);
     const messages = await t.messages(sessionID);
