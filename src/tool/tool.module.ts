@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
 import { AgentModule } from '../agent/agent.module';
 import { ConfigModule } from '../config/config.module';
 import { FormatterModule } from '../formatter/formatter.module';
@@ -6,6 +6,7 @@ import { LspModule } from '../lsp/lsp.module';
 import { QuestionModule } from '../question/question.module';
 import { SessionModule } from '../session/session.module';
 import { SkillModule } from '../skill/skill.module';
+import { CustomToolService } from './custom/custom-tool.service';
 import { ToolController } from './tool.controller';
 import { ToolRegistryService } from './tool-registry.service';
 
@@ -20,7 +21,17 @@ import { ToolRegistryService } from './tool-registry.service';
     SkillModule,
   ],
   controllers: [ToolController],
-  providers: [ToolRegistryService],
+  providers: [ToolRegistryService, CustomToolService],
   exports: [ToolRegistryService],
 })
-export class ToolModule {}
+export class ToolModule implements OnModuleInit {
+  constructor(
+    private readonly registry: ToolRegistryService,
+    private readonly custom: CustomToolService,
+  ) {}
+
+  /** The user's tool files come right after the built-in tools (before MCP servers' tools). */
+  onModuleInit(): void {
+    this.registry.registerSource((instance) => this.custom.tools(instance));
+  }
+}
