@@ -210,8 +210,8 @@ function toolResult(result: unknown): ToolResult {
 
 function stringOf(value: unknown): string {
   if (typeof value === 'string') return value;
-  if (value === undefined || value === null) return '';
-  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+  // Numbers, booleans and objects as JSON; nothing (and functions) as an empty output.
+  return JSON.stringify(value) ?? '';
 }
 
 function isAttachment(value: unknown): value is { mime: string; url: string; filename?: unknown } {
