@@ -6,6 +6,7 @@ import { DATABASE_FILE_NAME } from '../../src/core/storage/database-files';
 import { resolveServerOptions, ServeFlags } from '../../src/cli';
 import { isLoopbackHost } from '../../src/core/http/mdns';
 import { gitRepo, tempDir } from '../support/fixtures';
+import { buildWebClient } from '../support/web-build';
 import { connectSse, frameType } from '../support/sse-client';
 
 const ROOT = join(__dirname, '..', '..');
@@ -15,9 +16,9 @@ const packageVersion = (
 ).version;
 
 /**
- * Compiles the CLI as `npm run build` does, into a temporary directory laid out like the package
- * (package.json beside dist/, node_modules reachable), so the test runs the built JavaScript
- * without depending on whatever `dist/` holds at the moment.
+ * Compiles the CLI and the browser client as `npm run build` does, into a temporary directory
+ * laid out like the package (package.json beside dist/, node_modules reachable), so the test runs
+ * the built JavaScript without depending on whatever `dist/` holds at the moment.
  */
 function buildCli(): string {
   const root = tempDir('opencode-build-');
@@ -36,6 +37,8 @@ function buildCli(): string {
   if (!existsSync(cli)) throw new Error(`build failed:\n${result.stdout}${result.stderr}`);
   copyFileSync(join(ROOT, 'package.json'), join(root, 'package.json'));
   symlinkSync(join(ROOT, 'node_modules'), join(root, 'node_modules'), 'dir');
+  // The browser client, where `npm run build` puts it beside the server (dist/web).
+  buildWebClient(join(root, 'dist', 'web'));
   return cli;
 }
 

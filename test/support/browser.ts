@@ -1,6 +1,4 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   chromium,
   type Browser,
@@ -8,9 +6,7 @@ import {
   type BrowserContextOptions,
   type Page,
 } from 'playwright-core';
-import { tempDir } from './fixtures';
-
-const ROOT = join(__dirname, '..', '..');
+export { buildWebClient } from './web-build';
 
 /**
  * Debian's chromium package (`.ci/run` installs it when missing). playwright-core downloads no
@@ -24,34 +20,6 @@ export async function launchBrowser(): Promise<Browser> {
     throw new Error(`no Chromium at ${CHROMIUM_PATH}: apt-get install chromium (see .ci/run)`);
   }
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox'] });
-}
-
-/**
- * Builds the browser client as `npm run build` does (`vite build` with web/vite.config.ts), into a
- * temporary directory, so the specs test the sources as they are without touching `dist/`.
- * Returns the directory holding index.html.
- */
-export function buildWebClient(): string {
-  const outDir = tempDir('opencode-web-');
-  const result = spawnSync(
-    process.execPath,
-    [
-      join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'),
-      'build',
-      '--config',
-      join(ROOT, 'web', 'vite.config.ts'),
-      '--outDir',
-      outDir,
-      '--emptyOutDir',
-      '--logLevel',
-      'warn',
-    ],
-    { cwd: ROOT, encoding: 'utf8' },
-  );
-  if (!existsSync(join(outDir, 'index.html'))) {
-    throw new Error(`vite build failed:\n${result.stdout}${result.stderr}`);
-  }
-  return outDir;
 }
 
 /** A page in a fresh context (no cookies, storage or cache shared with other tests). */
