@@ -204,4 +204,27 @@ export default tool({
     expect(part.state.status).toBe('completed');
     expect(part.state.output).toBe('allowed');
   });
+
+  it('stores a noReply prompt sent while the session is busy (no 409), and the turn ends normally', async () => {
+    const sessionID = await t.createSession('busy noReply');
+    t.model.enqueue({ toolCalls: [{ name: 'guarded', arguments: {} }] }, { text: 'finished' });
+    await t.promptAsync(sessionID, 'use guarded');
+    const asked = await t.waitForEvent('permission.asked', sessionID);
+    // As a plugin's tool does through `client.session.prompt` while its turn runs.
+    const injected = await t.http
+      .post(`/session/${sessionID}/message`)
+      .send({ noReply: true, parts: [{ type: 'text', text: 'context from a plugin' }] })
+      .expect(200);
+    expect(injected.body.info).toMatchObject({ role: 'user', sessionID });
+    expect(injected.body.parts[0]).toMatchObject({ type: 'text', text: 'context from a plugin' });
+    await t.http
+      .post(`/permission/${asked.properties.id}/reply`)
+      .send({ reply: 'once' })
+      .expect(200);
+    await t.waitForIdle(sessionID);
+    const messages = await t.messages(sessionID);
+    expect(messages.some((m) => m.parts.some((p) => p.text === 'context from a plugin'))).toBe(
+      true,
+    );
+  });
 });
