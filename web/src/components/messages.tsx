@@ -1,5 +1,6 @@
 import type { AssistantMessage, Part, ToolPart, Todo } from '@opencode-ai/sdk/v2/client';
 import type { MessageEntry } from '../state';
+import { Markdown } from './markdown';
 
 interface MessagesProps {
   entries: MessageEntry[];
@@ -86,7 +87,7 @@ function AssistantMessageView({ info, parts }: { info: AssistantMessage; parts: 
 function PartView({ part }: { part: Part }) {
   switch (part.type) {
     case 'text':
-      return part.synthetic || part.ignored ? null : <div class="text">{part.text}</div>;
+      return part.synthetic || part.ignored ? null : <Markdown text={part.text} />;
     case 'reasoning':
       return part.text.trim() ? (
         <details class="reasoning">
