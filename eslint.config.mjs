@@ -14,7 +14,7 @@ import importX, { createNodeResolver } from 'eslint-plugin-import-x';
 const LAYERS = [
   ['core'],
   ['config', 'event', 'instance', 'log', 'project', 'permission'],
-  ['session', 'question', 'auth', 'file', 'formatter', 'lsp', 'global', 'skill', 'pty'],
+  ['session', 'question', 'auth', 'file', 'formatter', 'lsp', 'global', 'skill', 'pty', 'plugin'],
   ['provider', 'snapshot', 'vcs', 'find', 'tui', 'experimental'],
   ['agent', 'command', 'llm', 'revert', 'share', 'worktree'],
   ['tool', 'compaction', 'v2', 'history'],

@@ -20,6 +20,7 @@ import { LogModule } from './log/log.module';
 import { LspModule } from './lsp/lsp.module';
 import { McpModule } from './mcp/mcp.module';
 import { PermissionModule } from './permission/permission.module';
+import { PluginModule } from './plugin/plugin.module';
 import { ProjectModule } from './project/project.module';
 import { PromptModule } from './prompt/prompt.module';
 import { PtyModule } from './pty/pty.module';
@@ -51,6 +52,7 @@ export class AppModule {
         WorktreeModule,
         LogModule,
         ConfigModule,
+        PluginModule,
         AuthModule,
         ProviderModule,
         AgentModule,

@@ -1,7 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { CompactionService } from '../compaction/compaction.service';
 import { abortError } from '../core/errors/abort-error';
 import { errorMessage } from '../core/errors/error-message';
+import { PluginHooks } from '../core/plugin/plugin-hooks';
 import {
   ABORTED_ERROR,
   isAbortError,
@@ -50,6 +51,7 @@ export class ModelStepService {
     private readonly status: SessionStatusService,
     private readonly sessions: SessionService,
     private readonly compactions: CompactionService,
+    @Optional() private readonly plugins: PluginHooks = new PluginHooks(),
   ) {}
 
   /**
@@ -103,14 +105,29 @@ export class ModelStepService {
   private async stream(setup: TurnSetup, recorder: StepRecorder): Promise<string> {
     // The context starts at the last summary (compaction), if the session has one.
     const history = turnHistory(this.compactions.conversation(setup.user.sessionID), setup.user);
-    const messages = toModelMessages(history);
+    // Plugins may rewrite the history and the system prompt of this call only: they work on
+    // copies, so nothing they change is stored.
+    const transformed = await this.plugins.trigger(
+      setup.instance,
+      'experimental.chat.messages.transform',
+      {},
+      { messages: structuredClone(history) },
+    );
+    const messages = toModelMessages(transformed.messages);
+    const { system } = await this.plugins.trigger(
+      setup.instance,
+      'experimental.chat.system.transform',
+      { sessionID: setup.user.sessionID, model: setup.call.model },
+      { system: [...setup.system] },
+    );
     // Taken before the call: the SDK runs tools while this loop still reads earlier parts, so a
     // snapshot taken on `start-step` could already include their changes.
     const startSnapshot = setup.snapshot ?? (await this.snapshots.track(setup.instance));
     const stream = await this.llm.streamStep({
       model: setup.language,
-      context: setup.call,
-      system: setup.system.join('\n\n'),
+      // The turn's plugins adjust each call (`chat.params`, `chat.headers`).
+      context: { ...setup.call, plugins: { instance: setup.instance, message: setup.user } },
+      system: system.join('\n\n'),
       messages,
       tools: this.tools.toolsFor(setup, recorder),
       signal: setup.signal,
@@ -130,7 +147,12 @@ export class ModelStepService {
           recorder.streamDelta('text', part.id, part.text);
           break;
         case 'text-end':
-          recorder.streamEnd('text', part.id);
+          recorder.streamEnd(
+            'text',
+            part.id,
+            undefined,
+            await this.completedText(setup, recorder, part.id),
+          );
           break;
         case 'reasoning-start':
           recorder.streamStart('reasoning', part.id, part.providerMetadata);
@@ -168,6 +190,25 @@ export class ModelStepService {
       }
     }
     return finish;
+  }
+
+  /** The text a finished text part is stored with, as plugins leave it (`experimental.text.complete`). */
+  private async completedText(
+    setup: TurnSetup,
+    recorder: StepRecorder,
+    streamID: string,
+  ): Promise<string | undefined> {
+    const part = recorder.streamingText(streamID);
+    if (!part || !(await this.plugins.has(setup.instance, 'experimental.text.complete'))) {
+      return undefined;
+    }
+    const output = await this.plugins.trigger(
+      setup.instance,
+      'experimental.text.complete',
+      { sessionID: setup.user.sessionID, messageID: recorder.message.id, partID: part.id },
+      { text: part.text.trimEnd() },
+    );
+    return String(output.text);
   }
 
   private recordUsage(

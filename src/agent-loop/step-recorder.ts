@@ -109,16 +109,23 @@ export class StepRecorder {
     kind: 'text' | 'reasoning',
     streamID: string,
     metadata?: Record<string, unknown>,
+    /** The final text, when it differs from what streamed (a plugin's `experimental.text.complete`). */
+    text?: string,
   ): void {
     const key = `${kind}:${streamID}`;
     const part = this.streaming.get(key);
     if (!part) return;
     this.streaming.delete(key);
     this.lastCheckpoint.delete(part.id);
-    if (kind === 'text') part.text = part.text.trimEnd();
+    if (kind === 'text') part.text = text ?? part.text.trimEnd();
     part.time = { start: part.time?.start ?? Date.now(), end: Date.now() };
     if (metadata) part.metadata = { ...part.metadata, ...metadata };
     this.save(part);
+  }
+
+  /** The text part a stream is writing, while it streams. */
+  streamingText(streamID: string): { id: string; text: string } | undefined {
+    return this.streaming.get(`text:${streamID}`);
   }
 
   toolPending(callID: string, tool: string): void {

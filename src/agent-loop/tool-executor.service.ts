@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { errorMessage } from '../core/errors/error-message';
+import { PluginHooks } from '../core/plugin/plugin-hooks';
 import type { LlmTool } from '../llm/llm.service';
 import { PermissionService } from '../permission/permission.service';
 import { limitToolOutput } from '../tool/tool-output-limit';
@@ -23,6 +24,7 @@ export class ToolExecutorService {
   constructor(
     private readonly permissions: PermissionService,
     private readonly toolRegistry: ToolRegistryService,
+    @Optional() private readonly plugins: PluginHooks = new PluginHooks(),
   ) {}
 
   /** The turn's tools as the model is offered them, each call recorded by `recorder`. */
@@ -47,6 +49,15 @@ export class ToolExecutorService {
     callID: string,
   ): Promise<string> {
     const { instance, user } = setup;
+    const call = { tool: definition.id, sessionID: user.sessionID, callID };
+    try {
+      // Plugins change `args` in place: the very object the tool runs with and that is stored.
+      // Run before the permission checks, as the reference; a throw fails this call only.
+      await this.plugins.trigger(instance, 'tool.execute.before', call, { args: input });
+    } catch (error) {
+      recorder.toolFailed(callID, definition.id, errorMessage(error), input);
+      throw error;
+    }
     recorder.toolRunning(callID, definition.id, input);
     const context: ToolContext = {
       instance,
@@ -81,10 +92,18 @@ export class ToolExecutorService {
       const executed = await definition.execute(input, context);
       // Tools that keep their output within limits of their own say so (`metadata.truncated`);
       // the output of the others is cut to the config's `tool_output` limits.
-      const result =
+      const limited =
         executed.metadata.truncated === undefined
           ? { ...executed, output: limitToolOutput(executed.output, setup.toolOutput) }
           : executed;
+      // What plugins leave in `title`, `output` and `metadata` is what is stored and what the
+      // model reads.
+      const result = await this.plugins.trigger(
+        instance,
+        'tool.execute.after',
+        { ...call, args: input },
+        { ...limited },
+      );
       recorder.toolCompleted(callID, result);
       this.toolRegistry.afterExecution(instance, definition.id, result);
       return result.output;

@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { relativeInside } from '../core/fs/jail';
 import { parseConfigSource, SubstitutionContext } from './config-source';
 import { isPlainObject } from './config-writer';
@@ -25,6 +26,8 @@ export const CONFIG_CONTENT_SOURCE = 'OPENCODE_CONFIG_CONTENT';
 
 const GLOBAL_FILES = ['config.json', 'opencode.json', 'opencode.jsonc'];
 const PROJECT_FILES = ['opencode.jsonc', 'opencode.json'];
+/** Where a config directory keeps its plugin files. */
+const PLUGIN_DIRS = ['plugin', 'plugins'];
 /** Arrays that accumulate across layers instead of being replaced, as the reference. */
 const CONCATENATED_KEYS = new Set(['plugin', 'instructions']);
 
@@ -55,7 +58,12 @@ export async function loadConfig(
   const addMarkdown = async (configDir: string): Promise<void> => {
     const layer = await loadMarkdownLayer(configDir, problems);
     watched.push(...layer.watched);
-    merged = mergeConfig(merged, { agent: layer.agent, command: layer.command });
+    const plugin = await pluginFiles(configDir, watched);
+    merged = mergeConfig(merged, {
+      agent: layer.agent,
+      command: layer.command,
+      ...(plugin.length > 0 && { plugin }),
+    });
   };
 
   for (const name of GLOBAL_FILES) await addFile(join(locations.globalDir, name));
@@ -75,6 +83,24 @@ export async function loadConfig(
     merged = mergeConfig(merged, layer);
   }
   return withDefaults(merged);
+}
+
+/**
+ * The plugin files a config directory holds, `{plugin,plugins}/*.{js,ts}` (not recursive), as
+ * `file://` URLs in name order: loaded after the plugins its config files name, as the reference.
+ */
+async function pluginFiles(configDir: string, watched: string[]): Promise<string[]> {
+  const found: string[] = [];
+  for (const name of PLUGIN_DIRS) {
+    const dir = join(configDir, name);
+    watched.push(dir);
+    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      if (!/\.(?:js|ts)$/.test(entry.name) || entry.isDirectory()) continue;
+      found.push(pathToFileURL(join(dir, entry.name)).href);
+    }
+  }
+  return found;
 }
 
 /**

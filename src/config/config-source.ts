@@ -2,6 +2,7 @@ import type * as Jsonc from 'jsonc-parser';
 import type { Node } from 'jsonc-parser';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { lazyRequire } from '../core/lazy-require';
 import { describeIssue } from '../core/zod-issues';
 import { ConfigErrorData, ConfigInvalidError, ConfigJsonError } from './config.errors';
@@ -51,7 +52,26 @@ export async function parseConfigSource(
     });
   }
   const value = await substitute(tree, source, context);
-  return validateConfig(value, source, tree);
+  return withPluginPathsResolved(validateConfig(value, source, tree), source.baseDir);
+}
+
+/**
+ * A plugin given as a path is relative to the config file that declares it, and layers are
+ * merged before plugins load: each path becomes a `file://` URL here, as the reference's merged
+ * config shows it. Package specs are kept as written.
+ */
+function withPluginPathsResolved(config: ConfigInput, baseDir: string): ConfigInput {
+  if (!config.plugin) return config;
+  const resolveSpec = (spec: string): string =>
+    spec.startsWith('./') || spec.startsWith('../') || isAbsolute(spec)
+      ? pathToFileURL(resolve(baseDir, spec)).href
+      : spec;
+  return {
+    ...config,
+    plugin: config.plugin.map((entry) =>
+      typeof entry === 'string' ? resolveSpec(entry) : [resolveSpec(entry[0]), entry[1]],
+    ),
+  };
 }
 
 /** Validates an already-parsed layer; `tree` (when the layer came from text) locates issues. */

@@ -10,6 +10,7 @@ import { IdGenerator } from './id';
 import { InstanceService } from './instance/instance.service';
 import { ProjectRepository } from './instance/project.repository';
 import { NpmInstaller } from './npm/npm-installer';
+import { PluginHooks } from './plugin/plugin-hooks';
 import { DatabaseService } from './storage/database.service';
 
 export const SERVER_OPTIONS = Symbol('ServerOptions');
@@ -31,6 +32,7 @@ export class CoreModule {
         ProjectRepository,
         InstanceService,
         NpmInstaller,
+        PluginHooks,
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
         { provide: APP_PIPE, useClass: AppValidationPipe },
       ],
@@ -43,6 +45,7 @@ export class CoreModule {
         ProjectRepository,
         InstanceService,
         NpmInstaller,
+        PluginHooks,
       ],
     };
   }

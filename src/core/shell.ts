@@ -45,6 +45,8 @@ export function runShell(
   signal: AbortSignal,
   onOutput: (tail: string) => void,
   shell = 'bash',
+  /** The whole environment of the command (the server's and a plugin's `shell.env`); the server's when absent. */
+  env?: Record<string, string | undefined>,
 ): Promise<ShellRun> {
   return new Promise((resolve) => {
     const output = new CommandOutput();
@@ -54,6 +56,7 @@ export function runShell(
     try {
       child = spawn(shell, ['-c', command], {
         cwd,
+        ...(env && { env }),
         detached: true,
         stdio: ['ignore', 'pipe', 'pipe'],
       });

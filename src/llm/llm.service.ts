@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import type {
   LanguageModel,
   LanguageModelUsage,
@@ -10,6 +10,8 @@ import type {
 import type { JSONValue, LanguageModelV3 } from '@ai-sdk/provider';
 import type { z } from 'zod';
 import { AppEnvironment } from '../core/config/app-environment';
+import type { Instance } from '../core/instance/instance';
+import { PluginHooks } from '../core/plugin/plugin-hooks';
 import { modelVariants } from '../provider/model-variants';
 import type { ModelInfo } from '../provider/provider.types';
 import {
@@ -60,6 +62,11 @@ export interface CallContext {
   agent?: string;
   /** Set when the call answers the prompt the server wrote to carry on after a summary. */
   afterCompaction?: boolean;
+  /**
+   * The instance and user message of a turn's call: its plugins' `chat.params` and
+   * `chat.headers` hooks run for it.
+   */
+  plugins?: { instance: Instance; message: object };
 }
 
 /** One model call of the agent loop. */
@@ -126,7 +133,10 @@ export class LlmService {
    */
   private readonly inputSchemas = new WeakMap<z.ZodType, Map<string, Schema>>();
 
-  constructor(private readonly env: AppEnvironment) {}
+  constructor(
+    private readonly env: AppEnvironment,
+    @Optional() private readonly plugins: PluginHooks = new PluginHooks(),
+  ) {}
 
   /**
    * Streams one step: a single model call (the loop decides whether another follows), which the
@@ -168,7 +178,7 @@ export class LlmService {
         execute: () => Promise.resolve(''),
       };
     }
-    const call = this.prepare(ai, request.model, context, request);
+    const call = await this.prepare(ai, request.model, context, request);
     const result = ai.streamText({
       ...definedOf(call),
       system: request.system,
@@ -187,7 +197,7 @@ export class LlmService {
   async generate(request: GenerateRequest): Promise<Generated> {
     const ai = await import('ai');
     const { system, maxRetries, signal } = request;
-    const call = this.prepare(ai, request.model, request.context, {});
+    const call = await this.prepare(ai, request.model, request.context, {});
     const common = {
       ...definedOf(call),
       system,
@@ -205,12 +215,12 @@ export class LlmService {
    * the reference sets them per provider: the defaults for the model, then the model's own
    * options, the agent's and the chosen variant's over them.
    */
-  private prepare(
+  private async prepare(
     ai: AiModule,
     language: LanguageModel,
     context: CallContext | undefined,
     sampling: { temperature?: number; topP?: number },
-  ): PreparedCall {
+  ): Promise<PreparedCall> {
     if (!context)
       return { model: language, temperature: sampling.temperature, topP: sampling.topP };
     const { model } = context;
@@ -246,22 +256,45 @@ export class LlmService {
           Promise.resolve({ ...params, prompt: transformPrompt(params.prompt, model, options) }),
       },
     });
-    return {
-      model: wrapped,
-      providerOptions: keyedProviderOptions(
-        model,
-        adjusted.options,
-      ) as PreparedCall['providerOptions'],
+    const params = {
       temperature: model.capabilities.temperature
         ? (sampling.temperature ?? defaultTemperature(model))
         : undefined,
       topP: sampling.topP ?? defaultTopP(model),
       topK: defaultTopK(model),
       maxOutputTokens: adjusted.maxOutputTokens,
-      headers: {
-        ...sessionHeaders(context, this.env),
-        ...hookHeaders(context, this.env.version),
-      },
+      options: adjusted.options,
+    };
+    const headers = {
+      ...sessionHeaders(context, this.env),
+      ...hookHeaders(context, this.env.version),
+    };
+    // The user's plugins come after the built-in adjustments, and their headers are merged last.
+    if (context.plugins) {
+      const { instance, message } = context.plugins;
+      const input = {
+        sessionID: context.sessionID,
+        agent: context.agent ?? '',
+        model,
+        // What 1.18.33 passes (the provider's id and options), not the declared ProviderContext.
+        provider: { id: model.providerID, options: context.providerOptions },
+        message,
+      };
+      await this.plugins.trigger(instance, 'chat.params', input, params);
+      const added = await this.plugins.trigger(instance, 'chat.headers', input, { headers: {} });
+      Object.assign(headers, added.headers);
+    }
+    return {
+      model: wrapped,
+      providerOptions: keyedProviderOptions(
+        model,
+        params.options,
+      ) as PreparedCall['providerOptions'],
+      temperature: params.temperature,
+      topP: params.topP,
+      topK: params.topK,
+      maxOutputTokens: params.maxOutputTokens,
+      headers,
     };
   }
 

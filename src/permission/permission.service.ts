@@ -1,9 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import type { BusEnvelope } from '../core/bus/bus-event';
 import { BusService } from '../core/bus/bus.service';
 import { IdGenerator } from '../core/id';
 import { PendingAnswers, type PendingAnswer } from '../core/pending-answers';
+import { PluginHooks } from '../core/plugin/plugin-hooks';
 import type { Instance } from '../core/instance/instance';
 import type { PermissionRequest } from './permission.types';
 import {
@@ -48,6 +49,7 @@ export class PermissionService {
   constructor(
     private readonly bus: BusService,
     private readonly ids: IdGenerator,
+    @Optional() private readonly plugins: PluginHooks = new PluginHooks(),
   ) {}
 
   async ask(context: AskContext, request: PermissionRequest): Promise<void> {
@@ -68,10 +70,39 @@ export class PermissionService {
       always: request.always,
       tool: { messageID: context.messageID, callID: context.callID },
     };
+    const decided = this.plugins.active ? await this.askPlugins(context, info) : 'ask';
+    if (decided === 'allow') return;
+    if (decided === 'deny') throw new PermissionRejectedError(request.permission);
     // Aborting the turn withdraws the request (the original leaves it listed).
     return this.pending.wait(context.instance, info, context.signal, () =>
       this.bus.publish(context.instance, 'permission.asked', info),
     );
+  }
+
+  /**
+   * The plugins' `permission.ask` hooks, before the user is asked (status `ask` preset): `allow`
+   * proceeds as if answered once, `deny` fails as a rejection, `ask` asks the user.
+   * Deliberate difference: 1.18.33 declares this hook and never calls it. The request carries
+   * the declared v1 `Permission` fields and the v2 ones, which plugins read either of.
+   */
+  private async askPlugins(
+    context: AskContext,
+    info: PermissionAskedEvent,
+  ): Promise<'ask' | 'allow' | 'deny'> {
+    if (!(await this.plugins.has(context.instance, 'permission.ask'))) return 'ask';
+    const input = {
+      ...info,
+      type: info.permission,
+      pattern: info.patterns.length === 1 ? info.patterns[0] : info.patterns,
+      messageID: context.messageID,
+      callID: context.callID,
+      title: info.permission,
+      time: { created: Date.now() },
+    };
+    const output = await this.plugins.trigger(context.instance, 'permission.ask', input, {
+      status: 'ask',
+    });
+    return output.status === 'allow' || output.status === 'deny' ? output.status : 'ask';
   }
 
   /** The pending requests of an instance (its directory), oldest first. */

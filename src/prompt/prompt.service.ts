@@ -4,6 +4,8 @@ import { BadRequestError, NamedError } from '../core/errors/named-error';
 import { IdGenerator } from '../core/id';
 import type { Instance } from '../core/instance/instance';
 import { resolveShell, runShell } from '../core/shell';
+import { AppEnvironment } from '../core/config/app-environment';
+import { PluginHooks } from '../core/plugin/plugin-hooks';
 import { AgentService } from '../agent/agent.service';
 import { TurnRunnerService } from '../agent-loop/turn-runner.service';
 import type { TurnResult } from '../agent-loop/turn.types';
@@ -73,7 +75,24 @@ export class PromptService implements SubagentRunner {
     private readonly config: ConfigService,
     private readonly tools: ToolRegistryService,
     private readonly queue: SessionTurnQueue,
+    private readonly plugins: PluginHooks,
+    private readonly env: AppEnvironment,
   ) {}
+
+  /** A `/shell` command's environment: the server's, with the plugins' `shell.env` over it. */
+  private async shellEnv(
+    instance: Instance,
+    sessionID: string,
+    callID: string,
+  ): Promise<Record<string, string | undefined>> {
+    const { env } = await this.plugins.trigger(
+      instance,
+      'shell.env',
+      { cwd: instance.directory, sessionID, callID },
+      { env: {} },
+    );
+    return { ...this.env.variables, ...env };
+  }
 
   prompt(instance: Instance, sessionID: string, body: PromptBodyDto): Promise<AcceptedPrompt> {
     return this.accept(instance, sessionID, body);
@@ -87,12 +106,19 @@ export class PromptService implements SubagentRunner {
   ): Promise<AcceptedPrompt> {
     const command = await this.commands.get(instance, body.command);
     const text = this.commands.render(command, body.arguments);
+    // Plugins see the expanded prompt and may change or add parts before it is sent.
+    const { parts } = await this.plugins.trigger(
+      instance,
+      'command.execute.before',
+      { command: command.name, sessionID, arguments: body.arguments },
+      { parts: [{ type: 'text', text }, ...(body.parts ?? [])] as PromptRequest['parts'] },
+    );
     const accepted = await this.accept(instance, sessionID, {
       messageID: body.messageID,
       agent: body.agent ?? command.agent,
       model: parseModelRef(body.model ?? command.model),
       ...(body.variant !== undefined && { variant: body.variant }),
-      parts: [{ type: 'text', text }, ...(body.parts ?? [])],
+      parts,
     });
     this.announceWhenAnswered(instance, command.name, body.arguments, accepted);
     return accepted;
@@ -175,6 +201,7 @@ export class PromptService implements SubagentRunner {
         signal,
         () => undefined,
         resolveShell((await this.config.get(instance)).shell),
+        await this.shellEnv(instance, sessionID, callID),
       );
       const end = Date.now();
       const part: ToolPart = run.aborted
@@ -306,6 +333,19 @@ export class PromptService implements SubagentRunner {
       request.parts,
       agent.permission,
       (file) => this.tools.readForUser({ instance, sessionID, messageID: user.id }, file),
+    );
+    // Plugins may change the message and its parts before they are stored and sent.
+    await this.plugins.trigger(
+      instance,
+      'chat.message',
+      {
+        sessionID,
+        ...(request.agent !== undefined && { agent: request.agent }),
+        ...(request.model !== undefined && { model: request.model }),
+        ...(request.messageID !== undefined && { messageID: request.messageID }),
+        ...(request.variant !== undefined && { variant: request.variant }),
+      },
+      { message: user, parts },
     );
     const isFirstPrompt =
       this.sessions.isDefaultTitle(session.title) && !this.hasUserMessages(sessionID);

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import type * as NodePty from 'node-pty';
 import { BusService } from '../core/bus/bus.service';
 import { AppEnvironment } from '../core/config/app-environment';
+import { PluginHooks } from '../core/plugin/plugin-hooks';
 import { ServerOptions } from '../core/config/server-options';
 import { SERVER_OPTIONS } from '../core/core.module';
 import { errorMessage } from '../core/errors/error-message';
@@ -77,6 +78,7 @@ export class PtyService {
     private readonly config: ConfigService,
     private readonly env: AppEnvironment,
     @Inject(SERVER_OPTIONS) server: ServerOptions,
+    private readonly plugins: PluginHooks,
   ) {
     this.isAllowedOrigin = createOriginPolicy(server.cors);
   }
@@ -104,6 +106,14 @@ export class PtyService {
           lookup,
         );
     const cwd = await this.workingDirectory(instance, input.cwd);
+    const { env: pluginEnv } = await this.plugins.trigger(
+      instance,
+      'shell.env',
+      { cwd },
+      {
+        env: {},
+      },
+    );
     const args = terminalArgs(command, input.args ?? []);
     const id = this.ids.ascending('pty');
     let process: NodePty.IPty;
@@ -115,7 +125,7 @@ export class PtyService {
         cwd,
         // The server's environment, as the bash tool's commands get it, then the caller's,
         // then what says this is opencode's terminal (as the reference).
-        env: this.environment(input.env),
+        env: this.environment({ ...pluginEnv, ...input.env }),
       });
     } catch (error) {
       throw new BadRequestError(

@@ -3,7 +3,9 @@ import { OnEvent } from '@nestjs/event-emitter';
 import type { BusEnvelope } from '../core/bus/bus-event';
 import { z } from 'zod';
 import { BusService } from '../core/bus/bus.service';
+import { AppEnvironment } from '../core/config/app-environment';
 import type { Instance } from '../core/instance/instance';
+import { PluginHooks } from '../core/plugin/plugin-hooks';
 import { AgentService } from '../agent/agent.service';
 import { ConfigService } from '../config/config.service';
 import { FormatterService } from '../formatter/formatter.service';
@@ -66,6 +68,8 @@ export class ToolRegistryService {
     private readonly config: ConfigService,
     private readonly skills: SkillService,
     private readonly questions: QuestionService,
+    private readonly plugins: PluginHooks,
+    private readonly env: AppEnvironment,
   ) {
     const deps = {
       tracker: this.tracker,
@@ -78,6 +82,12 @@ export class ToolRegistryService {
     this.fixedTools = [
       createBashTool({
         configuredShell: async (instance) => (await this.config.get(instance)).shell,
+        shellEnv: async (instance, input) => {
+          const { env } = await this.plugins.trigger(instance, 'shell.env', input, {
+            env: {},
+          });
+          return { ...this.env.variables, ...env };
+        },
       }),
       createReadTool(deps),
       globTool,

@@ -25,6 +25,11 @@ const parameters = z.object({
 export interface BashToolDeps {
   /** The config's `shell` for the instance, if any. */
   configuredShell(instance: Instance): Promise<string | undefined>;
+  /** The command's environment: the server's with the plugins' `shell.env` over it. */
+  shellEnv(
+    instance: Instance,
+    input: { cwd: string; sessionID: string; callID: string },
+  ): Promise<Record<string, string | undefined>>;
 }
 
 export const createBashTool = (deps: BashToolDeps) =>
@@ -61,6 +66,11 @@ export const createBashTool = (deps: BashToolDeps) =>
         (output) =>
           context.progress({ title, metadata: { output, description: input.description } }),
         resolveShell(await deps.configuredShell(context.instance)),
+        await deps.shellEnv(context.instance, {
+          cwd: context.instance.directory,
+          sessionID: context.sessionID,
+          callID: context.callID,
+        }),
       );
       if (run.aborted) throw new ToolExecutionError('Command aborted');
       const notes: string[] = [];
