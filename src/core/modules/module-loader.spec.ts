@@ -1,4 +1,4 @@
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { loadModule, moduleRecord, withBunScope } from './module-loader';
@@ -90,6 +90,23 @@ describe('loadModule', () => {
     });
   });
 
+  it('gives default imports of built-ins and CommonJS packages their module', async () => {
+    const file = await put(
+      'defaults/plugin.js',
+      `import os from 'os';\nimport path, { join } from 'node:path';\nimport matter from 'gray-matter';\n` +
+        `export const kinds = [typeof os.homedir, typeof path.join, typeof join, typeof matter];`,
+    );
+    await put('defaults/package.json', '{"type":"module"}');
+    const modules = path.join(dir, 'defaults', 'node_modules');
+    await symlink(path.join(__dirname, '../../../node_modules'), modules);
+    expect((await loadModule(file)).kinds).toEqual([
+      'function',
+      'function',
+      'function',
+      'function',
+    ]);
+  });
+
   it('reads CommonJS as its exports plus a default', async () => {
     const file = await put('tool/cjs.cjs', `module.exports = { a: 1 };`);
     expect(await loadModule(file)).toEqual({ a: 1, default: { a: 1 } });
@@ -129,6 +146,9 @@ describe('loadModule with a community plugin', () => {
   it('loads opencode-skills (ESM importing Glob from "bun")', async () => {
     const entry = path.join(__dirname, '../../../node_modules/opencode-skills/dist/index.js');
     const loaded = await loadModule(entry);
-    expect(Object.values(loaded).some((value) => typeof value === 'function')).toBe(true);
+    const plugin = loaded.SkillsPlugin as (input: unknown) => Promise<{ tool: object }>;
+    // Calling it reads the home directory (`import os from "os"`) and scans with the Bun shim.
+    const hooks = await plugin({ directory: path.join(__dirname, 'no-such-dir'), client: {} });
+    expect(typeof hooks.tool).toBe('object');
   });
 });

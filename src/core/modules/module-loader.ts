@@ -1,6 +1,10 @@
 import { fileURLToPath } from 'node:url';
-import { createJiti } from 'jiti';
+import type * as Jiti from 'jiti';
+import { lazyRequire } from '../lazy-require';
 import { bunModule } from './bun-shim';
+
+/** Loaded with the first plugin or tool file: a server without any never pays for it. */
+const loadJiti = lazyRequire<typeof Jiti>('jiti');
 
 /**
  * Loads the user's own code (plugins, custom tools) the way the reference's Bun runtime does:
@@ -35,8 +39,8 @@ export async function loadModule(file: string): Promise<Record<string, unknown>>
   }
 }
 
-type Jiti = ReturnType<typeof createJiti>;
-type JitiOptions = NonNullable<Parameters<typeof createJiti>[1]>;
+type Jiti = ReturnType<typeof Jiti.createJiti>;
+type JitiOptions = NonNullable<Parameters<typeof Jiti.createJiti>[1]>;
 
 /** Duck-typed: the error comes from the realm the code ran in, not necessarily this one. */
 function isTopLevelAwaitError(error: unknown): boolean {
@@ -49,6 +53,7 @@ function isTopLevelAwaitError(error: unknown): boolean {
 }
 
 function createLoader(): Jiti {
+  const { createJiti } = loadJiti();
   // The default transform (babel), reached through a loader of its own: jiti hands a custom
   // transform no way to call the one it replaces.
   const plain = createJiti(__filename, { fsCache: false });
@@ -62,8 +67,12 @@ function createLoader(): Jiti {
     // The transpiled code carries the `Bun` binding below, which a cache shared with other jiti
     // users (the temp dir) would not: each file is transpiled once per process instead.
     fsCache: false,
+    // `interopDefault: false` above keeps what the loader returns the module's own exports;
+    // the transform must still wrap the module's own imports in Babel's interop helpers, or
+    // `import os from "os"` (a default import of CommonJS or a built-in) reads `.default` of
+    // the bare module and gets undefined.
     transform: (input: Parameters<Jiti['transform']>[0]) => ({
-      code: withBunScope(plain.transform(input)),
+      code: withBunScope(plain.transform({ ...input, interopDefault: true })),
     }),
   };
   return createJiti(__filename, options);
