@@ -1,10 +1,10 @@
 import { fileURLToPath } from 'node:url';
-import type * as Jiti from 'jiti';
+import type * as JitiModule from 'jiti';
 import { lazyRequire } from '../lazy-require';
 import { bunModule } from './bun-shim';
 
 /** Loaded with the first plugin or tool file: a server without any never pays for it. */
-const loadJiti = lazyRequire<typeof Jiti>('jiti');
+const loadJiti = lazyRequire<typeof JitiModule>('jiti');
 
 /**
  * Loads the user's own code (plugins, custom tools) the way the reference's Bun runtime does:
@@ -39,8 +39,8 @@ export async function loadModule(file: string): Promise<Record<string, unknown>>
   }
 }
 
-type Jiti = ReturnType<typeof Jiti.createJiti>;
-type JitiOptions = NonNullable<Parameters<typeof Jiti.createJiti>[1]>;
+type Jiti = ReturnType<typeof JitiModule.createJiti>;
+type JitiOptions = NonNullable<Parameters<typeof JitiModule.createJiti>[1]>;
 
 /** Duck-typed: the error comes from the realm the code ran in, not necessarily this one. */
 function isTopLevelAwaitError(error: unknown): boolean {
