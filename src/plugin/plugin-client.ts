@@ -1,6 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { createJiti } from 'jiti';
+import type * as JitiModule from 'jiti';
+import { lazyRequire } from '../core/lazy-require';
+
+/** Loaded with the first plugin: a server without any never pays for it. */
+const loadJiti = lazyRequire<typeof JitiModule>('jiti');
 
 /** Where a plugin's `client` points when the server is not listening (the reference's default). */
 export const UNKNOWN_SERVER_URL = 'http://localhost:4096';
@@ -42,6 +46,7 @@ type CreateClient = (config: {
  * call site (jiti keeps it in its module cache).
  */
 export async function createPluginClient(options: PluginClientOptions): Promise<unknown> {
+  const { createJiti } = loadJiti();
   const here = createJiti(__filename, { fsCache: false });
   const pluginPackage = fileURLToPath(String(here.esmResolve('@opencode-ai/plugin')));
   const fromPlugin = createJiti(pluginPackage, { fsCache: false, interopDefault: false });
