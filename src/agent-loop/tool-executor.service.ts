@@ -34,6 +34,7 @@ export class ToolExecutorService {
       tools[definition.id] = {
         description: definition.description,
         parameters: definition.parameters,
+        ...(definition.jsonSchema && { jsonSchema: definition.jsonSchema }),
         execute: (input, callID) => this.execute(setup, recorder, definition, input, callID),
       };
     }

@@ -1,5 +1,6 @@
 import { Injectable, Optional } from '@nestjs/common';
 import type {
+  JSONSchema7,
   LanguageModel,
   LanguageModelUsage,
   ModelMessage,
@@ -32,6 +33,11 @@ import { hookHeaders, hookParams } from './provider-hooks';
 export interface LlmTool {
   description: string;
   parameters: z.ZodType;
+  /**
+   * The JSON Schema the model is told in place of the one of `parameters` (a plugin's
+   * `tool.definition` hook changed it); calls are still validated with `parameters`.
+   */
+  jsonSchema?: Record<string, unknown>;
   /** Runs the call `callID`; the answer is the text the model reads, a throw its error. */
   execute(input: Record<string, unknown>, callID: string): Promise<string>;
 }
@@ -156,7 +162,9 @@ export class LlmService {
     for (const [id, tool] of Object.entries(request.tools).sort(([a], [b]) => a.localeCompare(b))) {
       tools[id] = {
         description: tool.description,
-        inputSchema: await this.inputSchemaOf(tool.parameters, ai, context?.model),
+        inputSchema: tool.jsonSchema
+          ? this.givenInputSchema(tool.jsonSchema, tool.parameters, ai, context?.model)
+          : await this.inputSchemaOf(tool.parameters, ai, context?.model),
         ...(loose && { strict: false }),
         execute: (input: Record<string, unknown>, options: { toolCallId: string }) =>
           tool.execute(input, options.toolCallId),
@@ -296,6 +304,22 @@ export class LlmService {
       maxOutputTokens: params.maxOutputTokens,
       headers,
     };
+  }
+
+  /** A JSON Schema given as it is (not cached: a hook may change it at every turn). */
+  private givenInputSchema(
+    schema: Record<string, unknown>,
+    parameters: z.ZodType,
+    ai: AiModule,
+    model: ModelInfo | undefined,
+  ): Schema {
+    const { validate } = ai.zodSchema(parameters);
+    return ai.jsonSchema(
+      model ? toolSchema(model, schema as JSONSchema7) : (schema as JSONSchema7),
+      {
+        ...(validate && { validate }),
+      },
+    );
   }
 
   private async inputSchemaOf(

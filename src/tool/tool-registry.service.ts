@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import type { BusEnvelope } from '../core/bus/bus-event';
-import { z } from 'zod';
 import { BusService } from '../core/bus/bus.service';
 import { AppEnvironment } from '../core/config/app-environment';
 import type { Instance } from '../core/instance/instance';
@@ -14,7 +13,9 @@ import { evaluate, type PermissionRule } from '../permission/permission-rules';
 import { QuestionService } from '../question/question.service';
 import { TodoService } from '../session/todo.service';
 import { SkillService } from '../skill/skill.service';
+import { CustomToolService } from './custom/custom-tool.service';
 import { FileReadTracker } from './file-access';
+import { applyDefinitionHooks, toolJsonSchema } from './tool-definition-hook';
 import { createBashTool } from './tools/bash.tool';
 import { createEditTool } from './tools/edit.tool';
 import { globTool } from './tools/glob.tool';
@@ -38,7 +39,7 @@ export interface ToolListItem {
   parameters: unknown;
 }
 
-/** Tools an instance has beyond the built-in ones (its MCP servers'), found when asked. */
+/** Tools an instance has beyond the built-in and custom ones (its MCP servers'), found when asked. */
 export type ToolSource = (instance: Instance) => Promise<ToolDefinition[]>;
 
 /** An agent as far as tool selection is concerned. */
@@ -70,6 +71,7 @@ export class ToolRegistryService {
     private readonly questions: QuestionService,
     private readonly plugins: PluginHooks,
     private readonly env: AppEnvironment,
+    private readonly custom: CustomToolService,
   ) {
     const deps = {
       tracker: this.tracker,
@@ -101,38 +103,48 @@ export class ToolRegistryService {
     ] as ToolDefinition[];
   }
 
-  /** Every tool id, in the order the model sees them. */
-  ids(): string[] {
-    return [...this.fixedTools.map((tool) => tool.id), 'task', 'skill'];
+  /**
+   * The ids of the instance's tools, as `GET /experimental/tool/ids` lists them: the built-ins,
+   * then the custom ones (tool files, then plugins' `tool` hooks). MCP tools are not listed, as
+   * in the reference.
+   */
+  async ids(instance: Instance): Promise<string[]> {
+    const custom = await this.custom.tools(instance);
+    return [...this.fixedTools.map((tool) => tool.id), 'task', 'skill', ...custom.map((t) => t.id)];
   }
 
   /**
-   * Every tool of the instance: the built-ins, `task`, `skill`, then those of the registered
-   * sources (the instance's MCP servers).
+   * Every tool of the instance: the built-ins, `task`, `skill`, the custom tools, then those of
+   * the registered sources (the instance's MCP servers).
    */
   async all(instance: Instance): Promise<ToolDefinition[]> {
     return [
       ...this.fixedTools,
       await this.taskTool(instance),
       await this.skillTool(instance, []),
+      ...(await this.custom.tools(instance)),
       ...(await this.sourcedTools(instance)),
     ];
   }
 
-  /** Tools with their JSON schemas, as `GET /experimental/tool` lists them. */
+  /**
+   * Tools with their JSON schemas, as `GET /experimental/tool` lists them: as plugins'
+   * `tool.definition` hooks leave them, like the model gets them.
+   */
   async describe(instance: Instance): Promise<ToolListItem[]> {
-    const tools = await this.all(instance);
+    const tools = await applyDefinitionHooks(this.plugins, instance, await this.all(instance));
     return tools.map((tool) => ({
       id: tool.id,
       description: tool.description,
-      parameters: z.toJSONSchema(tool.parameters, { io: 'input' }),
+      parameters: toolJsonSchema(tool),
     }));
   }
 
   /**
    * The tools of a turn: those the agent's rules do not deny outright, minus those the prompt
    * switched off (`tools: { bash: false }`); `task` only when the turn may start subagents
-   * (`delegate`: its session is nested less deep than config `subagent_depth` allows).
+   * (`delegate`: its session is nested less deep than config `subagent_depth` allows). Plugins'
+   * `tool.definition` hooks run on the tools kept, once per turn.
    */
   async toolsFor(
     instance: Instance,
@@ -145,9 +157,10 @@ export class ToolRegistryService {
       ...this.fixedTools,
       ...(delegate ? [await this.taskTool(instance)] : []),
       await this.skillTool(instance, rules),
+      ...(await this.custom.tools(instance)),
       ...(await this.sourcedTools(instance)),
     ];
-    return tools.filter((tool) => {
+    const kept = tools.filter((tool) => {
       if (switches[tool.id] === false) return false;
       const permission = PERMISSION_OF_TOOL[tool.id] ?? tool.id;
       const scoped = rules.filter(
@@ -156,6 +169,7 @@ export class ToolRegistryService {
       const allowsSome = scoped.some((rule) => rule.action !== 'deny' && rule.pattern !== '*');
       return allowsSome || evaluate(rules, permission, '*') !== 'deny';
     });
+    return applyDefinitionHooks(this.plugins, instance, kept);
   }
 
   /**

@@ -28,8 +28,8 @@ export class ToolController {
     response: ToolIdsSchema,
     responseDescription: 'Tool IDs',
   })
-  ids(): string[] {
-    return this.tools.ids();
+  ids(@CurrentInstance() instance: Instance): Promise<string[]> {
+    return this.tools.ids(instance);
   }
 
   @Get()

@@ -1,4 +1,4 @@
-import { Module, OnModuleInit } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { AgentModule } from '../agent/agent.module';
 import { ConfigModule } from '../config/config.module';
 import { FormatterModule } from '../formatter/formatter.module';
@@ -24,14 +24,4 @@ import { ToolRegistryService } from './tool-registry.service';
   providers: [ToolRegistryService, CustomToolService],
   exports: [ToolRegistryService],
 })
-export class ToolModule implements OnModuleInit {
-  constructor(
-    private readonly registry: ToolRegistryService,
-    private readonly custom: CustomToolService,
-  ) {}
-
-  /** The user's tool files come right after the built-in tools (before MCP servers' tools). */
-  onModuleInit(): void {
-    this.registry.registerSource((instance) => this.custom.tools(instance));
-  }
-}
+export class ToolModule {}

@@ -34,10 +34,19 @@ export interface ToolContext {
   progress(update: { title?: string; metadata?: Record<string, unknown> }): void;
 }
 
+/** A tool's input schema as JSON Schema (what is listed and sent to the model). */
+export type ToolJsonSchema = Record<string, unknown>;
+
 export interface ToolDefinition<TSchema extends z.ZodType = z.ZodType> {
   id: string;
   description: string;
+  /** Validates the model's calls; its JSON Schema is what the model is told, unless `jsonSchema` is set. */
   parameters: TSchema;
+  /**
+   * The JSON Schema the model is told and that is listed, in place of the one of `parameters`:
+   * set when a plugin's `tool.definition` hook changed it.
+   */
+  jsonSchema?: ToolJsonSchema;
   /**
    * Never changes a file of the worktree. A step whose tools all are read-only needs no snapshot
    * at its end (one git run less per step of a reading turn); anything else, MCP tools included,
