@@ -2,7 +2,6 @@ import { arch, platform, release } from 'node:os';
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 import type { NpmInstaller } from '../core/npm/npm-installer';
 import { ProviderInitError } from './provider.errors';
-import { cloudflareGatewayModel } from './cloudflare-gateway';
 import {
   azureResourceName,
   bedrockSettings,
@@ -141,6 +140,9 @@ export async function createLanguageModel(
   if (provider.id === 'cloudflare-ai-gateway' && !stringValue(options.baseURL)) {
     // The reference's loader calls every model of the gateway its own way; a configured base
     // URL turns it off, as there.
+    // Loaded here: it pulls in the OpenAI, Anthropic and OpenAI-compatible packages, which a
+    // server that has not called such a model does not need.
+    const { cloudflareGatewayModel } = await import('./cloudflare-gateway');
     return cloudflareGatewayModel({
       providerID: provider.id,
       modelID: model.api.id,
