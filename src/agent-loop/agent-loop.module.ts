@@ -9,6 +9,7 @@ import { SessionModule } from '../session/session.module';
 import { SnapshotModule } from '../snapshot/snapshot.module';
 import { ToolModule } from '../tool/tool.module';
 import { ModelStepService } from './model-step.service';
+import { QueuedPrompts } from './queued-prompts';
 import { SystemPromptService } from './system-prompt.service';
 import { ToolExecutorService } from './tool-executor.service';
 import { TurnRunnerService } from './turn-runner.service';
@@ -39,6 +40,7 @@ import { TurnSetupService } from './turn-setup.service';
     ModelStepService,
     ToolExecutorService,
     SystemPromptService,
+    QueuedPrompts,
   ],
   exports: [TurnRunnerService],
 })

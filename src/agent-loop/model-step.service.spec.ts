@@ -17,6 +17,7 @@ import type { SnapshotService } from '../snapshot/snapshot.service';
 import type { StepRecorder } from './step-recorder';
 import type { ToolExecutorService } from './tool-executor.service';
 import { finishError, MAX_STEP_ATTEMPTS, ModelStepService } from './model-step.service';
+import { QueuedPrompts } from './queued-prompts';
 import type { TurnSetup } from './turn.types';
 
 /**
@@ -71,6 +72,7 @@ describe('ModelStepService', () => {
   let snapshots: string[];
   let patches: string[];
   let step: ModelStepService;
+  let queued: QueuedPrompts;
   let currentRecorder: StepRecorder;
 
   beforeEach(() => {
@@ -120,7 +122,17 @@ describe('ModelStepService', () => {
     const compactions = {
       conversation: (sessionID: string) => messages.conversation(sessionID),
     } as unknown as CompactionService;
-    step = new ModelStepService(llm, tools, snapshotService, status, sessions, compactions);
+    queued = new QueuedPrompts();
+    step = new ModelStepService(
+      llm,
+      tools,
+      snapshotService,
+      status,
+      sessions,
+      compactions,
+      undefined,
+      queued,
+    );
   });
 
   function begin(setup: TurnSetup): StepRecorder {
@@ -274,6 +286,8 @@ describe('ModelStepService', () => {
     const later = userMessage({ id: 'msg_later', time: { created: 5 } });
     const setup = turnSetup();
     const recorder = begin(setup);
+    // Waiting for its own turn.
+    queued.add('msg_later');
     messages.saveMessage(setup.instance, later);
     messages.savePart(setup.instance, {
       id: 'prt_later',
@@ -285,6 +299,22 @@ describe('ModelStepService', () => {
     attempts.push(answer('ok'));
     await step.run(setup, recorder);
     expect(JSON.stringify(requests[0].messages)).not.toContain('queued');
+  });
+
+  it('reads a user message stored since the turn began that gets no turn of its own', async () => {
+    const setup = turnSetup();
+    const recorder = begin(setup);
+    messages.saveMessage(setup.instance, userMessage({ id: 'msg_aside', time: { created: 5 } }));
+    messages.savePart(setup.instance, {
+      id: 'prt_aside',
+      sessionID: 'ses_1',
+      messageID: 'msg_aside',
+      type: 'text',
+      text: 'context handed in by a plugin',
+    });
+    attempts.push(answer('ok'));
+    await step.run(setup, recorder);
+    expect(JSON.stringify(requests[0].messages)).toContain('context handed in by a plugin');
   });
 });
 

@@ -21,6 +21,7 @@ import { SnapshotService } from '../snapshot/snapshot.service';
 import type { SnapshotPatch } from '../snapshot/snapshot.types';
 import type { StepRecorder } from './step-recorder';
 import { ToolExecutorService } from './tool-executor.service';
+import { QueuedPrompts } from './queued-prompts';
 import { turnHistory } from './turn-history';
 import type { TurnSetup } from './turn.types';
 
@@ -52,6 +53,7 @@ export class ModelStepService {
     private readonly sessions: SessionService,
     private readonly compactions: CompactionService,
     @Optional() private readonly plugins: PluginHooks = new PluginHooks(),
+    @Optional() private readonly queued: QueuedPrompts = new QueuedPrompts(),
   ) {}
 
   /**
@@ -104,7 +106,12 @@ export class ModelStepService {
   /** Streams one model call into the recorder; returns the finish reason. Throws on failure. */
   private async stream(setup: TurnSetup, recorder: StepRecorder): Promise<string> {
     // The context starts at the last summary (compaction), if the session has one.
-    const history = turnHistory(this.compactions.conversation(setup.user.sessionID), setup.user);
+    // Read at every step: a `noReply` message stored since the last one is new input of the turn.
+    const history = turnHistory(
+      this.compactions.conversation(setup.user.sessionID),
+      setup.user,
+      (messageID) => this.queued.has(messageID),
+    );
     // Plugins may rewrite the history and the system prompt of this call only: they work on
     // copies, so nothing they change is stored.
     const transformed = await this.plugins.trigger(

@@ -15,13 +15,13 @@ function prompt(id: string, created: number): MessageWithParts {
   };
 }
 
-function answerTo(id: string, parentID: string): MessageWithParts {
+function answerTo(id: string, parentID: string, created = 0): MessageWithParts {
   return {
     info: {
       id,
       sessionID: 'ses_1',
       role: 'assistant',
-      time: { created: 0 },
+      time: { created },
       parentID,
       modelID: 'fake-model',
       providerID: 'fake',
@@ -70,5 +70,59 @@ describe('turnHistory', () => {
 
   it('keeps every prompt when the prompt of the turn is not among them', () => {
     expect(ids(turnHistory(stored, { id: 'msg_gone' }))).toHaveLength(5);
+  });
+
+  describe('user messages with no turn of their own (noReply)', () => {
+    // msg_1's turn answered at 15 and 30; msg_n arrived at 20, between its steps; msg_q was
+    // queued at 18 and waits for its own turn.
+    const busy = [
+      prompt('msg_1', 10),
+      answerTo('msg_1a', 'msg_1', 15),
+      prompt('msg_q', 18),
+      prompt('msg_n', 20),
+      answerTo('msg_1b', 'msg_1', 30),
+    ];
+    const queued = (id: string) => id === 'msg_q';
+
+    it('are read by the running turn, where they arrived among its answers', () => {
+      expect(ids(turnHistory(busy, { id: 'msg_1' }, queued))).toEqual([
+        'msg_1',
+        'msg_1a',
+        'msg_n',
+        'msg_1b',
+      ]);
+    });
+
+    it('stay where they were read for the turns after', () => {
+      const later = [...busy, answerTo('msg_qa', 'msg_q', 40)];
+      expect(ids(turnHistory(later, { id: 'msg_q' }))).toEqual([
+        'msg_1',
+        'msg_1a',
+        'msg_n',
+        'msg_1b',
+        'msg_q',
+        'msg_qa',
+      ]);
+    });
+
+    it('without the queued check, a waiting prompt would be read too early', () => {
+      expect(ids(turnHistory(busy, { id: 'msg_1' }))).toContain('msg_q');
+    });
+
+    it('go after the answers of the last turn when stored while the session was idle', () => {
+      const idle = [prompt('msg_1', 10), answerTo('msg_1a', 'msg_1', 15), prompt('msg_n', 20)];
+      const next = [...idle, prompt('msg_2', 30)];
+      expect(ids(turnHistory(next, { id: 'msg_2' }))).toEqual([
+        'msg_1',
+        'msg_1a',
+        'msg_n',
+        'msg_2',
+      ]);
+    });
+
+    it('go first when no turn had answered yet', () => {
+      const first = [prompt('msg_n', 5), prompt('msg_1', 10)];
+      expect(ids(turnHistory(first, { id: 'msg_1' }))).toEqual(['msg_n', 'msg_1']);
+    });
   });
 });

@@ -17,6 +17,7 @@ import type { ModelStepService, StepOutcome } from './model-step.service';
 import type { StepRecorder } from './step-recorder';
 import type { ToolExecutorService } from './tool-executor.service';
 import type { TurnSetupService } from './turn-setup.service';
+import { QueuedPrompts } from './queued-prompts';
 import { TurnRunnerService } from './turn-runner.service';
 import type { TurnSetup } from './turn.types';
 
@@ -129,6 +130,7 @@ describe('TurnRunnerService', () => {
       messages.asService(),
       ids,
       bus,
+      new QueuedPrompts(),
     );
   });
 

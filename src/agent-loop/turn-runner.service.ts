@@ -13,6 +13,7 @@ import { MessageService } from '../session/message.service';
 import { SessionTurnQueue } from '../session/session-turn-queue';
 import { SessionDiffService } from '../snapshot/session-diff.service';
 import { finishError, ModelStepService } from './model-step.service';
+import { QueuedPrompts } from './queued-prompts';
 import { StepRecorder } from './step-recorder';
 import { ToolExecutorService } from './tool-executor.service';
 import { TurnSetupService } from './turn-setup.service';
@@ -38,6 +39,7 @@ export class TurnRunnerService {
     private readonly messages: MessageService,
     private readonly ids: IdGenerator,
     private readonly bus: BusService,
+    private readonly queued: QueuedPrompts,
   ) {}
 
   /**
@@ -45,13 +47,18 @@ export class TurnRunnerService {
    * turn (failures included: they are stored on the message, never thrown).
    */
   answer(instance: Instance, user: UserMessage): Promise<TurnResult> {
+    this.queued.add(user.id);
     return new Promise<TurnResult>((settle) => {
       this.queue.enqueue(instance, user.sessionID, {
         run: async (signal) => {
+          this.queued.remove(user.id);
           const result = await this.runTurnSafely(instance, user, signal);
           return () => settle(result);
         },
-        skip: (error) => settle(this.unanswered(instance, user, error)),
+        skip: (error) => {
+          this.queued.remove(user.id);
+          settle(this.unanswered(instance, user, error));
+        },
       });
     });
   }
