@@ -1,7 +1,15 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import semver from 'semver';
 import { parseNpmSpec } from '../core/npm/npm-spec';
+
+/**
+ * The opencode version plugins see this server as: the one whose plugin API it implements.
+ * A package's `engines.opencode` range is checked against it (the server's own package version
+ * means nothing to plugins).
+ */
+export const OPENCODE_VERSION = '1.18.33';
 
 /** Specs of plugins the reference ships built in and therefore skips when configured. */
 const BUILT_IN = ['opencode-openai-codex-auth', 'opencode-copilot-auth'];
@@ -42,10 +50,14 @@ interface PackageManifest {
   name?: string;
   main?: string;
   exports?: unknown;
+  engines?: unknown;
 }
 
 /** A plugin that cannot be used, for a reason its spec and this message say. */
 export class PluginEntryError extends Error {}
+
+/** A package whose `engines.opencode` range excludes {@link OPENCODE_VERSION}: skipped. */
+export class PluginIncompatibleError extends PluginEntryError {}
 
 /**
  * The file to import for a path entry: the file itself, or for a directory its package entry
@@ -70,12 +82,32 @@ export async function pathEntryFile(url: string): Promise<string> {
 
 /**
  * The file to import of an installed package; undefined when the package declares exports
- * without a server entry (not a server plugin).
+ * without a server entry (not a server plugin). A package made for other opencode versions
+ * (`engines.opencode`) is refused with a `PluginIncompatibleError`, as the reference refuses it.
  */
 export async function packageEntry(packageDir: string): Promise<string | undefined> {
   const manifest = (await readManifest(packageDir)) ?? {};
-  if (manifest.exports === undefined && manifest.main === undefined) return packageDir;
-  return packageEntryFile(packageDir, manifest);
+  const entry =
+    manifest.exports === undefined && manifest.main === undefined
+      ? packageDir
+      : packageEntryFile(packageDir, manifest);
+  if (entry) checkEngines(manifest);
+  return entry;
+}
+
+/**
+ * `engines.opencode`, when the package states one as a string, must be satisfied by
+ * {@link OPENCODE_VERSION}. An unreadable range satisfies nothing, so it refuses the package too
+ * (semver's answer, as the reference's).
+ */
+export function checkEngines(manifest: { engines?: unknown }): void {
+  const range = isRecord(manifest.engines) ? manifest.engines.opencode : undefined;
+  if (typeof range !== 'string') return;
+  if (!semver.satisfies(OPENCODE_VERSION, range)) {
+    throw new PluginIncompatibleError(
+      `Plugin requires opencode ${range} but running ${OPENCODE_VERSION}`,
+    );
+  }
 }
 
 /** `exports["./server"]` (a string or its `import`/`default` condition), else `main`, kept inside the package. */

@@ -21,6 +21,7 @@ import {
   pathEntryFile,
   PluginEntry,
   pluginEntries,
+  PluginIncompatibleError,
   pluginFunctions,
   type PluginFunction,
 } from './plugin-entry';
@@ -38,7 +39,7 @@ interface InstancePlugins {
 type Imported =
   | { entry: PluginEntry; functions: PluginFunction[] }
   | { entry: PluginEntry; skipped: true }
-  | { entry: PluginEntry; error: string };
+  | { entry: PluginEntry; error: string; incompatible?: boolean };
 
 /**
  * The plugins of each project instance (the opencode plugin API): loaded when the instance is
@@ -120,7 +121,7 @@ export class PluginService implements OnModuleInit {
     for (const item of imported) {
       if ('skipped' in item) continue;
       if ('error' in item) {
-        this.reportLoadFailure(instance, item.entry, item.error);
+        this.reportLoadFailure(instance, item.entry, item.error, item.incompatible);
         continue;
       }
       for (const plugin of item.functions) {
@@ -151,7 +152,8 @@ export class PluginService implements OnModuleInit {
       const module = await loadModule(file);
       return { entry, functions: pluginFunctions(module, entry) };
     } catch (error) {
-      return { entry, error: errorMessage(error) };
+      const incompatible = error instanceof PluginIncompatibleError;
+      return { entry, error: errorMessage(error), ...(incompatible && { incompatible }) };
     }
   }
 
@@ -162,8 +164,15 @@ export class PluginService implements OnModuleInit {
     return packageEntry(join(installed.root, 'node_modules', installed.name));
   }
 
-  private reportLoadFailure(instance: Instance, entry: PluginEntry, message: string): void {
-    const text = `Failed to load plugin ${entry.spec}: ${message}`;
+  private reportLoadFailure(
+    instance: Instance,
+    entry: PluginEntry,
+    message: string,
+    incompatible = false,
+  ): void {
+    const text = incompatible
+      ? `Plugin ${entry.spec} skipped: ${message}`
+      : `Failed to load plugin ${entry.spec}: ${message}`;
     this.logger.error(text);
     this.bus.publish(instance, 'session.error', {
       error: { name: 'UnknownError', data: { message: text } },
