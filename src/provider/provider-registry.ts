@@ -34,6 +34,18 @@ export interface ProviderRegistry {
 export { DEFAULT_NPM } from './catalog/catalog-mapping';
 
 /**
+ * What the instance's plugins change in the registry: the model lists their `provider` hooks
+ * answered (catalog providers only, as the reference), and the options their `auth` loaders
+ * answered for providers with stored credentials (which connects those providers).
+ */
+export interface PluginProviders {
+  models: Readonly<Record<string, Record<string, ModelInfo>>>;
+  options: Readonly<Record<string, Record<string, unknown>>>;
+}
+
+const NO_PLUGINS: PluginProviders = { models: {}, options: {} };
+
+/**
  * Builds the provider registry, as the reference does: the models.dev catalog (see
  * `ModelsDevService`), overlaid with the config's `provider` section (which may add providers,
  * e.g. a local OpenAI-compatible server), then
@@ -49,15 +61,10 @@ export function buildProviderRegistry(
   auth: Readonly<Record<string, AuthInfo>>,
   variables: Readonly<Record<string, string | undefined>>,
   catalog: ProviderCatalog,
+  plugins: PluginProviders = NO_PLUGINS,
 ): ProviderRegistry {
   const configured = config.provider ?? {};
-  // Catalog providers are shared by every registry built from the same catalog (never mutated):
-  // mapping its thousands of models once is what keeps a rebuild after a config edit cheap.
-  const database: Record<string, ProviderInfo> = { ...catalog.providers };
-  for (const [id, providerConfig] of Object.entries(configured)) {
-    database[id] = applyProviderConfig(id, database[id], providerConfig, catalog.source[id]);
-  }
-
+  const database = providerDatabase(config, catalog, plugins.models);
   const allowed = providerFilter(config);
   const all: Record<string, ProviderInfo> = {};
   const connected: Record<string, ProviderInfo> = {};
@@ -66,10 +73,14 @@ export function buildProviderRegistry(
     if (!allowed(provider.id)) continue;
     all[provider.id] = provider;
     const providerConfig = configured[provider.id];
-    const connection = connect(provider, providerConfig, auth[provider.id], variables, catalog);
+    const loaded = plugins.options[provider.id];
+    const connection = loaded
+      ? connectByPlugin(provider, providerConfig, auth[provider.id], loaded)
+      : connect(provider, providerConfig, auth[provider.id], variables, catalog);
     if (!connection) continue;
+    const options = connection.options ?? provider.options;
     const usable = filterModels(
-      loaderModels({ ...provider, source: connection.source }, connection.credential),
+      loaderModels({ ...provider, options, source: connection.source }, connection.credential),
       providerConfig,
     );
     if (Object.keys(usable.models).length === 0) continue;
@@ -80,13 +91,81 @@ export function buildProviderRegistry(
   return { all, connected, credentials };
 }
 
+/**
+ * The catalog, its providers' model lists replaced by the plugins' `provider` hooks, overlaid
+ * with the config's `provider` section: every provider the server could know, before
+ * filtering and credentials.
+ */
+export function providerDatabase(
+  config: Config,
+  catalog: ProviderCatalog,
+  pluginModels: PluginProviders['models'] = {},
+): Record<string, ProviderInfo> {
+  // Catalog providers are shared by every registry built from the same catalog (never mutated):
+  // mapping its thousands of models once is what keeps a rebuild after a config edit cheap.
+  const database: Record<string, ProviderInfo> = { ...catalog.providers };
+  for (const [id, models] of Object.entries(pluginModels)) {
+    if (database[id]) database[id] = { ...database[id], models };
+  }
+  for (const [id, providerConfig] of Object.entries(config.provider ?? {})) {
+    database[id] = applyProviderConfig(id, database[id], providerConfig, catalog.source[id]);
+  }
+  return database;
+}
+
+/**
+ * A provider a plugin's auth loader answered options for (it has stored credentials): connected
+ * as `custom` (or `config`), with the loader's options under the config's own, as the reference
+ * merges them. An `apiKey` the loader answers is the credential (and stays out of the options,
+ * hence out of responses); otherwise the stored key, or the stored tokens for the loader's
+ * `fetch` to use.
+ */
+function connectByPlugin(
+  provider: ProviderInfo,
+  providerConfig: ProviderConfig | undefined,
+  stored: AuthInfo | undefined,
+  loaded: Record<string, unknown>,
+): { source: ProviderSource; credential: ProviderCredential; options: Record<string, unknown> } {
+  const { apiKey: loadedKey, ...loadedOptions } = loaded;
+  const configKey = providerConfig?.options?.apiKey;
+  const apiKey = configKey || (typeof loadedKey === 'string' ? loadedKey : undefined);
+  const credential: ProviderCredential = apiKey
+    ? { type: 'key', apiKey }
+    : stored?.type === 'api'
+      ? { type: 'key', apiKey: stored.key, ...(stored.metadata && { metadata: stored.metadata }) }
+      : stored?.type === 'oauth'
+        ? { type: 'oauth', auth: stored }
+        : { type: 'none' };
+  const headers = {
+    ...recordOf(loadedOptions.headers),
+    ...recordOf(provider.options.headers),
+  };
+  return {
+    source: providerConfig ? 'config' : 'custom',
+    credential,
+    options: {
+      ...loadedOptions,
+      ...provider.options,
+      ...(Object.keys(headers).length > 0 && { headers }),
+    },
+  };
+}
+
+function recordOf(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
+}
+
 function connect(
   provider: ProviderInfo,
   providerConfig: ProviderConfig | undefined,
   stored: AuthInfo | undefined,
   variables: Readonly<Record<string, string | undefined>>,
   catalog: ProviderCatalog,
-): { source: ProviderSource; credential: ProviderCredential } | undefined {
+):
+  | { source: ProviderSource; credential: ProviderCredential; options?: Record<string, unknown> }
+  | undefined {
   const configKey = providerConfig?.options?.apiKey;
   if (configKey) return { source: 'config', credential: { type: 'key', apiKey: configKey } };
   const source: ProviderSource = providerConfig ? 'config' : 'api';

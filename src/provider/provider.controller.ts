@@ -51,8 +51,8 @@ export class ProviderController {
     response: PROVIDER_AUTH_METHODS_SCHEMA,
     responseDescription: 'Provider auth methods',
   })
-  auth(): Promise<Record<string, AuthMethodInfo[]>> {
-    return this.providerAuth.methods();
+  auth(@CurrentInstance() instance: Instance): Promise<Record<string, AuthMethodInfo[]>> {
+    return this.providerAuth.methods(instance);
   }
 
   @Post(':providerID/oauth/authorize')
@@ -66,10 +66,11 @@ export class ProviderController {
     notFound: true,
   })
   authorize(
+    @CurrentInstance() instance: Instance,
     @Param() params: ProviderIdParamsDto,
     @Body() body: OAuthAuthorizeBodyDto,
   ): Promise<AuthorizationInfo> {
-    return this.providerAuth.authorize(params.providerID, body.method, body.inputs);
+    return this.providerAuth.authorize(instance, params.providerID, body.method, body.inputs);
   }
 
   @Post(':providerID/oauth/callback')

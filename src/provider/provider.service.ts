@@ -1,5 +1,5 @@
 import type { LanguageModelV3 } from '@ai-sdk/provider';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { AuthService } from '../auth/auth.service';
 import type { AuthInfo } from '../auth/auth.types';
 import { ConfigService } from '../config/config.service';
@@ -7,11 +7,13 @@ import type { Config } from '../config/config.schema';
 import { AppEnvironment } from '../core/config/app-environment';
 import type { Instance } from '../core/instance/instance';
 import { NpmInstaller } from '../core/npm/npm-installer';
+import { PluginHooks } from '../core/plugin/plugin-hooks';
 import type { ProviderCatalog } from './catalog/catalog-mapping';
 import { ModelsDevService } from './catalog/models-dev.service';
 import { defaultModelOf, smallModelOf } from './model-ranking';
 import { ProviderAuthService } from './oauth/provider-auth.service';
 import { NoProviderConnectedError, ProviderModelNotFoundError } from './provider.errors';
+import { pluginProviders } from './plugin-providers';
 import { buildProviderRegistry, ProviderRegistry } from './provider-registry';
 import { ModelRef, parseModelRef, ProviderInfo, ResolvedModel } from './provider.types';
 import { createLanguageModel, type ModelContext } from './sdk';
@@ -30,6 +32,15 @@ interface RegistryState {
   listingJson?: string;
   /** AI SDK models by `provider/model`, rebuilt with the registry. */
   languages: Map<string, LanguageModelV3>;
+  /** The rebuild in progress (plugins' provider hooks are awaited), shared by concurrent callers. */
+  building?: RegistryInputs & { done: Promise<void> };
+}
+
+/** What a registry is built from: a change of any of them (by identity) rebuilds it. */
+interface RegistryInputs {
+  config: Config;
+  auth: Readonly<Record<string, AuthInfo>>;
+  catalog: ProviderCatalog;
 }
 
 /** `GET /provider`, as the reference: every provider, the default model of each, the connected. */
@@ -53,6 +64,8 @@ export interface ConfiguredProviders {
  */
 @Injectable()
 export class ProviderService {
+  private readonly logger = new Logger('Provider');
+
   constructor(
     private readonly config: ConfigService,
     private readonly auth: AuthService,
@@ -60,6 +73,7 @@ export class ProviderService {
     private readonly env: AppEnvironment,
     private readonly models: ModelsDevService,
     private readonly installer: NpmInstaller,
+    private readonly plugins: PluginHooks,
   ) {}
 
   /** The connected providers by id, models filtered (the reference's `Provider.list()`). */
@@ -176,16 +190,29 @@ export class ProviderService {
   }
 
   /**
-   * A cheap model for small tasks (titles, summaries): config `small_model`, else a known cheap
-   * model of `providerID` (default: the default model's provider), else undefined (callers then
-   * use their main model).
+   * A cheap model for small tasks (titles, summaries): config `small_model`, else the model the
+   * plugins' `experimental.provider.small_model` hooks choose for `providerID` (default: the
+   * default model's provider), else a known cheap model of it, else undefined (callers then use
+   * their main model). As the reference, the hook sets `output.model` to a `Model` (of any
+   * connected provider); it is resolved by its `providerID` and `id`.
    */
   async smallModel(instance: Instance, providerID?: string): Promise<ResolvedModel | undefined> {
     const config = await this.config.get(instance);
     if (config.small_model) return this.getModelByRef(instance, config.small_model);
     const target = providerID ?? (await this.defaultModel(instance)).providerID;
     const provider = (await this.state(instance)).registry.connected[target];
-    const modelID = provider && smallModelOf(provider);
+    if (!provider) return undefined;
+    const choice: { model?: unknown } = { model: undefined };
+    const { model: chosen } = await this.plugins.trigger(
+      instance,
+      'experimental.provider.small_model',
+      { provider: structuredClone(publicView(provider)) },
+      choice,
+    );
+    if (isModelChoice(chosen)) {
+      return this.getModel(instance, chosen.providerID ?? target, chosen.id);
+    }
+    const modelID = smallModelOf(provider);
     return modelID ? this.getModel(instance, target, modelID) : undefined;
   }
 
@@ -201,24 +228,66 @@ export class ProviderService {
       this.auth.all(),
       this.models.get(),
     ]);
+    const inputs: RegistryInputs = { config, auth, catalog };
     const state = instance.getOrCreate<RegistryState>(REGISTRY_STATE, () => ({
       languages: new Map(),
     }));
-    if (
-      !state.registry ||
-      state.config !== config ||
-      state.auth !== auth ||
-      state.catalog !== catalog
-    ) {
-      state.config = config;
-      state.auth = auth;
-      state.catalog = catalog;
-      state.registry = buildProviderRegistry(config, auth, this.env.variables, catalog);
-      state.languages = new Map();
-      state.listingJson = undefined;
+    if (!state.registry || !sameInputs(state, inputs)) {
+      if (!state.building || !sameInputs(state.building, inputs)) {
+        const building = { ...inputs, done: this.build(instance, state, inputs) };
+        state.building = building;
+        const settle = () => {
+          if (state.building === building) state.building = undefined;
+        };
+        building.done.then(settle, settle);
+      }
+      await state.building.done;
+      // Superseded by a build of newer inputs before any registry existed: wait for that one.
+      while (!state.registry && state.building) await state.building.done;
     }
     return state as RegistryState & { registry: ProviderRegistry; config: Config };
   }
+
+  /**
+   * Builds the registry of `inputs` with what the instance's plugins add (their `provider` and
+   * `auth` hooks) and installs it, unless a newer build started meanwhile.
+   */
+  private async build(
+    instance: Instance,
+    state: RegistryState,
+    inputs: RegistryInputs,
+  ): Promise<void> {
+    const { config, auth, catalog } = inputs;
+    const [providerHooks, authHooks] = this.plugins.active
+      ? await Promise.all([
+          this.plugins.objects(instance, 'provider'),
+          this.plugins.objects(instance, 'auth'),
+        ])
+      : [[], []];
+    const plugins = await pluginProviders(providerHooks, authHooks, {
+      ...inputs,
+      getAuth: (providerID) => this.auth.get(providerID),
+      warn: (message) => this.logger.warn(message),
+    });
+    if (state.building && !sameInputs(state.building, inputs)) return;
+    state.config = config;
+    state.auth = auth;
+    state.catalog = catalog;
+    state.registry = buildProviderRegistry(config, auth, this.env.variables, catalog, plugins);
+    state.languages = new Map();
+    state.listingJson = undefined;
+  }
+}
+
+function sameInputs(a: Partial<RegistryInputs>, b: RegistryInputs): boolean {
+  return a.config === b.config && a.auth === b.auth && a.catalog === b.catalog;
+}
+
+/** What a `small_model` hook may set: a `Model`, of which its ids are what is used. */
+function isModelChoice(value: unknown): value is { id: string; providerID?: string } {
+  if (typeof value !== 'object' || value === null) return false;
+  const { id, providerID } = value as { id?: unknown; providerID?: unknown };
+  return typeof id === 'string' && (providerID === undefined || typeof providerID === 'string');
 }
 
 function listingOf(registry: ProviderRegistry, config: Config): ProviderListing {
@@ -244,9 +313,12 @@ function defaults(providers: ProviderInfo[], config: Config): Record<string, str
   return result;
 }
 
-/** What a response shows of a provider: request headers may carry secrets, so they stay out. */
+/**
+ * What a response shows of a provider: request headers may carry secrets, so they stay out, as
+ * does the `fetch` a plugin's auth loader may have handed (a function, not data).
+ */
 function publicView(provider: ProviderInfo): ProviderInfo {
-  if (!('headers' in provider.options)) return provider;
-  const { headers: _headers, ...options } = provider.options;
+  if (!('headers' in provider.options) && !('fetch' in provider.options)) return provider;
+  const { headers: _headers, fetch: _fetch, ...options } = provider.options;
   return { ...provider, options };
 }

@@ -44,6 +44,7 @@ const SERVER_OPTIONS = new Set([
   'profile',
   'endpoint',
   'useCompletionUrls',
+  'fetch',
 ]);
 
 /**
@@ -132,11 +133,15 @@ export async function createLanguageModel(
     ...stringRecord(options.headers),
     ...model.headers,
   };
-  const timed = timedFetch({
-    total: timeoutOption(options.timeout, undefined),
-    header: timeoutOption(options.headerTimeout, DEFAULT_HEADER_TIMEOUT_MS),
-    chunk: timeoutOption(options.chunkTimeout, DEFAULT_CHUNK_TIMEOUT_MS),
-  });
+  // A plugin's auth loader may hand a `fetch` of its own (to sign requests): the timeouts wrap it.
+  const timed = timedFetch(
+    {
+      total: timeoutOption(options.timeout, undefined),
+      header: timeoutOption(options.headerTimeout, DEFAULT_HEADER_TIMEOUT_MS),
+      chunk: timeoutOption(options.chunkTimeout, DEFAULT_CHUNK_TIMEOUT_MS),
+    },
+    typeof options.fetch === 'function' ? (options.fetch as typeof globalThis.fetch) : undefined,
+  );
   if (provider.id === 'cloudflare-ai-gateway' && !stringValue(options.baseURL)) {
     // The reference's loader calls every model of the gateway its own way; a configured base
     // URL turns it off, as there.
@@ -442,11 +447,14 @@ export class ProviderTimeoutError extends Error {
  * headers arrive, `chunk` between two chunks of the body (a stalled stream). Each aborts the
  * request with a `ProviderTimeoutError`; the caller's own abort signal still works.
  */
-export function timedFetch(limits: {
-  total?: number;
-  header?: number;
-  chunk?: number;
-}): typeof globalThis.fetch {
+export function timedFetch(
+  limits: {
+    total?: number;
+    header?: number;
+    chunk?: number;
+  },
+  base: typeof globalThis.fetch = globalThis.fetch,
+): typeof globalThis.fetch {
   return async (input, init) => {
     const controller = new AbortController();
     const signal = init?.signal
@@ -463,7 +471,7 @@ export function timedFetch(limits: {
     const header = abortAfter(limits.header, 'no response headers');
     let response: Response;
     try {
-      response = await globalThis.fetch(input, { ...init, signal });
+      response = await base(input, { ...init, signal });
     } catch (error) {
       clearTimeout(total);
       throw error;

@@ -5,6 +5,8 @@ import { openBrowser } from '../../core/browser';
 import { AppEnvironment } from '../../core/config/app-environment';
 import { NotFoundError } from '../../core/errors/named-error';
 import { findExecutable, probe } from '../../core/executable';
+import type { Instance } from '../../core/instance/instance';
+import { PluginHooks } from '../../core/plugin/plugin-hooks';
 import type { CallCredentials } from '../provider-auth-calls';
 import { ProviderAuthError } from '../provider.errors';
 import {
@@ -19,6 +21,7 @@ import {
 import { startLoopback } from './loopback';
 import { OAuthHttp } from './oauth-http';
 import { providerLogins } from './oauth-methods';
+import { pluginLogins } from './plugin-logins';
 
 /**
  * How long a started login waits for its callback: longer than any provider's own limit (device
@@ -66,6 +69,7 @@ export class ProviderAuthService implements OnModuleDestroy, CallCredentials {
   constructor(
     private readonly auth: AuthService,
     private readonly env: AppEnvironment,
+    private readonly plugins: PluginHooks,
   ) {
     this.http = new OAuthHttp(env.oauthHosts);
   }
@@ -74,10 +78,13 @@ export class ProviderAuthService implements OnModuleDestroy, CallCredentials {
     for (const providerID of [...this.pending.keys()]) this.drop(providerID);
   }
 
-  /** Every provider's login methods, with the prompts clients ask before `authorize`. */
-  async methods(): Promise<Record<string, AuthMethodInfo[]>> {
+  /**
+   * Every provider's login methods, with the prompts clients ask before `authorize`: the
+   * built-in ones and those of the instance's plugins (`auth` hooks).
+   */
+  async methods(instance: Instance): Promise<Record<string, AuthMethodInfo[]>> {
     const result: Record<string, AuthMethodInfo[]> = {};
-    for (const [providerID, logins] of Object.entries(await this.logins())) {
+    for (const [providerID, logins] of Object.entries(await this.instanceLogins(instance))) {
       result[providerID] = logins.methods.map((method) => ({
         type: method.type,
         label: method.label,
@@ -89,11 +96,12 @@ export class ProviderAuthService implements OnModuleDestroy, CallCredentials {
 
   /** Starts login method `method` (an index into the provider's methods) with the prompt answers. */
   async authorize(
+    instance: Instance,
     providerID: string,
     method: number,
     inputs: Record<string, string> = {},
   ): Promise<AuthorizationInfo> {
-    const logins = await this.providerLogins(providerID);
+    const logins = await this.providerLogins(instance, providerID);
     const definition = logins.methods[method];
     if (!definition) {
       throw new ProviderAuthError(
@@ -259,8 +267,19 @@ export class ProviderAuthService implements OnModuleDestroy, CallCredentials {
     return providerLogins(this.env.variables, (await this.azureCli()) !== undefined);
   }
 
-  private async providerLogins(providerID: string): Promise<ProviderLogins> {
-    const logins = await this.logins();
+  /**
+   * The built-in logins and the plugins' of `instance`. A plugin's `auth` hook for a provider
+   * replaces that provider's built-in logins, as in the reference (where the built-in logins
+   * are plugins too, loaded first); the provider keeps its place in the list.
+   */
+  private async instanceLogins(instance: Instance): Promise<Record<string, ProviderLogins>> {
+    const builtIn = await this.logins();
+    if (!this.plugins.active) return builtIn;
+    return { ...builtIn, ...pluginLogins(await this.plugins.objects(instance, 'auth')) };
+  }
+
+  private async providerLogins(instance: Instance, providerID: string): Promise<ProviderLogins> {
+    const logins = await this.instanceLogins(instance);
     // Deliberate difference: the reference fails with a 500 for a provider without logins.
     if (!Object.hasOwn(logins, providerID)) {
       throw new NotFoundError(
