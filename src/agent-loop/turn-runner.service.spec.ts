@@ -106,6 +106,7 @@ describe('TurnRunnerService', () => {
         compacted.push({ overflow, user: user.id });
         return Promise.resolve(compactSucceeds);
       },
+      autocontinue: () => Promise.resolve(true),
       continuation: (instance: Instance, user: UserMessage) =>
         messages.saveMessage(instance, { ...user, id: ids.ascending('message') }),
       prune: (_instance: Instance, sessionID: string) => pruned.push(sessionID),

@@ -128,6 +128,7 @@ export class TurnRunnerService {
         // too, so that the next prompt starts from the summary.
         const compacted = await this.compaction.compact(instance, setup.user, signal, false);
         if (!compacted || !continues || signal.aborted) break;
+        if (!(await this.compaction.autocontinue(instance, setup.user, false))) break;
         setup.user = this.compaction.continuation(instance, setup.user);
         setup.call = { ...setup.call, requestID: setup.user.id, afterCompaction: true };
         fromFreshSummary = true;

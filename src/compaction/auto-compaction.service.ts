@@ -4,6 +4,7 @@ import { BusService } from '../core/bus/bus.service';
 import { errorMessage } from '../core/errors/error-message';
 import { IdGenerator } from '../core/id';
 import type { Instance } from '../core/instance/instance';
+import { PluginHooks } from '../core/plugin/plugin-hooks';
 import { toMessageError } from '../llm/llm-errors';
 import { ProviderService } from '../provider/provider.service';
 import type { ModelRef } from '../provider/provider.types';
@@ -33,6 +34,7 @@ export class AutoCompactionService {
     private readonly messages: MessageService,
     private readonly ids: IdGenerator,
     private readonly bus: BusService,
+    private readonly plugins: PluginHooks,
   ) {}
 
   /**
@@ -64,6 +66,36 @@ export class AutoCompactionService {
       this.bus.publish(instance, 'session.error', { sessionID: prompt.sessionID, error: stored });
       return false;
     }
+  }
+
+  /**
+   * Whether a turn goes on after an automatic compaction of `prompt`'s session (with the
+   * synthetic prompt of {@link continuation}): yes, unless a plugin's
+   * `experimental.compaction.autocontinue` hook sets `enabled` to false, in which case the turn
+   * ends at the summary. The hook gets the prompt's model and provider, as the reference.
+   */
+  async autocontinue(instance: Instance, prompt: UserMessage, overflow: boolean): Promise<boolean> {
+    if (!(await this.plugins.has(instance, 'experimental.compaction.autocontinue'))) return true;
+    const { model, provider } = await this.providers.getModel(
+      instance,
+      prompt.model.providerID,
+      prompt.model.modelID,
+    );
+    const decision: { enabled: unknown } = { enabled: true };
+    const output = await this.plugins.trigger(
+      instance,
+      'experimental.compaction.autocontinue',
+      {
+        sessionID: prompt.sessionID,
+        agent: prompt.agent,
+        model,
+        provider: { source: provider.source, info: provider, options: provider.options },
+        message: prompt,
+        overflow,
+      },
+      decision,
+    );
+    return output.enabled !== false;
   }
 
   /**

@@ -5,6 +5,7 @@ import { BusService } from '../core/bus/bus.service';
 import { BadRequestError } from '../core/errors/named-error';
 import { IdGenerator } from '../core/id';
 import type { Instance } from '../core/instance/instance';
+import { PluginHooks } from '../core/plugin/plugin-hooks';
 import { ABORTED_ERROR, toMessageError } from '../llm/llm-errors';
 import { toModelMessages } from '../llm/model-messages';
 import { LlmService } from '../llm/llm.service';
@@ -76,6 +77,7 @@ export class CompactionService {
     private readonly ids: IdGenerator,
     private readonly bus: BusService,
     private readonly llm: LlmService,
+    private readonly plugins: PluginHooks,
   ) {}
 
   /**
@@ -135,6 +137,8 @@ export class CompactionService {
     signal: AbortSignal,
   ): Promise<boolean> {
     const history = this.conversation(sessionID);
+    // The plugins' say comes first, so that a hook that throws leaves nothing half-written.
+    const request = await this.summaryRequest(instance, sessionID, history);
     const session = this.sessions.update(instance, sessionID, { time: { compacting: Date.now() } });
     let summarized = false;
     try {
@@ -144,15 +148,51 @@ export class CompactionService {
       const prompt = this.storePrompt(instance, sessionID, agent, input);
       // A conversation the provider refused as too long would be refused for the summary too:
       // the summary gets the gist of each tool output, not all of it.
-      const messages = toModelMessages(history, {
+      const messages = toModelMessages(request.history, {
         toolOutputLimit: input.overflow ? OVERFLOW_TOOL_OUTPUT_CHARS : undefined,
       });
+      messages.push({ role: 'user', content: request.instruction });
       summarized = await this.writeSummary(instance, prompt, model, messages, signal);
     } finally {
       this.sessions.update(instance, sessionID, { time: { compacting: null } });
     }
     if (summarized) this.bus.publish(instance, 'session.compacted', { sessionID });
     return summarized;
+  }
+
+  /**
+   * What the summary is asked from, after the plugins' hooks, as the reference: the
+   * `experimental.session.compacting` hooks add `context` strings to the instruction or replace
+   * it with `prompt`, and the `experimental.chat.messages.transform` hooks see (and may change)
+   * a copy of the conversation, which is what the summary is written from; nothing they do is
+   * stored.
+   */
+  private async summaryRequest(
+    instance: Instance,
+    sessionID: string,
+    history: MessageWithParts[],
+  ): Promise<{ history: MessageWithParts[]; instruction: string }> {
+    if (!this.plugins.active) return { history, instruction: SUMMARY_PROMPT };
+    const additions: { context: unknown[]; prompt?: unknown } = { context: [], prompt: undefined };
+    const compacting = await this.plugins.trigger(
+      instance,
+      'experimental.session.compacting',
+      { sessionID },
+      additions,
+    );
+    const transformed = await this.plugins.trigger(
+      instance,
+      'experimental.chat.messages.transform',
+      {},
+      { messages: structuredClone(history) },
+    );
+    const instruction =
+      typeof compacting.prompt === 'string' && compacting.prompt
+        ? compacting.prompt
+        : [SUMMARY_PROMPT, ...compacting.context]
+            .filter((entry): entry is string => typeof entry === 'string' && entry.length > 0)
+            .join('\n\n');
+    return { history: transformed.messages, instruction };
   }
 
   private storePrompt(
@@ -212,7 +252,7 @@ export class CompactionService {
           agent: 'compaction',
         },
         system: SUMMARY_SYSTEM,
-        messages: [...messages, { role: 'user', content: SUMMARY_PROMPT }],
+        messages,
         signal,
         maxRetries: 2,
       });
