@@ -5,6 +5,7 @@ import type { BusEventType } from '../../src/core/bus/bus-event';
 import { BusService, EventSource } from '../../src/core/bus/bus.service';
 import { DEFAULT_SERVER_OPTIONS } from '../../src/core/config/server-options';
 import { InstanceService } from '../../src/core/instance/instance.service';
+import { PluginHooks } from '../../src/core/plugin/plugin-hooks';
 import { EventStreamService } from '../../src/event/event-stream.service';
 import { gitRepo } from '../support/fixtures';
 import { connectSse, frameType, SseClient, SseFrame } from '../support/sse-client';
@@ -222,8 +223,11 @@ describe('SSE: connections leave nothing behind', () => {
       server: { heartbeatIntervalMs: 60_000 },
     });
     try {
-      // The instance exists before counting: its creation is not a leak.
+      // The instance exists before counting, its plugins loaded (their loading listens to the
+      // bus until it ends): neither is a leak.
       await t.http.get('/path').expect(200);
+      const instance = await t.app.get(InstanceService).resolve(t.directory);
+      await t.app.get(PluginHooks).plugins(instance);
       const streams = t.app.get(EventStreamService);
       const before = listenerCounts(t);
       const timersBefore = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
