@@ -5,9 +5,10 @@ import { UserRejectedError } from './permission.types';
 /** The user answered "reject" without a word: the tool fails and the turn stops after its step. */
 export class PermissionRejectedError extends UserRejectedError {
   override readonly name = 'PermissionRejectedError';
-  constructor(permission: string) {
+  /** `by`: a plugin's `permission.ask` hook answered `deny` for the user. */
+  constructor(permission: string, by: 'user' | 'plugin' = 'user') {
     super(
-      `The user rejected the ${permission} permission for this tool call. Do not retry it; ask the user how to proceed.`,
+      `${by === 'plugin' ? 'A plugin' : 'The user'} rejected the ${permission} permission for this tool call. Do not retry it; ask the user how to proceed.`,
     );
   }
 }

@@ -72,7 +72,7 @@ export class PermissionService {
     };
     const decided = this.plugins.active ? await this.askPlugins(context, info) : 'ask';
     if (decided === 'allow') return;
-    if (decided === 'deny') throw new PermissionRejectedError(request.permission);
+    if (decided === 'deny') throw new PermissionRejectedError(request.permission, 'plugin');
     // Aborting the turn withdraws the request (the original leaves it listed).
     return this.pending.wait(context.instance, info, context.signal, () =>
       this.bus.publish(context.instance, 'permission.asked', info),

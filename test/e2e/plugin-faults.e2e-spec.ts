@@ -146,7 +146,7 @@ export const Faults: Plugin = async ({ $ }) => ({
     expect(reply.info.finish).toBe('tool-calls');
     const tool = await toolPart(t, sessionID);
     expect(tool.state.status).toBe('error');
-    expect(tool.state.error).toContain('rejected');
+    expect(tool.state.error).toContain('A plugin rejected the bash permission');
     expect(t.sessionEvents(sessionID).some((event) => event.type === 'permission.asked')).toBe(
       false,
     );
