@@ -4,7 +4,7 @@ import { createRef } from 'preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { MessageEntry } from '../state';
 import { DiffView, patchLines } from './diff-view';
-import { Messages } from './messages';
+import { inputSummary, Messages } from './messages';
 import { Prompt } from './prompt';
 import { PermissionCard, QuestionCard } from './requests';
 
@@ -215,5 +215,17 @@ describe('Prompt', () => {
     expect(text).toBe('look at @src/main.ts ');
     expect([...picked]).toEqual(['src/main.ts']);
     await waitFor(() => expect(input.value).toBe(''));
+  });
+});
+
+describe('inputSummary', () => {
+  it('names a pending call by its description, else its command or path', () => {
+    expect(inputSummary({ command: 'rm -rf build', description: 'Remove the build' })).toBe(
+      'Remove the build',
+    );
+    expect(inputSummary({ command: 'ls\nwc -l' })).toBe('ls');
+    expect(inputSummary({ filePath: 'src/a.ts' })).toBe('src/a.ts');
+    expect(inputSummary({})).toBe('');
+    expect(inputSummary(undefined)).toBe('');
   });
 });

@@ -125,7 +125,7 @@ function PartView({ part }: { part: Part }) {
 
 function ToolView({ part }: { part: ToolPart }) {
   const { state } = part;
-  const title = 'title' in state && state.title ? state.title : '';
+  const title = 'title' in state && state.title ? state.title : inputSummary(state.input);
   return (
     <details class={`tool ${state.status}`} data-testid="tool-part" data-tool={part.tool}>
       <summary>
@@ -151,6 +151,18 @@ function ToolView({ part }: { part: ToolPart }) {
       </div>
     </details>
   );
+}
+
+/**
+ * What a tool call is about before the tool has given it a title (pending, or waiting on a
+ * permission): the model's own description of the call, else its command, path or pattern.
+ */
+export function inputSummary(input: Record<string, unknown> | undefined): string {
+  for (const key of ['description', 'command', 'filePath', 'path', 'pattern', 'url']) {
+    const value = input?.[key];
+    if (typeof value === 'string' && value.trim()) return value.trim().split('\n')[0] ?? '';
+  }
+  return '';
 }
 
 export function TodoList({ todos }: { todos: Todo[] }) {
