@@ -17,9 +17,10 @@ const LAYERS = [
   ['session', 'question', 'auth', 'file', 'formatter', 'lsp', 'global', 'skill', 'pty', 'plugin'],
   ['provider', 'snapshot', 'vcs', 'find', 'tui', 'experimental'],
   ['agent', 'command', 'llm', 'revert', 'share', 'worktree'],
-  ['tool', 'compaction', 'v2', 'history'],
+  ['tool', 'compaction', 'history'],
   ['mcp', 'agent-loop'],
   ['prompt'],
+  ['v2', 'metrics'],
 ];
 
 // A new top-level folder must be given its place, or nothing would guard its imports.

@@ -19,6 +19,7 @@ export interface ServeFlags {
   mdns: boolean;
   mdnsDomain: string;
   cors: string[];
+  allowDir?: string[];
   logLevel?: string;
 }
 
@@ -67,6 +68,14 @@ function addServerOptions(command: Command): Command {
       )
       .addOption(
         new Option(
+          '--allow-dir <path>',
+          'serve only projects inside this directory (repeatable; added to $OPENCODE_ALLOWED_DIRECTORIES)',
+        )
+          .default([], '[]')
+          .argParser(collect),
+      )
+      .addOption(
+        new Option(
           '--log-level <level>',
           'log level (default: $OPENCODE_LOG_LEVEL, else info)',
         ).choices(LOG_LEVELS),
@@ -86,6 +95,7 @@ export function resolveServerOptions(flags: ServeFlags): ServerOptions {
     mdns: flags.mdns,
     mdnsDomain: flags.mdnsDomain,
     cors: flags.cors,
+    allowedDirectories: flags.allowDir ?? [],
   };
 }
 

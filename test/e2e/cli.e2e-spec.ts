@@ -332,6 +332,7 @@ describe('CLI: listening address', () => {
       mdns: false,
       mdnsDomain: 'opencode.local',
       cors: ['https://x.example'],
+      allowedDirectories: [],
       heartbeatIntervalMs: 10_000,
     });
   });

@@ -64,6 +64,8 @@ export class AppEnvironment {
   readonly modelsPath: string | undefined;
   /** `OPENCODE_DISABLE_MODELS_FETCH`: never fetch the catalog (offline, tests). */
   readonly disableModelsFetch: boolean;
+  /** `OPENCODE_ALLOWED_DIRECTORIES` (`:`-separated, as `PATH`), beside `serve --allow-dir`. */
+  readonly allowedDirectories: readonly string[];
   /** The raw environment, for features that look variables up by name (provider API keys). */
   readonly variables: Readonly<Record<string, string | undefined>>;
 
@@ -98,6 +100,9 @@ export class AppEnvironment {
     this.modelsUrl = env.OPENCODE_MODELS_URL || DEFAULT_MODELS_URL;
     this.modelsPath = env.OPENCODE_MODELS_PATH || undefined;
     this.disableModelsFetch = flag(env.OPENCODE_DISABLE_MODELS_FETCH);
+    this.allowedDirectories = (env.OPENCODE_ALLOWED_DIRECTORIES ?? '')
+      .split(':')
+      .filter((path) => path.length > 0);
     this.variables = { ...env };
   }
 }

@@ -6,6 +6,11 @@ export interface ServerOptions {
   mdnsDomain: string;
   cors: string[];
   /**
+   * `--allow-dir`, as given: with these and `OPENCODE_ALLOWED_DIRECTORIES` (AppEnvironment) the
+   * server serves only projects inside one of them. Both empty: every directory.
+   */
+  allowedDirectories: string[];
+  /**
    * Period of the `server.heartbeat` SSE frames. Not a CLI flag: it is an option so tests can
    * shorten it instead of waiting on real time.
    */
@@ -18,5 +23,6 @@ export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
   mdns: false,
   mdnsDomain: 'opencode.local',
   cors: [],
+  allowedDirectories: [],
   heartbeatIntervalMs: 10_000,
 };

@@ -181,4 +181,84 @@ export const MIGRATIONS: readonly Migration[] = [
         ) STRICT;
       `),
   },
+  {
+    version: 8,
+    name: 'durable session events and prompt admissions (/api)',
+    // Each session is an event aggregate: `seq` counts its events from 0 (session.created), and
+    // is taken in the same transaction that stores the event, so a stream resumed `after` a seq
+    // misses nothing. `session_input` is one row per admitted prompt (the client may choose its
+    // id, so the same id with the same input is the same admission); `promoted_seq` is set when
+    // the loop takes it.
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE session_event (
+          session_id TEXT NOT NULL REFERENCES session (id) ON DELETE CASCADE,
+          seq INTEGER NOT NULL,
+          id TEXT NOT NULL,
+          type TEXT NOT NULL,
+          version INTEGER NOT NULL,
+          data TEXT NOT NULL,
+          PRIMARY KEY (session_id, seq)
+        ) STRICT, WITHOUT ROWID;
+        CREATE TABLE session_event_seq (
+          session_id TEXT PRIMARY KEY REFERENCES session (id) ON DELETE CASCADE,
+          seq INTEGER NOT NULL
+        ) STRICT, WITHOUT ROWID;
+        CREATE TABLE session_input (
+          id TEXT PRIMARY KEY,
+          session_id TEXT NOT NULL REFERENCES session (id) ON DELETE CASCADE,
+          admitted_seq INTEGER NOT NULL,
+          promoted_seq INTEGER,
+          delivery TEXT NOT NULL,
+          data TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX session_input_pending ON session_input (session_id, promoted_seq, admitted_seq);
+      `),
+  },
+  {
+    version: 9,
+    name: 'v2 credentials and saved permissions',
+    // Credentials of `/api/integration` (a key or an OAuth token set in `secret`, JSON), apart
+    // from the classic auth.json as in the reference. Saved permissions are what an "always"
+    // reply allowed, per project.
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE credential (
+          id TEXT PRIMARY KEY,
+          integration_id TEXT NOT NULL,
+          label TEXT NOT NULL,
+          kind TEXT NOT NULL,
+          secret TEXT NOT NULL,
+          time_created INTEGER NOT NULL,
+          time_updated INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX credential_integration ON credential (integration_id, time_created);
+        CREATE TABLE permission_saved (
+          id TEXT PRIMARY KEY,
+          project_id TEXT NOT NULL,
+          action TEXT NOT NULL,
+          resource TEXT NOT NULL,
+          time_created INTEGER NOT NULL,
+          UNIQUE (project_id, action, resource)
+        ) STRICT;
+      `),
+  },
+  {
+    version: 10,
+    name: 'idempotency keys',
+    // The first response to a request carrying an Idempotency-Key, kept 24 h: `fingerprint`
+    // identifies the request (method, route, directory, body), so a reused key with another
+    // request is refused.
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE idempotency_key (
+          key TEXT PRIMARY KEY,
+          fingerprint TEXT NOT NULL,
+          status INTEGER NOT NULL,
+          response TEXT NOT NULL,
+          time_created INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX idempotency_key_created ON idempotency_key (time_created);
+      `),
+  },
 ];
