@@ -13,6 +13,9 @@ export const ID_PREFIXES = {
   pty: 'pty',
   tool: 'tool',
   workspace: 'wrk',
+  credential: 'cred',
+  attempt: 'con',
+  savedPermission: 'psv',
 } as const;
 export type IdKind = keyof typeof ID_PREFIXES;
 
