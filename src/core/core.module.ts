@@ -5,6 +5,7 @@ import { BusService } from './bus/bus.service';
 import { AppEnvironment } from './config/app-environment';
 import { ServerOptions } from './config/server-options';
 import { HttpExceptionFilter } from './errors/http-exception.filter';
+import { DirectoryAllowlist } from './http/directory-allowlist';
 import { AppValidationPipe } from './http/validation';
 import { IdGenerator } from './id';
 import { InstanceService } from './instance/instance.service';
@@ -26,6 +27,13 @@ export class CoreModule {
       providers: [
         { provide: AppEnvironment, useValue: env },
         { provide: SERVER_OPTIONS, useValue: server },
+        {
+          provide: DirectoryAllowlist,
+          useValue: new DirectoryAllowlist(
+            [...env.allowedDirectories, ...server.allowedDirectories],
+            env.defaultDirectory,
+          ),
+        },
         IdGenerator,
         BusService,
         DatabaseService,
@@ -39,6 +47,7 @@ export class CoreModule {
       exports: [
         AppEnvironment,
         SERVER_OPTIONS,
+        DirectoryAllowlist,
         IdGenerator,
         BusService,
         DatabaseService,
