@@ -14,6 +14,7 @@ import {
   MAX_PARAM_LENGTH,
 } from './core/http/client-error';
 import { createOriginPolicy } from './core/http/cors';
+import { DirectoryAllowlist, sessionDirectoryReader } from './core/http/directory-allowlist';
 import { lazySchemaCompilers } from './core/http/lazy-schema-compilers';
 import { acceptJsonBodiesOnly } from './core/http/json-bodies';
 import { registerRequestContext } from './core/http/request-context';
@@ -22,6 +23,7 @@ import { mountWebClient } from './core/http/web-client';
 import { V2ExceptionFilter } from './core/http/v2/v2-exception.filter';
 import { HttpExceptionFilter } from './core/errors/http-exception.filter';
 import { InstanceService } from './core/instance/instance.service';
+import { DatabaseService } from './core/storage/database.service';
 import { buildOpenApiDocument } from './core/http/openapi';
 import { createPinoLogger, PinoLoggerService } from './core/logging/pino-logger.service';
 
@@ -73,7 +75,11 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     fastify,
     env.serverPassword ? { username: env.serverUsername, password: env.serverPassword } : undefined,
   );
-  registerRequestContext(fastify, app.get(InstanceService), env, scopeErrors);
+  const allowlist = app.get(DirectoryAllowlist);
+  registerRequestContext(fastify, app.get(InstanceService), env, scopeErrors, {
+    allowlist,
+    sessionDirectory: sessionDirectoryReader(app.get(DatabaseService)),
+  });
   const isAllowedOrigin = createOriginPolicy(server.cors);
   app.enableCors({
     origin: (origin, callback) => callback(null, isAllowedOrigin(origin)),

@@ -1,6 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { NamedError } from '../errors/named-error';
+import type { DatabaseService } from '../storage/database.service';
 
 /**
  * A request for a project directory outside `--allow-dir` / `OPENCODE_ALLOWED_DIRECTORIES`. On
@@ -81,4 +82,14 @@ function realPathOf(path: string): string {
 function isInside(path: string, root: string): boolean {
   const rel = relative(root, path);
   return rel === '' || (!isAbsolute(rel) && rel !== '..' && !rel.startsWith(`..${sep}`));
+}
+
+/** Reads the directory a session was created in (`undefined` for an unknown session). */
+export function sessionDirectoryReader(
+  db: DatabaseService,
+): (sessionID: string) => string | undefined {
+  const statement = db.connection.prepare<[string], { directory: string }>(
+    'SELECT directory FROM session WHERE id = ?',
+  );
+  return (sessionID) => statement.get(sessionID)?.directory;
 }

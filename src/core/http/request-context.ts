@@ -1,10 +1,12 @@
+import { resolve } from 'node:path';
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppEnvironment } from '../config/app-environment';
-import { BadRequestError } from '../errors/named-error';
+import { BadRequestError, NotFoundError } from '../errors/named-error';
 import type { Instance } from '../instance/instance';
 import type { InstanceService } from '../instance/instance.service';
+import { type DirectoryAllowlist, ForbiddenDirectoryError } from './directory-allowlist';
 import { RequestLocation } from './v2/request-location';
 import { readRequestedLocation } from './v2/requested-location';
 
@@ -53,6 +55,15 @@ export interface ScopeErrorWriters {
 }
 
 /**
+ * What `--allow-dir` needs beyond the requested directory: the directory a session belongs to
+ * (`undefined` for an unknown one), since session routes name the session, not its directory.
+ */
+export interface DirectoryGuard {
+  allowlist: DirectoryAllowlist;
+  sessionDirectory(sessionID: string): string | undefined;
+}
+
+/**
  * Picks the directory of each request before its handler runs, as a Fastify `preHandler` hook:
  * one hook call per request, no interceptor (and so no per-request rxjs pipeline or async
  * resource) in Nest's chain. The scope comes from the route's config, set once by `@Endpoint` /
@@ -64,26 +75,57 @@ export interface ScopeErrorWriters {
  * - `location`: read as the reference reads `/api` locations (`readRequestedLocation`); handlers
  *   take `@CurrentLocation()` (and `@CurrentInstance()`). Deliberate difference: a directory that
  *   does not exist is a 400 naming the key or header it came from, not a 500.
+ *
+ * With an allowlist (`guard`), a directory outside it is refused with 403
+ * `ForbiddenDirectoryError` (on `/api` routes the reference's `ForbiddenError`) before any
+ * instance is created for it, and a route naming a session (`:sessionID`, whatever its scope)
+ * whose directory is outside answers 404 as for an unknown session: its existence is not the
+ * business of a client confined to other directories.
  */
 export function registerRequestContext(
   fastify: FastifyInstance,
   instances: InstanceService,
   env: AppEnvironment,
   errors: ScopeErrorWriters,
+  guard?: DirectoryGuard,
 ): void {
+  const allowlist = guard?.allowlist.enabled ? guard.allowlist : undefined;
   fastify.addHook('preHandler', (request: ContextRequest, reply: FastifyReply, done) => {
+    // The instance's own (real) directory is checked again: a symlink swapped between the check
+    // of the asked-for path and the instance's creation, or an instance cached for a path whose
+    // link has moved since, must not serve a directory outside the list.
+    const refused = (instance: Instance, directory: string): boolean => {
+      if (!allowlist || allowlist.allows(instance.directory)) return false;
+      fail(reply, errors.instance(new ForbiddenDirectoryError(directory)));
+      return true;
+    };
     const scope = (request.routeOptions.config as { scope?: RouteScope } | undefined)?.scope;
+    if (allowlist) {
+      const sessionID = (request.params as Record<string, unknown> | undefined)?.sessionID;
+      const owner = typeof sessionID === 'string' ? guard!.sessionDirectory(sessionID) : undefined;
+      if (owner !== undefined && !allowlist.allows(owner)) {
+        const error = new NotFoundError(`Session not found: ${sessionID as string}`);
+        const isApi = scope === 'location' || request.url.startsWith('/api/');
+        return fail(reply, isApi ? errors.location(error) : errors.instance(error));
+      }
+    }
     if (scope === 'instance') {
       const directory = directoryOf(request, env.defaultDirectory);
       if (directory instanceof BadRequestError) return fail(reply, errors.instance(directory));
+      // Resolved from the process's directory, as `InstanceService` resolves it.
+      if (allowlist && !allowlist.allows(resolve(directory))) {
+        return fail(reply, errors.instance(new ForbiddenDirectoryError(directory)));
+      }
       const ready = instances.created(directory);
       if (ready) {
+        if (refused(ready, directory)) return;
         request.instance = ready;
         done();
         return;
       }
       instances.resolve(directory).then(
         (instance) => {
+          if (refused(instance, directory)) return;
           request.instance = instance;
           done();
         },
@@ -94,8 +136,14 @@ export function registerRequestContext(
     if (scope === 'location') {
       const requested = readLocation(request, env.defaultDirectory);
       if (requested instanceof Error) return fail(reply, errors.location(requested));
+      if (allowlist && !allowlist.allows(requested.directory)) {
+        return fail(reply, errors.location(new ForbiddenDirectoryError(requested.directory)));
+      }
       instances.resolve(requested.directory).then(
         (instance) => {
+          if (allowlist && !allowlist.allows(instance.directory)) {
+            return fail(reply, errors.location(new ForbiddenDirectoryError(requested.directory)));
+          }
           request.instance = instance;
           request.location = new RequestLocation(instance, requested.workspaceID);
           done();

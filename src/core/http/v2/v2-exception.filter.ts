@@ -12,16 +12,19 @@ export interface TaggedErrorBody {
  * Classic error names (and tags) whose v2 counterpart has another tag: a bad request is the v2
  * `InvalidRequestError` (same `kind` / `field`), a path outside the location the v2 403
  * `ForbiddenError` (the reference's tag for a refused request; the path is in the message), and
- * so is a refused PTY ticket, tagged `PtyForbiddenError` on the classic routes.
+ * so are a refused PTY ticket, tagged `PtyForbiddenError` on the classic routes, and a directory
+ * outside `--allow-dir` (`ForbiddenDirectoryError`, its directory in the message).
  */
 const V2_TAGS: Readonly<Record<string, string>> = {
   BadRequest: 'InvalidRequestError',
   ForbiddenPathError: 'ForbiddenError',
   PtyForbiddenError: 'ForbiddenError',
+  ForbiddenDirectoryError: 'ForbiddenError',
 };
 /** Fields the v2 counterpart does not have (its schema allows none beyond `message`). */
 const DROPPED_FIELDS: Readonly<Record<string, readonly string[]>> = {
   ForbiddenPathError: ['path'],
+  ForbiddenDirectoryError: ['directory'],
 };
 
 /**
