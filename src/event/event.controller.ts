@@ -1,9 +1,23 @@
-import { Controller, Get, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
+import { ApiHeader } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Endpoint } from '../core/http/endpoint.decorator';
 import { CurrentInstance } from '../core/http/request-context';
 import type { Instance } from '../core/instance/instance';
+import { EventQueryDto, GlobalEventQueryDto } from './dto/event-query.dto';
 import { EventStreamService } from './event-stream.service';
+
+/** Sent by EventSource when it reconnects: the `id:` of the last frame it received. */
+const LAST_EVENT_ID = 'last-event-id';
+
+const LastEventIdHeader = () =>
+  ApiHeader({
+    name: 'Last-Event-ID',
+    required: false,
+    description:
+      'Resume after this event id: the events published since follow server.connected, or ' +
+      'server.replay.gap when they are no longer kept (the client then reloads its state).',
+  });
 
 /** The two server-sent event streams of the bus. */
 @Controller()
@@ -19,9 +33,19 @@ export class EventController {
     responseDescription: 'Event stream',
     response: { $ref: '#/components/schemas/Event' },
     eventStream: true,
+    notFound: true,
   })
-  subscribe(@CurrentInstance() instance: Instance, @Res() reply: FastifyReply): void {
-    this.streams.serveInstance(reply, instance);
+  @LastEventIdHeader()
+  subscribe(
+    @CurrentInstance() instance: Instance,
+    @Query() query: EventQueryDto,
+    @Headers(LAST_EVENT_ID) lastEventId: string | undefined,
+    @Res() reply: FastifyReply,
+  ): void {
+    this.streams.serveInstance(reply, instance, {
+      lastEventId: lastEventId || query.lastEventId,
+      sessionID: query.sessionID,
+    });
   }
 
   @Get('global/event')
@@ -35,7 +59,12 @@ export class EventController {
     serverScoped: true,
     eventStream: true,
   })
-  subscribeGlobal(@Res() reply: FastifyReply): void {
-    this.streams.serveGlobal(reply);
+  @LastEventIdHeader()
+  subscribeGlobal(
+    @Query() query: GlobalEventQueryDto,
+    @Headers(LAST_EVENT_ID) lastEventId: string | undefined,
+    @Res() reply: FastifyReply,
+  ): void {
+    this.streams.serveGlobal(reply, { lastEventId: lastEventId || query.lastEventId });
   }
 }

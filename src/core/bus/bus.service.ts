@@ -18,7 +18,16 @@ export interface EventSource {
 @Injectable()
 export class BusService implements BeforeApplicationShutdown {
   private readonly stream = new Subject<BusEnvelope>();
-  private sequence = 0;
+  /**
+   * The SSE `id:` of the first frame of this process, less one. Ids stay plain increasing
+   * integers, but start from the start time in microseconds (a safe integer until the year 2255),
+   * so a restarted server never hands out an id an earlier process used: a client resuming with
+   * `Last-Event-ID` from before the restart is recognised (its id is below this) and told to
+   * reload rather than given someone else's events. Only a clock set back between two runs, or
+   * more than a thousand frames per millisecond of uptime, could make two runs overlap.
+   */
+  readonly firstSequence = Date.now() * 1000;
+  private sequence = this.firstSequence;
   /**
    * Envelopes waiting for delivery. A subscriber that publishes while an event is being delivered
    * would otherwise have its event reach the remaining subscribers before the current one: each
@@ -72,6 +81,11 @@ export class BusService implements BeforeApplicationShutdown {
 
   nextSequence(): number {
     return ++this.sequence;
+  }
+
+  /** The last sequence number handed out (`firstSequence` before any). */
+  get lastSequence(): number {
+    return this.sequence;
   }
 
   /**
