@@ -71,10 +71,12 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   // First: its hooks must see every upgrade request, refused ones included (it closes their
   // sockets once answered).
   await registerWebSockets(app, scopeErrors);
-  registerAuth(
-    fastify,
-    env.serverPassword ? { username: env.serverUsername, password: env.serverPassword } : undefined,
-  );
+  registerAuth(fastify, {
+    basic: env.serverPassword
+      ? { username: env.serverUsername, password: env.serverPassword }
+      : undefined,
+    tokens: env.serverTokens,
+  });
   const allowlist = app.get(DirectoryAllowlist);
   registerRequestContext(fastify, app.get(InstanceService), env, scopeErrors, {
     allowlist,

@@ -1,6 +1,9 @@
 import { mkdirSync, symlinkSync } from 'node:fs';
+import http from 'node:http';
 import { join } from 'node:path';
 import { tempDir } from '../support/fixtures';
+import { mustOpen, mustRefuse } from '../support/pty-socket';
+import { connectSse, frameType } from '../support/sse-client';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /** A tree with an allowed directory (holding the server's project) and one beside it. */
@@ -163,5 +166,166 @@ describe('access control: a server started outside its own list', () => {
     await t.http.get('/api/location').expect(403);
     await t.http.get('/global/health').expect(200);
     await t.http.get(`/path?directory=${enc(dirs.project)}`).expect(200);
+  });
+});
+
+const TOKENS = ['first-token-0123456789', 'second-token-abcdefghij'];
+const PASSWORD = 'a password';
+const BEARER = { authorization: `Bearer ${TOKENS[1]}` };
+
+/** A GET from another loopback address (127.0.0.0/8 all reach the server on Linux). */
+function getFrom(
+  localAddress: string,
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { localAddress, headers }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      })
+      .on('error', reject);
+  });
+}
+
+describe('access control: bearer tokens alone (OPENCODE_SERVER_TOKENS)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({
+      env: { OPENCODE_SERVER_TOKENS: ` ${TOKENS[0]} ,,${TOKENS[1]}` },
+      captureLogs: true,
+    });
+  });
+  afterAll(() => t.close());
+
+  it('answers a request without credentials 401 with a Bearer challenge', async () => {
+    for (const path of ['/path', '/global/health', '/doc', '/api/location', '/session']) {
+      const res = await t.http.get(path).expect(401);
+      expect(res.headers['www-authenticate']).toBe('Bearer realm="opencode"');
+      expect(res.body).toEqual({
+        name: 'UnauthorizedError',
+        data: { message: 'Authentication required' },
+      });
+    }
+  });
+
+  it('accepts each token on every kind of route', async () => {
+    for (const token of TOKENS) {
+      const auth = `Bearer ${token}`;
+      await t.http.get('/path').set('authorization', auth).expect(200);
+      await t.http.get('/global/health').set('authorization', auth).expect(200);
+      await t.http.get('/doc').set('authorization', auth).expect(200);
+      await t.http.get('/api/location').set('authorization', auth).expect(200);
+      await t.http.post('/session').set('authorization', auth).send({}).expect(200);
+    }
+  });
+
+  it('refuses wrong tokens, basic auth and the token as a password', async () => {
+    for (const authorization of [
+      `Bearer ${TOKENS[0]}x`,
+      `Bearer ${TOKENS[0].slice(0, -1)}`,
+      `Bearer ${TOKENS[0]},${TOKENS[1]}`,
+      `Basic ${Buffer.from(`opencode:${TOKENS[0]}`).toString('base64')}`,
+      TOKENS[0],
+    ]) {
+      await t.http.get('/path').set('authorization', authorization).expect(401);
+    }
+  });
+
+  it('streams /event and /global/event to a bearer client', async () => {
+    for (const path of ['/event', '/global/event']) {
+      const refused = connectSse(`${t.url}${path}`);
+      expect((await refused.response).statusCode).toBe(401);
+      refused.close();
+      const sse = connectSse(`${t.url}${path}`, BEARER);
+      expect((await sse.response).statusCode).toBe(200);
+      await sse.waitFor(() => true);
+      sse.close();
+    }
+    // A browser's EventSource sends the token in the query instead.
+    const sse = connectSse(`${t.url}/event?auth_token=${TOKENS[0]}`);
+    expect(frameType(await sse.waitFor(() => true))).toBe('server.connected');
+    sse.close();
+  });
+
+  it('opens the terminal WebSocket with the token, and refuses it without', async () => {
+    const pty = await t.http.post('/pty').set(BEARER).send({ command: '/bin/sh' }).expect(200);
+    const connect = `${t.url}/pty/${(pty.body as { id: string }).id}/connect`;
+    expect((await mustRefuse(connect)).status).toBe(401);
+    expect((await mustRefuse(connect, { authorization: 'Bearer wrong' })).status).toBe(401);
+    const socket = await mustOpen(connect, BEARER);
+    await socket.control();
+    socket.close();
+    const byQuery = await mustOpen(`${connect}?auth_token=${TOKENS[0]}`);
+    await byQuery.control();
+    byQuery.close();
+  });
+
+  it('lets share links through without credentials, nothing else under /share', async () => {
+    for (const path of ['/share/abc123', '/share/abc123/data']) {
+      const res = await t.http.get(path);
+      expect(res.status).not.toBe(401);
+    }
+    await t.http.post('/share/abc123').send({}).expect(401);
+    await t.http.get('/share/abc123/other').expect(401);
+    await t.http.get('/share/abc.123').expect(401);
+    await t.http.post('/session/ses_x/share').send({}).expect(401);
+  });
+
+  it('never logs a token', () => {
+    const logs = t.logs();
+    expect(logs).toContain('/path');
+    for (const token of TOKENS) expect(logs).not.toContain(token);
+  });
+});
+
+describe('access control: password and tokens', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({
+      env: { OPENCODE_SERVER_PASSWORD: PASSWORD, OPENCODE_SERVER_TOKENS: TOKENS[0] },
+    });
+  });
+  afterAll(() => t.close());
+
+  it('accepts the password (header or ?auth_token=) and the token; challenges with Basic', async () => {
+    await t.http.get('/path').auth('opencode', PASSWORD).expect(200);
+    await t.http.get('/path').set('authorization', `Bearer ${TOKENS[0]}`).expect(200);
+    const browser = Buffer.from(`opencode:${PASSWORD}`).toString('base64');
+    await t.http.get(`/path?auth_token=${encodeURIComponent(browser)}`).expect(200);
+    const res = await t.http.get('/path').expect(401);
+    expect(res.headers['www-authenticate']).toBe('Basic realm="opencode"');
+    await t.http.get('/path').set('authorization', `Bearer ${PASSWORD}`).expect(401);
+  });
+});
+
+describe('access control: too many failed logins', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ env: { OPENCODE_SERVER_TOKENS: TOKENS[0] } });
+  });
+  afterAll(() => t.close());
+
+  it('refuses an address with 429 and Retry-After past 20 failures, others unaffected', async () => {
+    const url = `${t.url}/path`;
+    const wrong = { authorization: 'Bearer guess' };
+    for (let i = 0; i < 20; i++) expect((await getFrom('127.0.0.3', url, wrong)).status).toBe(401);
+    const blocked = await getFrom('127.0.0.3', url, wrong);
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+    expect(Number(blocked.headers['retry-after'])).toBeLessThanOrEqual(60);
+    expect(JSON.parse(blocked.body)).toEqual({
+      name: 'TooManyRequestsError',
+      data: { message: expect.any(String) as string },
+    });
+    // The right token does not get the address back in before the block ends.
+    const right = { authorization: `Bearer ${TOKENS[0]}` };
+    expect((await getFrom('127.0.0.3', url, right)).status).toBe(429);
+    expect((await getFrom('127.0.0.4', url, right)).status).toBe(200);
+    expect((await getFrom('127.0.0.4', url, wrong)).status).toBe(401);
+    await t.http.get('/path').set(right).expect(200);
   });
 });

@@ -27,6 +27,11 @@ export class AppEnvironment {
   readonly serverUsername: string;
   /** Basic-auth password; when absent, the server is open (as the reference). */
   readonly serverPassword: string | undefined;
+  /**
+   * `OPENCODE_SERVER_TOKENS` (comma-separated): bearer tokens accepted beside the password, or
+   * instead of it. Empty entries and the spaces around each are dropped.
+   */
+  readonly serverTokens: readonly string[];
   readonly logLevel: LogLevelName;
   /** The directory the server was started in: the project when a request names none. */
   readonly defaultDirectory: string;
@@ -83,6 +88,10 @@ export class AppEnvironment {
     this.version = readPackageVersion();
     this.serverUsername = env.OPENCODE_SERVER_USERNAME || 'opencode';
     this.serverPassword = env.OPENCODE_SERVER_PASSWORD || undefined;
+    this.serverTokens = (env.OPENCODE_SERVER_TOKENS ?? '')
+      .split(',')
+      .map((token) => token.trim())
+      .filter((token) => token.length > 0);
     this.logLevel = parseLogLevel(env.OPENCODE_LOG_LEVEL ?? env.LOG_LEVEL) ?? 'info';
     this.defaultDirectory = cwd;
     this.configFile = env.OPENCODE_CONFIG || undefined;
