@@ -50,7 +50,8 @@ const NO_PLUGINS: PluginProviders = { models: {}, options: {} };
  * `ModelsDevService`), overlaid with the config's `provider` section (which may add providers,
  * e.g. a local OpenAI-compatible server), then
  * connected by credentials, in increasing precedence: environment variables (as the catalog or
- * config `env` names them), stored credentials (`auth.json`), config `options.apiKey`.
+ * config `env` names them), stored credentials (`auth.json`, over which an `/api` credential
+ * wins: see `ProviderCredentials`), config `options.apiKey`.
  *
  * A provider is connected when it has credentials, or when the config defines it entirely
  * (a custom endpoint such as Ollama needs no key). A catalog provider only tuned in config is

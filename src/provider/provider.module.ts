@@ -5,6 +5,7 @@ import { ModelsDevService } from './catalog/models-dev.service';
 import { ConfigProvidersController } from './config-providers.controller';
 import { ProviderAuthService } from './oauth/provider-auth.service';
 import { ProviderController } from './provider.controller';
+import { ProviderCredentials } from './provider-credentials.service';
 import { ProviderService } from './provider.service';
 
 /**
@@ -14,7 +15,7 @@ import { ProviderService } from './provider.service';
 @Module({
   imports: [ConfigModule, AuthModule],
   controllers: [ProviderController, ConfigProvidersController],
-  providers: [ProviderService, ProviderAuthService, ModelsDevService],
-  exports: [ProviderService, ProviderAuthService, ModelsDevService],
+  providers: [ProviderService, ProviderAuthService, ProviderCredentials, ModelsDevService],
+  exports: [ProviderService, ProviderAuthService, ProviderCredentials, ModelsDevService],
 })
 export class ProviderModule {}

@@ -1,6 +1,5 @@
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 import { Injectable, Logger } from '@nestjs/common';
-import { AuthService } from '../auth/auth.service';
 import type { AuthInfo } from '../auth/auth.types';
 import { ConfigService } from '../config/config.service';
 import type { Config } from '../config/config.schema';
@@ -14,6 +13,7 @@ import { defaultModelOf, smallModelOf } from './model-ranking';
 import { ProviderAuthService } from './oauth/provider-auth.service';
 import { NoProviderConnectedError, ProviderModelNotFoundError } from './provider.errors';
 import { pluginProviders } from './plugin-providers';
+import { ProviderCredentials } from './provider-credentials.service';
 import { buildProviderRegistry, ProviderRegistry } from './provider-registry';
 import { ModelRef, parseModelRef, ProviderInfo, ResolvedModel } from './provider.types';
 import { createLanguageModel, type ModelContext } from './sdk';
@@ -59,8 +59,9 @@ export interface ConfiguredProviders {
 /**
  * Providers and models: the bundled catalog, overlaid by the config's `provider` section and
  * connected by credentials (see `buildProviderRegistry`), and AI SDK model instances to call them.
- * The registry is cached per instance and rebuilt when the config, `auth.json` or the catalog
- * (after a models.dev refresh) changes.
+ * The registry is cached per instance and rebuilt when the config, the stored credentials
+ * (`auth.json` and the `/api` credentials, see `ProviderCredentials`) or the catalog (after a
+ * models.dev refresh) changes.
  */
 @Injectable()
 export class ProviderService {
@@ -68,7 +69,7 @@ export class ProviderService {
 
   constructor(
     private readonly config: ConfigService,
-    private readonly auth: AuthService,
+    private readonly auth: ProviderCredentials,
     private readonly oauth: ProviderAuthService,
     private readonly env: AppEnvironment,
     private readonly models: ModelsDevService,
@@ -143,7 +144,7 @@ export class ProviderService {
       credential.auth.expires !== 0 &&
       credential.auth.expires - TOKEN_REFRESH_MARGIN_MS < Date.now()
     ) {
-      // The refreshed tokens land in auth.json, so the next registry is built with them.
+      // The refreshed tokens land in their store, so the next registry is built with them.
       const fresh = await this.oauth.refresh(providerID, credential.auth);
       return {
         provider,

@@ -71,6 +71,8 @@ export interface LoginContext {
 }
 
 export interface LoginMethod extends LoginMethodInfo {
+  /** The id the `/api` integrations name an OAuth method by, where the reference has one. */
+  id?: string;
   /**
    * Checks one prompt answer before the login starts; answers the problem, or undefined when
    * the value is fine. Only answers that were given are checked, as the reference does.

@@ -8,13 +8,16 @@ import { findExecutable, probe } from '../../core/executable';
 import type { Instance } from '../../core/instance/instance';
 import { PluginHooks } from '../../core/plugin/plugin-hooks';
 import type { CallCredentials } from '../provider-auth-calls';
+import { ProviderCredentials } from '../provider-credentials.service';
 import { ProviderAuthError } from '../provider.errors';
 import {
   LoginContext,
   LoginCredential,
   LoginFailed,
   LoginInputInvalid,
+  LoginMethod,
   LoginMethodInfo,
+  LoginPrompt,
   PendingLogin,
   ProviderLogins,
 } from './login-method';
@@ -38,6 +41,21 @@ export interface AuthorizationInfo {
   url: string;
   method: 'auto' | 'code';
   instructions: string;
+}
+
+/** An OAuth login method as the `/api` integrations name it (`methodID`). */
+export interface OAuthMethodInfo {
+  /** Its index among the provider's methods (what the classic routes call `method`). */
+  index: number;
+  id: string;
+  label: string;
+  prompts?: LoginPrompt[];
+}
+
+/** A login started for a caller that keeps it (an `/api` attempt); `stop()` cancels it. */
+export interface StartedLogin {
+  login: PendingLogin;
+  stop(): void;
 }
 
 interface Pending {
@@ -68,6 +86,7 @@ export class ProviderAuthService implements OnModuleDestroy, CallCredentials {
 
   constructor(
     private readonly auth: AuthService,
+    private readonly credentials: ProviderCredentials,
     private readonly env: AppEnvironment,
     private readonly plugins: PluginHooks,
   ) {
@@ -101,6 +120,79 @@ export class ProviderAuthService implements OnModuleDestroy, CallCredentials {
     method: number,
     inputs: Record<string, string> = {},
   ): Promise<AuthorizationInfo> {
+    const definition = await this.startable(instance, providerID, method, inputs);
+    this.drop(providerID);
+    const { login, controller } = await this.begin(providerID, definition, inputs);
+    const timer = setTimeout(() => this.drop(providerID), PENDING_TTL_MS);
+    timer.unref();
+    this.pending.set(providerID, { login, controller, timer });
+    this.logger.log(`login started for ${providerID} (${definition.label})`);
+    return { url: login.url, method: login.method, instructions: login.instructions };
+  }
+
+  /**
+   * The OAuth methods of each provider with logins, with the ids the `/api` integrations name
+   * them by: the method's own (the reference's, such as `chatgpt-browser`), else its label in
+   * lower case with dashes.
+   */
+  async oauthMethods(instance: Instance): Promise<Record<string, OAuthMethodInfo[]>> {
+    const result: Record<string, OAuthMethodInfo[]> = {};
+    for (const [providerID, logins] of Object.entries(await this.instanceLogins(instance))) {
+      const methods = logins.methods.flatMap((method, index) =>
+        method.type === 'oauth' && method.authorize
+          ? [
+              {
+                index,
+                id: method.id ?? slug(method.label),
+                label: method.label,
+                ...(method.prompts && { prompts: method.prompts }),
+              },
+            ]
+          : [],
+      );
+      if (methods.length > 0) result[providerID] = methods;
+    }
+    return result;
+  }
+
+  /**
+   * Starts login method `method` of the provider for a caller that keeps it from then on, as
+   * the `/api` attempts do (several may run at once; the classic routes keep one per provider).
+   * The same checks and flows as `authorize`; only where the credential goes differs.
+   */
+  async start(
+    instance: Instance,
+    providerID: string,
+    method: number,
+    inputs: Record<string, string>,
+  ): Promise<StartedLogin> {
+    const definition = await this.startable(instance, providerID, method, inputs);
+    const { login, controller } = await this.begin(providerID, definition, inputs);
+    this.logger.log(`login started for ${providerID} (${definition.label})`);
+    return {
+      login,
+      stop: () => {
+        controller.abort();
+        login.cancel();
+      },
+    };
+  }
+
+  /**
+   * A login failure (`LoginFailed`, `LoginInputInvalid`) as the classic routes report it; other
+   * errors as they are.
+   */
+  describeFailure(providerID: string, error: unknown): Error {
+    return this.loginError(providerID, error, 'failed');
+  }
+
+  /** The method to start, once its index and the prompt answers are checked. */
+  private async startable(
+    instance: Instance,
+    providerID: string,
+    method: number,
+    inputs: Record<string, string>,
+  ): Promise<LoginMethod & Required<Pick<LoginMethod, 'authorize'>>> {
     const logins = await this.providerLogins(instance, providerID);
     const definition = logins.methods[method];
     if (!definition) {
@@ -125,21 +217,22 @@ export class ProviderAuthService implements OnModuleDestroy, CallCredentials {
       if (problem)
         throw new ProviderAuthError('ProviderAuthValidationFailed', providerID, problem, key);
     }
+    return { ...definition, authorize: definition.authorize.bind(definition) };
+  }
 
-    this.drop(providerID);
+  private async begin(
+    providerID: string,
+    definition: Required<Pick<LoginMethod, 'authorize'>>,
+    inputs: Record<string, string>,
+  ): Promise<{ login: PendingLogin; controller: AbortController }> {
     const controller = new AbortController();
-    let login: PendingLogin;
     try {
-      login = await definition.authorize(inputs, this.context(controller.signal));
+      const login = await definition.authorize(inputs, this.context(controller.signal));
+      return { login, controller };
     } catch (error) {
       controller.abort();
       throw this.loginError(providerID, error, 'could not be started');
     }
-    const timer = setTimeout(() => this.drop(providerID), PENDING_TTL_MS);
-    timer.unref();
-    this.pending.set(providerID, { login, controller, timer });
-    this.logger.log(`login started for ${providerID} (${definition.label})`);
-    return { url: login.url, method: login.method, instructions: login.instructions };
   }
 
   /**
@@ -192,7 +285,7 @@ export class ProviderAuthService implements OnModuleDestroy, CallCredentials {
         const refresher = logins[providerID]?.refresh;
         if (!refresher) return current;
         const next = await refresher(current, this.context(new AbortController().signal));
-        await this.auth.set(providerID, next);
+        await this.credentials.replaceTokens(providerID, next);
         return next;
       })
       .finally(() => this.refreshing.delete(providerID));
@@ -206,7 +299,7 @@ export class ProviderAuthService implements OnModuleDestroy, CallCredentials {
    * not expire.
    */
   async oauth(providerID: string, marginMs: number, force = false): Promise<OAuthInfo | undefined> {
-    const stored = await this.auth.get(providerID);
+    const stored = await this.credentials.get(providerID);
     if (stored?.type !== 'oauth') return undefined;
     const fresh = stored.expires === 0 || stored.expires - marginMs > Date.now();
     return fresh && !force ? stored : this.refresh(providerID, stored);
@@ -347,4 +440,14 @@ export class ProviderAuthService implements OnModuleDestroy, CallCredentials {
     pending.controller.abort();
     pending.login.cancel();
   }
+}
+
+/** `ChatGPT Pro/Plus (browser)` → `chatgpt-pro-plus-browser`. */
+function slug(label: string): string {
+  return (
+    label
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'oauth'
+  );
 }

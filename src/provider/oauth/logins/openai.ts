@@ -18,6 +18,7 @@ export const OPENAI_LOGINS: ProviderLogins = {
   methods: [
     {
       type: 'oauth',
+      id: 'chatgpt-browser',
       label: 'ChatGPT Pro/Plus (browser)',
       authorize: (_inputs, ctx) => {
         const { verifier, challenge } = pkce();
@@ -55,6 +56,7 @@ export const OPENAI_LOGINS: ProviderLogins = {
     },
     {
       type: 'oauth',
+      id: 'chatgpt-headless',
       label: 'ChatGPT Pro/Plus (headless)',
       authorize: async (_inputs, ctx) => {
         const started = await ctx.http.request(`${ISSUER}/api/accounts/deviceauth/usercode`, {
