@@ -23,10 +23,16 @@ import type { WebSocketGateway } from '../websocket';
  * - a DTO class: that object alone;
  * - `{ schema }`: an inline schema;
  * - `{ binary }`: raw bytes of that media type;
+ * - `{ eventStream }`: server-sent events, each frame's `data` one JSON object of that schema;
  * - `'none'`: 204, no body.
  */
 export type V2Response =
-  { located: Type | [Type] } | Type | { schema: SchemaObject } | { binary: string } | 'none';
+  | { located: Type | [Type] }
+  | Type
+  | { schema: SchemaObject }
+  | { binary: string }
+  | { eventStream: Type }
+  | 'none';
 
 export interface V2EndpointOptions {
   /** The reference's operation id (`v2.agent.list`): the v2 SDK's method name. */
@@ -116,6 +122,15 @@ export function V2Endpoint(options: V2EndpointOptions): MethodDecorator {
         ),
       }),
     );
+  } else if ('eventStream' in response) {
+    decorators.push(
+      ApiExtraModels(response.eventStream),
+      ApiResponse({
+        status: 200,
+        description: 'Server-sent events',
+        content: { 'text/event-stream': { schema: eventStreamSchema(response.eventStream) } },
+      }),
+    );
   } else if ('schema' in response) {
     decorators.push(ApiResponse({ status: 200, description: 'Success', schema: response.schema }));
   } else {
@@ -128,6 +143,25 @@ export function V2Endpoint(options: V2EndpointOptions): MethodDecorator {
     );
   }
   return applyDecorators(...decorators);
+}
+
+/**
+ * One frame of an event stream: an `id:` line (what `Last-Event-ID` names on a reconnect) and a
+ * `data:` line holding the event as JSON.
+ */
+function eventStreamSchema(frame: Type): SchemaObject {
+  return {
+    type: 'object',
+    properties: {
+      id: { type: 'string' },
+      data: {
+        type: 'string',
+        contentMediaType: 'application/json',
+        contentSchema: { $ref: getSchemaPath(frame) },
+      },
+    },
+    required: ['data'],
+  } as SchemaObject;
 }
 
 /** `{ location: LocationInfo, data }`: the envelope of location-scoped answers. */
