@@ -17,6 +17,7 @@ import { createOriginPolicy } from './core/http/cors';
 import { DirectoryAllowlist, sessionDirectoryReader } from './core/http/directory-allowlist';
 import { lazySchemaCompilers } from './core/http/lazy-schema-compilers';
 import { acceptJsonBodiesOnly } from './core/http/json-bodies';
+import { IdempotencyKeys, registerIdempotency } from './core/http/idempotency';
 import { registerRequestContext } from './core/http/request-context';
 import { registerWebSockets } from './core/http/websocket';
 import { mountWebClient } from './core/http/web-client';
@@ -24,6 +25,7 @@ import { V2ExceptionFilter } from './core/http/v2/v2-exception.filter';
 import { HttpExceptionFilter } from './core/errors/http-exception.filter';
 import { InstanceService } from './core/instance/instance.service';
 import { DatabaseService } from './core/storage/database.service';
+import { IdempotencyKeyRepository } from './core/storage/idempotency-key.repository';
 import { buildOpenApiDocument } from './core/http/openapi';
 import { createPinoLogger, PinoLoggerService } from './core/logging/pino-logger.service';
 
@@ -82,6 +84,12 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     allowlist,
     sessionDirectory: sessionDirectoryReader(app.get(DatabaseService)),
   });
+  // After the request context: a key's request is told apart by its directory too.
+  registerIdempotency(
+    fastify,
+    new IdempotencyKeys(new IdempotencyKeyRepository(app.get(DatabaseService))),
+    scopeErrors.instance,
+  );
   const isAllowedOrigin = createOriginPolicy(server.cors);
   app.enableCors({
     origin: (origin, callback) => callback(null, isAllowedOrigin(origin)),

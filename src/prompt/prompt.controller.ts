@@ -23,6 +23,7 @@ export class PromptController {
   @Post('message')
   @Endpoint({
     operationId: 'session.prompt',
+    idempotent: true,
     tag: 'session',
     summary: 'Send message',
     description: 'Create and send a new message to a session, streaming the AI response.',
@@ -46,6 +47,7 @@ export class PromptController {
   @Post('prompt_async')
   @Endpoint({
     operationId: 'session.prompt_async',
+    idempotent: true,
     tag: 'session',
     summary: 'Send async message',
     description:
@@ -66,6 +68,7 @@ export class PromptController {
   @Post('command')
   @Endpoint({
     operationId: 'session.command',
+    idempotent: true,
     tag: 'session',
     summary: 'Send command',
     description: 'Send a new command to a session for execution by the AI assistant.',
@@ -89,6 +92,7 @@ export class PromptController {
   @Post('shell')
   @Endpoint({
     operationId: 'session.shell',
+    idempotent: true,
     tag: 'session',
     summary: 'Run shell command',
     description: "Execute a shell command within the session context and return the AI's response.",

@@ -67,6 +67,7 @@ export class SessionController {
   @Post()
   @Endpoint({
     operationId: 'session.create',
+    idempotent: true,
     tag: 'session',
     summary: 'Create session',
     description:

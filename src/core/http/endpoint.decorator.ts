@@ -16,6 +16,7 @@ import type {
 } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { BadRequestErrorDto, ForbiddenPathErrorDto, NotFoundErrorDto } from '../errors/error.dto';
 import { Field } from './field.decorators';
+import { IdempotencyKeyHeader, type IdempotentRouteConfig } from './idempotency';
 import { InstanceScoped } from './request-context';
 import type { WebSocketGateway } from './websocket';
 
@@ -43,6 +44,8 @@ export interface EndpointOptions {
   eventStream?: boolean;
   /** The route also takes WebSocket upgrades, admitted and served by this gateway. */
   webSocket?: Type<WebSocketGateway>;
+  /** The route honours an `Idempotency-Key` header (`core/http/idempotency.ts`). */
+  idempotent?: boolean;
 }
 
 /**
@@ -63,11 +66,15 @@ export function Endpoint(options: EndpointOptions): MethodDecorator {
   ];
   if (!options.serverScoped) {
     decorators.push(
-      InstanceScoped(options.webSocket && { webSocket: options.webSocket }),
+      InstanceScoped({
+        ...(options.webSocket && { webSocket: options.webSocket }),
+        ...(options.idempotent && ({ idempotent: true } satisfies IdempotentRouteConfig)),
+      }),
       ApiQuery({ name: 'directory', required: false, type: String }),
       ApiQuery({ name: 'workspace', required: false, type: String }),
     );
   }
+  if (options.idempotent) decorators.push(IdempotencyKeyHeader());
   decorators.push(
     successResponse(options.response, options.responseDescription ?? options.summary),
   );
