@@ -24,5 +24,6 @@ import './session/session.events';
 import './snapshot/snapshot.events';
 import './tool/tool.events';
 import './tui/tui.events';
+import './v2/integration/integration.events';
 import './vcs/vcs.events';
 import './worktree/worktree.events';

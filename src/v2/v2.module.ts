@@ -11,6 +11,9 @@ import { ProviderV2Controller } from './catalog/provider.controller';
 import { FileSystemController } from './fs/fs.controller';
 import { FileSystemService } from './fs/fs.service';
 import { HealthController } from './health/health.controller';
+import { CredentialController } from './integration/credential.controller';
+import { CredentialRepository } from './integration/credential.repository';
+import { IntegrationAttempts, IntegrationClock } from './integration/integration-attempts';
 import { IntegrationController } from './integration/integration.controller';
 import { IntegrationService } from './integration/integration.service';
 import { LocationController } from './location/location.controller';
@@ -34,12 +37,16 @@ import { ReferenceService } from './reference/reference.service';
     ProviderV2Controller,
     ReferenceController,
     IntegrationController,
+    CredentialController,
     FileSystemController,
   ],
   providers: [
     AgentV2Service,
     CatalogV2Service,
     IntegrationService,
+    CredentialRepository,
+    IntegrationAttempts,
+    IntegrationClock,
     ReferenceService,
     FileSystemService,
   ],
