@@ -261,4 +261,14 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE INDEX idempotency_key_created ON idempotency_key (time_created);
       `),
   },
+  {
+    version: 11,
+    name: 'local shares by id',
+    // `GET /share/:shareID` (OPENCODE_SHARE_URL=local) finds a share by its public id, on a
+    // route anyone holding the link may call: one index lookup, never a scan of every share.
+    up: (db) =>
+      db.exec(`
+        CREATE INDEX session_share_share_id ON session_share (share_id);
+      `),
+  },
 ];
