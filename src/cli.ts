@@ -7,11 +7,17 @@ import { AppEnvironment, LOG_LEVELS, parseLogLevel } from './core/config/app-env
 import { DEFAULT_SERVER_OPTIONS, ServerOptions } from './core/config/server-options';
 import type { MdnsPublication } from './core/http/mdns';
 import { WEB_CLIENT_PATH } from './core/http/web-client';
+import { LogSink } from './core/logging/log-sink';
 import { createPinoLogger } from './core/logging/pino-logger.service';
 import { createApp, DOC_UI_PATH } from './main';
 
 /** Longest a graceful shutdown may take before the process exits anyway. */
 const SHUTDOWN_GRACE_MS = 4_000;
+/**
+ * The last log lines get what is left of the grace, but at least this long, to reach the log
+ * sink; a sink that does not read by then loses them (the process still ends within 5 s).
+ */
+const LOG_FLUSH_MIN_MS = 250;
 
 export interface ServeFlags {
   port: number;
@@ -102,7 +108,8 @@ export function resolveServerOptions(flags: ServeFlags): ServerOptions {
 async function serve(flags: ServeFlags, web: boolean): Promise<void> {
   const env = new AppEnvironment();
   const logLevel = parseLogLevel(flags.logLevel) ?? env.logLevel;
-  const logger = createPinoLogger(logLevel);
+  const logSink = new LogSink();
+  const logger = createPinoLogger(logLevel, logSink);
   const server = resolveServerOptions(flags);
   const app = await createApp({ env, server, logger });
   await app.listen(server.port, server.hostname);
@@ -124,7 +131,7 @@ async function serve(flags: ServeFlags, web: boolean): Promise<void> {
     }
   }
   if (web) announceWebClient(url, env.canOpenBrowser, logger);
-  handleShutdownSignals(() => app.close(), mdns, logger);
+  handleShutdownSignals(() => app.close(), mdns, logger, logSink);
 }
 
 /**
@@ -146,15 +153,24 @@ function handleShutdownSignals(
   close: () => Promise<void>,
   mdns: MdnsPublication | undefined,
   logger: Logger,
+  logSink: LogSink,
 ): void {
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
+    const deadline = Date.now() + SHUTDOWN_GRACE_MS;
     logger.info({ signal }, 'shutting down');
-    // Logs are written asynchronously: exit only once the last lines are out.
-    const exit = () => logger.flush(() => process.exit(0));
+    let exiting = false;
+    // Logs are written asynchronously: exit once the last lines are out, or once the sink has had
+    // its time (a log collector that stopped reading must not keep the process alive).
+    const exit = () => {
+      if (exiting) return;
+      exiting = true;
+      logSink.close(Math.max(deadline - Date.now(), LOG_FLUSH_MIN_MS), () => process.exit(0));
+    };
     setTimeout(() => {
+      if (exiting) return;
       logger.warn('shutdown took too long; exiting');
       exit();
     }, SHUTDOWN_GRACE_MS).unref();

@@ -1,6 +1,7 @@
 import { LoggerService } from '@nestjs/common';
 import pino, { Logger } from 'pino';
 import type { LogLevelName } from '../config/app-environment';
+import { LogSink } from './log-sink';
 
 /** Keys whose values never reach a log line. */
 const REDACTED_PATHS = [
@@ -20,12 +21,17 @@ const REDACTED_PATHS = [
   '*.token',
 ];
 
-/** Structured JSON logs on stderr (stdout carries only the "listening" line clients wait for). */
-export function createPinoLogger(level: LogLevelName): Logger {
-  return pino(
+/**
+ * Structured JSON logs on stderr (stdout carries only the "listening" line clients wait for),
+ * through a bounded sink (see LogSink). The CLI passes its own sink to close it at exit.
+ */
+export function createPinoLogger(level: LogLevelName, sink = new LogSink()): Logger {
+  const logger = pino(
     { level, base: { pid: process.pid }, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } },
-    pino.destination({ fd: 2, sync: false }),
+    sink.destination,
   );
+  sink.reportDropsThrough(logger);
+  return logger;
 }
 
 /** Nest's start-up chatter (one line per module and route): useful when debugging only. */
