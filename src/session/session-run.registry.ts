@@ -41,6 +41,11 @@ export class SessionRunRegistry {
     return this.runs.has(sessionID);
   }
 
+  /** How many sessions have a turn running (the `opencode_turns_active` gauge). */
+  get running(): number {
+    return this.runs.size;
+  }
+
   /** Aborts the running turn, if any; true when there was one. */
   abort(sessionID: string, reason?: unknown): boolean {
     const run = this.runs.get(sessionID);
