@@ -275,6 +275,30 @@ describe('access control: bearer tokens alone (OPENCODE_SERVER_TOKENS)', () => {
     await t.http.post('/session/ses_x/share').send({}).expect(401);
   });
 
+  it('describes the schemes and the rules in /doc', async () => {
+    const doc = (await t.http.get('/doc').set(BEARER).expect(200)).body as {
+      info: { description: string };
+      components: { securitySchemes: Record<string, { type: string; scheme: string }> };
+    };
+    expect(Object.values(doc.components.securitySchemes)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: 'http', scheme: 'basic' }),
+        expect.objectContaining({ type: 'http', scheme: 'bearer' }),
+      ]),
+    );
+    expect(doc.info.description).toMatch(/^opencode api\n/);
+    for (const term of [
+      'OPENCODE_SERVER_TOKENS',
+      'OPENCODE_ALLOWED_DIRECTORIES',
+      '--allow-dir',
+      'ForbiddenDirectoryError',
+      'TooManyRequestsError',
+      'Retry-After',
+    ]) {
+      expect(doc.info.description).toContain(term);
+    }
+  });
+
   it('never logs a token', () => {
     const logs = t.logs();
     expect(logs).toContain('/path');

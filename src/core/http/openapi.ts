@@ -8,16 +8,50 @@ import { documentedBusEvents } from '../bus/bus-event';
 import { BadRequestErrorDto, ForbiddenPathErrorDto, NotFoundErrorDto } from '../errors/error.dto';
 
 /**
+ * The reference's description, then how access is controlled: none of it is in the reference,
+ * whose server has only the password, so clients reading /doc learn it here.
+ */
+const API_DESCRIPTION = [
+  'opencode api',
+  '',
+  '## Access control',
+  '',
+  'Every route, this document included, needs credentials once any are configured (CORS',
+  'preflights excepted, and `GET`/`HEAD` `/share/{shareID}` and `/share/{shareID}/data`, where the',
+  'share id is the credential):',
+  '',
+  '- `OPENCODE_SERVER_PASSWORD` (user `OPENCODE_SERVER_USERNAME`, default `opencode`):',
+  '  `Authorization: Basic`.',
+  '- `OPENCODE_SERVER_TOKENS` (comma-separated): `Authorization: Bearer <token>`.',
+  '- Where no header can be set (EventSource, WebSocket): `?auth_token=` with the basic',
+  '  credentials base64-encoded, or a token as it is.',
+  '',
+  'A request without valid credentials is answered `401` `UnauthorizedError` with a',
+  '`WWW-Authenticate` challenge (`Basic`, or `Bearer` when only tokens are set). More than 20',
+  'requests with wrong credentials from one address within 60 s block that address for 60 s:',
+  '`429` `TooManyRequestsError` with `Retry-After` (seconds), valid credentials included.',
+  '',
+  '`serve --allow-dir <path>` (repeatable) and `OPENCODE_ALLOWED_DIRECTORIES` (`:`-separated)',
+  'confine the server to projects inside those directories, symlinks resolved. A request for a',
+  'directory outside (`?directory=`, `x-opencode-directory`, `location[directory]`, or the',
+  "server's own directory when none is named) is answered `403` `ForbiddenDirectoryError`",
+  '(`{ name, data: { message, directory } }`; on `/api` routes the tagged `ForbiddenError`). A',
+  'session created in such a directory answers `404` as an unknown one; `/global/event` carries',
+  'no events of such directories. `/global/health` is never refused for its directory.',
+].join('\n');
+
+/**
  * Builds the OpenAPI 3.1 document of every route, in the reference's terms: operation ids from
  * `@Endpoint`, one `Event` component listing every bus event, and 3.1 nullables.
  */
 export function buildOpenApiDocument(app: INestApplication, version: string): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('opencode')
-    .setDescription('opencode api')
+    .setDescription(API_DESCRIPTION)
     .setVersion(version)
     .setOpenAPIVersion('3.1.0')
     .addBasicAuth()
+    .addBearerAuth()
     .build();
   const events = [...documentedBusEvents()];
   const document = SwaggerModule.createDocument(app, config, {
