@@ -20,6 +20,7 @@ import type { WebSocketGateway } from '../websocket';
 /**
  * What a v2 route answers with 200:
  * - `{ located: X }` / `{ located: [X] }`: the `{ location, data }` envelope around X (or X[]);
+ * - `{ data: X }` / `{ data: [X] }`: the `{ data }` envelope of the session routes;
  * - a DTO class: that object alone;
  * - `{ schema }`: an inline schema;
  * - `{ binary }`: raw bytes of that media type;
@@ -28,6 +29,7 @@ import type { WebSocketGateway } from '../websocket';
  */
 export type V2Response =
   | { located: Type | [Type] }
+  | { data: Type | [Type] }
   | Type
   | { schema: SchemaObject }
   | { binary: string }
@@ -120,6 +122,22 @@ export function V2Endpoint(options: V2EndpointOptions): MethodDecorator {
         schema: locatedSchema(
           Array.isArray(response.located) ? { type: 'array', items: ref } : ref,
         ),
+      }),
+    );
+  } else if ('data' in response) {
+    const item = Array.isArray(response.data) ? response.data[0] : response.data;
+    const ref: ReferenceObject = { $ref: getSchemaPath(item) };
+    decorators.push(
+      ApiExtraModels(item),
+      ApiResponse({
+        status: 200,
+        description: 'Success',
+        schema: {
+          type: 'object',
+          properties: { data: Array.isArray(response.data) ? { type: 'array', items: ref } : ref },
+          required: ['data'],
+          additionalProperties: false,
+        },
       }),
     );
   } else if ('eventStream' in response) {
