@@ -4,6 +4,7 @@ import { CurrentInstance } from '../core/http/request-context';
 import type { Instance } from '../core/instance/instance';
 import { SessionParamsDto } from '../session/dto/session-request.dto';
 import { SessionDto } from '../session/dto/session.dto';
+import { RequestOrigin } from './request-origin';
 import { ShareService } from './share.service';
 
 @Controller('session')
@@ -23,8 +24,9 @@ export class ShareController {
   share(
     @CurrentInstance() instance: Instance,
     @Param() params: SessionParamsDto,
+    @RequestOrigin() origin: string | undefined,
   ): Promise<SessionDto> {
-    return this.shares.share(instance, params.sessionID);
+    return this.shares.share(instance, params.sessionID, origin);
   }
 
   @Delete(':sessionID/share')

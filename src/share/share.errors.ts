@@ -1,4 +1,4 @@
-import { NamedError } from '../core/errors/named-error';
+import { NamedError, NotFoundError } from '../core/errors/named-error';
 
 /** Config `share: "disabled"`: sessions of this project may not be shared. */
 export class ShareDisabledError extends NamedError {
@@ -16,5 +16,15 @@ export class ShareDisabledError extends NamedError {
 export class ShareServiceError extends NamedError<{ message: string; status?: number }> {
   constructor(message: string, status?: number) {
     super('ShareServiceError', 502, { message, ...(status !== undefined && { status }) });
+  }
+}
+
+/**
+ * No local share has this id (never created, unshared, or its session deleted). Every case
+ * answers alike, so the answer tells nothing about which ids ever existed.
+ */
+export class ShareNotFoundError extends NotFoundError {
+  constructor() {
+    super('Share not found');
   }
 }

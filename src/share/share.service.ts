@@ -6,15 +6,21 @@ import {
   OnModuleDestroy,
   OnModuleInit,
 } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
 import type { Subscription } from 'rxjs';
 import { ConfigService } from '../config/config.service';
 import type { Config } from '../config/config.schema';
 import type { BusEnvelope, BusEventMap } from '../core/bus/bus-event';
 import { BusService } from '../core/bus/bus.service';
 import { AppEnvironment } from '../core/config/app-environment';
+import { NotFoundError } from '../core/errors/named-error';
+import { DirectoryAllowlist } from '../core/http/directory-allowlist';
 import type { Instance } from '../core/instance/instance';
 import { InstanceService } from '../core/instance/instance.service';
 import { DatabaseService } from '../core/storage/database.service';
+import { serverUrlOf } from '../plugin/plugin-client';
 import { ProviderService } from '../provider/provider.service';
 import type { MessageInfo } from '../session/dto/message.dto';
 import type { Session } from '../session/dto/session.dto';
@@ -23,8 +29,10 @@ import { SessionService } from '../session/session.service';
 import { KeyedQueue } from '../core/keyed-queue';
 import { SessionDiffService } from '../snapshot/session-diff.service';
 import { ShareClient, type ShareData, type SharedModel } from './share.client';
-import { ShareDisabledError } from './share.errors';
-import { ShareRepository, type StoredShare } from './share.repository';
+import type { SharedSessionDto } from './dto/shared-session.dto';
+import { renderSharePage } from './share-page';
+import { ShareDisabledError, ShareNotFoundError } from './share.errors';
+import { LOCAL_SHARE_SERVICE, ShareRepository, type StoredShare } from './share.repository';
 
 /** The reference's share service, when neither config `enterprise.url` nor the env names one. */
 export const DEFAULT_SHARE_URL = 'https://opncd.ai';
@@ -32,6 +40,8 @@ export const DEFAULT_SHARE_URL = 'https://opncd.ai';
 const SYNC_DELAY_MS = 1_000;
 /** Items per sync request when a whole session is sent. */
 const SYNC_BATCH = 500;
+/** Random bytes of a local share's id: 192 bits, so ids cannot be guessed or enumerated. */
+const LOCAL_SHARE_ID_BYTES = 24;
 
 interface PendingSync {
   timer: NodeJS.Timeout;
@@ -45,13 +55,23 @@ interface PendingSync {
  * sent within a second, batched; `unshare` removes it. The service's per-share secret is kept in
  * the database only. Config `share: "auto"` shares new root sessions as they are created; a
  * deleted session's share is removed remotely too.
+ *
+ * With `OPENCODE_SHARE_URL=local` shares stay on this server: a share is a random id stored
+ * with the session, its page `GET /share/:id` (and `/share/:id/data`) reads the conversation
+ * from the database on each request, so it is always current and nothing is sent anywhere;
+ * unsharing (or deleting the session) removes the id, and both routes answer 404 from then on.
  */
 @Injectable()
 export class ShareService implements OnModuleInit, OnModuleDestroy, BeforeApplicationShutdown {
   private readonly logger = new Logger(ShareService.name);
   private readonly queue = new KeyedQueue();
-  /** Ids of shared sessions, so that events of others cost no database read. */
+  /**
+   * Ids of sessions shared at a share service, so that events of others cost no database read.
+   * Local shares are not in it: they have nothing to sync.
+   */
   private readonly shared = new Set<string>();
+  /** Ids of sessions with a local share, whose share goes when they are deleted. */
+  private readonly sharedHere = new Set<string>();
   private readonly pending = new Map<string, PendingSync>();
   private subscription?: Subscription;
 
@@ -67,10 +87,14 @@ export class ShareService implements OnModuleInit, OnModuleDestroy, BeforeApplic
     private readonly config: ConfigService,
     private readonly instances: InstanceService,
     private readonly bus: BusService,
+    private readonly allowlist: DirectoryAllowlist,
+    private readonly http: HttpAdapterHost,
   ) {}
 
   onModuleInit(): void {
-    for (const sessionID of this.shares.sessionIDs()) this.shared.add(sessionID);
+    for (const { sessionID, local } of this.shares.sessions()) {
+      (local ? this.sharedHere : this.shared).add(sessionID);
+    }
     this.subscription = this.bus.events$.subscribe((envelope) => this.onEvent(envelope));
   }
 
@@ -86,9 +110,10 @@ export class ShareService implements OnModuleInit, OnModuleDestroy, BeforeApplic
   /**
    * Shares the session (once: sharing a shared session returns it as it is) and answers it with
    * `share.url`. Config `share: "disabled"` refuses (400); an unreachable or failing share
-   * service is a 502 and nothing is stored.
+   * service is a 502 and nothing is stored. A local share's URL starts with `origin`, where the
+   * client reached the server (the listening address when not known).
    */
-  async share(instance: Instance, sessionID: string): Promise<Session> {
+  async share(instance: Instance, sessionID: string, origin?: string): Promise<Session> {
     this.sessions.assertExists(sessionID);
     const config = await this.config.get(instance);
     if (config.share === 'disabled') throw new ShareDisabledError();
@@ -96,9 +121,12 @@ export class ShareService implements OnModuleInit, OnModuleDestroy, BeforeApplic
       const session = this.sessions.get(sessionID);
       const existing = this.shares.get(sessionID);
       if (existing) {
-        this.shared.add(sessionID);
+        (isLocal(existing) ? this.sharedHere : this.shared).add(sessionID);
         if (session.share?.url === existing.url) return session;
         return this.sessions.update(instance, sessionID, { share: { url: existing.url } });
+      }
+      if (this.env.shareUrl === LOCAL_SHARE_SERVICE) {
+        return this.shareHere(instance, sessionID, origin ?? this.listeningOrigin());
       }
       const baseUrl = this.baseUrl(config);
       const created = await this.client.create(baseUrl, sessionID);
@@ -128,15 +156,70 @@ export class ShareService implements OnModuleInit, OnModuleDestroy, BeforeApplic
     this.sessions.assertExists(sessionID);
     return this.queue.run(sessionID, async () => {
       const share = this.shares.get(sessionID);
-      if (share) {
-        this.dropPending(sessionID);
-        await this.client.remove(share);
-        this.db.transaction(() => this.shares.delete(sessionID));
-        this.shared.delete(sessionID);
-      }
+      if (share) await this.remove(share);
       const session = this.sessions.get(sessionID);
       return session.share ? this.sessions.update(instance, sessionID, { share: null }) : session;
     });
+  }
+
+  /**
+   * `GET /share/:shareID/data`: the session of a local share and its whole conversation, read
+   * in one transaction. 404 for an id that is not a local share's (a remote share's id never
+   * answers here), for a deleted session, and for a session of a directory this server may no
+   * longer serve (`--allow-dir`).
+   */
+  sharedSession(shareID: string): SharedSessionDto {
+    const share = this.shares.findLocal(shareID);
+    if (!share) throw new ShareNotFoundError();
+    try {
+      return this.db.transaction(() => {
+        const session = this.sessions.get(share.sessionID);
+        if (!this.allowlist.allows(session.directory)) throw new ShareNotFoundError();
+        return { session, messages: this.messages.conversation(share.sessionID) };
+      });
+    } catch (error) {
+      // Not the session's own 404, which would name the session behind the link.
+      if (error instanceof NotFoundError) throw new ShareNotFoundError();
+      throw error;
+    }
+  }
+
+  /** `GET /share/:shareID`: the page of a local share (as {@link sharedSession}, rendered). */
+  page(shareID: string): string {
+    const { session, messages } = this.sharedSession(shareID);
+    return renderSharePage(session, messages);
+  }
+
+  /** A local share: a random id, stored before the session says it is shared (as remote ones). */
+  private shareHere(instance: Instance, sessionID: string, origin: string): Session {
+    const shareID = randomBytes(LOCAL_SHARE_ID_BYTES).toString('base64url');
+    const share: StoredShare = {
+      sessionID,
+      shareID,
+      secret: '',
+      url: `${origin}/share/${shareID}`,
+      baseUrl: LOCAL_SHARE_SERVICE,
+      timeCreated: Date.now(),
+    };
+    this.db.transaction(() => this.shares.save(share));
+    this.sharedHere.add(sessionID);
+    return this.sessions.update(instance, sessionID, { share: { url: share.url } });
+  }
+
+  /** Removes a share: at its service first (a failure keeps it), then here. */
+  private async remove(share: StoredShare): Promise<void> {
+    const { sessionID } = share;
+    this.dropPending(sessionID);
+    if (!isLocal(share)) await this.client.remove(share);
+    this.db.transaction(() => this.shares.delete(sessionID));
+    this.shared.delete(sessionID);
+    this.sharedHere.delete(sessionID);
+  }
+
+  /** Where the server listens, for a local share made without a request (`share: "auto"`). */
+  private listeningOrigin(): string {
+    const server = this.http.httpAdapter?.getHttpServer() as Server | undefined;
+    return serverUrlOf(server?.address()).origin;
   }
 
   private onEvent(envelope: BusEnvelope): void {
@@ -154,7 +237,7 @@ export class ShareService implements OnModuleInit, OnModuleDestroy, BeforeApplic
       }
       case 'session.deleted': {
         const { info } = properties as BusEventMap['session.deleted'];
-        if (this.shared.has(info.id)) this.removeDeleted(info.id);
+        if (this.shared.has(info.id) || this.sharedHere.has(info.id)) this.removeDeleted(info.id);
         return;
       }
       case 'message.updated': {
@@ -297,10 +380,7 @@ export class ShareService implements OnModuleInit, OnModuleDestroy, BeforeApplic
     void this.queue
       .run(sessionID, async () => {
         const share = this.shares.get(sessionID);
-        if (!share) return;
-        await this.client.remove(share);
-        this.db.transaction(() => this.shares.delete(sessionID));
-        this.shared.delete(sessionID);
+        if (share) await this.remove(share);
       })
       .catch((error: unknown) =>
         this.logger.warn(
@@ -312,4 +392,8 @@ export class ShareService implements OnModuleInit, OnModuleDestroy, BeforeApplic
   private baseUrl(config: Config): string {
     return config.enterprise?.url || this.env.shareUrl || DEFAULT_SHARE_URL;
   }
+}
+
+function isLocal(share: StoredShare): boolean {
+  return share.baseUrl === LOCAL_SHARE_SERVICE;
 }
