@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { BusService, type EventSource } from '../core/bus/bus.service';
+import { DirectoryAllowlist } from '../core/http/directory-allowlist';
 import type { Instance } from '../core/instance/instance';
 import { InstanceService } from '../core/instance/instance.service';
+import { GLOBAL_PROJECT_ID } from '../core/instance/project-detector';
 import {
   ProjectRepository,
   type ProjectChanges,
@@ -23,11 +25,12 @@ export class ProjectService {
     private readonly projects: ProjectRepository,
     private readonly bus: BusService,
     private readonly instances: InstanceService,
+    private readonly allowlist: DirectoryAllowlist,
   ) {}
 
-  /** Every project opened with this server, most recently used first. */
+  /** Every project opened with this server that `--allow-dir` lets it serve, most recent first. */
   list(): ProjectDto[] {
-    return this.projects.list();
+    return this.projects.list().filter((project) => this.isVisible(project));
   }
 
   current(instance: Instance): ProjectDto {
@@ -48,6 +51,7 @@ export class ProjectService {
 
   /** Sets the name, icon fields or commands given and publishes `project.updated`. */
   update(projectID: string, changes: ProjectChanges): ProjectDto {
+    this.assertVisible(projectID);
     const project = this.projects.update(projectID, changes);
     if (!project) throw new ProjectNotFoundError(projectID);
     this.publishUpdated(project);
@@ -60,8 +64,23 @@ export class ProjectService {
    * answers an empty list.
    */
   directories(projectID: string): ProjectDirectory[] {
-    if (!this.projects.get(projectID)) throw new ProjectNotFoundError(projectID);
+    this.assertVisible(projectID);
     return this.projects.directories(projectID);
+  }
+
+  /**
+   * A project outside `--allow-dir` (neither its worktree nor a linked one inside) is unknown to
+   * this server's clients: 404, as an id never seen. The `global` project (directories outside
+   * any repository) names no directory of its own, so it stays.
+   */
+  private assertVisible(projectID: string): void {
+    const project = this.projects.get(projectID);
+    if (!project || !this.isVisible(project)) throw new ProjectNotFoundError(projectID);
+  }
+
+  private isVisible(project: ProjectDto): boolean {
+    if (!this.allowlist.enabled || project.id === GLOBAL_PROJECT_ID) return true;
+    return [project.worktree, ...project.sandboxes].some((path) => this.allowlist.allows(path));
   }
 
   /**

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { DirectoryAllowlist } from '../core/http/directory-allowlist';
 import { ProjectRepository } from '../core/instance/project.repository';
 import { DatabaseService } from '../core/storage/database.service';
 import type { GlobalSessionDto, ProjectSummaryDto } from './dto/global-session.dto';
@@ -45,6 +46,7 @@ export class GlobalSessionService {
     private readonly db: DatabaseService,
     private readonly sessions: SessionRepository,
     private readonly projects: ProjectRepository,
+    private readonly allowlist: DirectoryAllowlist,
   ) {}
 
   list(query: GlobalSessionQuery): GlobalSessionPage {
@@ -58,7 +60,11 @@ export class GlobalSessionService {
       excludeArchived: !query.archived,
     };
     const { rows, more } = this.db.transaction(() => this.page(filter, limit));
-    const sessions = rows.map((row) => parseJson(row.json));
+    // Sessions of directories outside `--allow-dir` are left out after the page is cut: a page
+    // may come out shorter, but the cursor (the last row's time) still reaches every other one.
+    const sessions = rows
+      .map((row) => parseJson(row.json))
+      .filter((session) => this.allowlist.allows(session.directory));
     const last = rows[rows.length - 1];
     return {
       sessions: this.withProjects(sessions),

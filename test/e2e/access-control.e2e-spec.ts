@@ -1,7 +1,7 @@
 import { mkdirSync, symlinkSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
-import { tempDir } from '../support/fixtures';
+import { runGit, tempDir, writeFiles } from '../support/fixtures';
 import { mustOpen, mustRefuse } from '../support/pty-socket';
 import { connectSse, frameType } from '../support/sse-client';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -104,19 +104,25 @@ describe('access control: sessions of directories outside the list', () => {
   let home: string;
   let inside: string;
   let outsideSession: string;
+  let outsideProject: string;
   let t: TestApp;
 
   beforeAll(async () => {
-    // Sessions made by a server without the list, in the same database.
+    // Sessions made by a server without the list, in the same database; the directory outside
+    // is a repository of its own, so it is a project of its own.
+    writeFiles(dirs.outside, { 'README.md': '# outside\n' });
+    runGit(dirs.outside, 'init', '-q', '-b', 'main');
+    runGit(dirs.outside, 'add', '-A');
+    runGit(dirs.outside, 'commit', '-q', '-m', 'initial');
     const open = await startTestApp({ directory: dirs.project });
     home = open.home;
     inside = (await open.http.post('/session').send({}).expect(200)).body.id as string;
-    outsideSession = (
-      await open.http
-        .post(`/session?directory=${enc(dirs.outside)}`)
-        .send({})
-        .expect(200)
-    ).body.id as string;
+    const created = await open.http
+      .post(`/session?directory=${enc(dirs.outside)}`)
+      .send({})
+      .expect(200);
+    outsideSession = created.body.id as string;
+    outsideProject = created.body.projectID as string;
     await open.close();
     t = await startTestApp({
       home,
@@ -140,6 +146,18 @@ describe('access control: sessions of directories outside the list', () => {
     await t.http.delete(`/session/${outsideSession}`).expect(404);
     // Naming an allowed directory does not open it either.
     await t.http.get(`/session/${outsideSession}?directory=${enc(dirs.project)}`).expect(404);
+  });
+
+  it('leaves them and their projects out of the server-wide lists', async () => {
+    const all = (await t.http.get('/experimental/session').expect(200)).body as Array<{
+      id: string;
+    }>;
+    expect(all.map((session) => session.id)).toEqual([inside]);
+    const projects = (await t.http.get('/project').expect(200)).body as Array<{ id: string }>;
+    expect(projects.map((project) => project.id)).not.toContain(outsideProject);
+    expect(projects.map((project) => project.id)).toContain('global');
+    await t.http.get(`/project/${outsideProject}/directories`).expect(404);
+    await t.http.patch(`/project/${outsideProject}`).send({ name: 'x' }).expect(404);
   });
 
   it('still serves the sessions of allowed directories', async () => {
