@@ -36,8 +36,10 @@ const API_DESCRIPTION = [
   'directory outside (`?directory=`, `x-opencode-directory`, `location[directory]`, or the',
   "server's own directory when none is named) is answered `403` `ForbiddenDirectoryError`",
   '(`{ name, data: { message, directory } }`; on `/api` routes the tagged `ForbiddenError`). A',
-  'session created in such a directory answers `404` as an unknown one; `/global/event` carries',
-  'no events of such directories. `/global/health` is never refused for its directory.',
+  'session created in such a directory, and a project with no checkout inside the list, answer',
+  '`404` as unknown ones and are left out of `GET /project` and `GET /experimental/session`;',
+  '`/global/event` carries no events of such directories. `/global/health` is never refused for',
+  'its directory.',
 ].join('\n');
 
 /**
