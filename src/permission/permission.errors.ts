@@ -54,3 +54,12 @@ export class PermissionRequestNotFoundError extends TaggedError<{ requestID: str
     });
   }
 }
+
+/** A client-chosen request id that is already pending (`POST /api/session/:id/permission`). */
+export class PermissionRequestConflictError extends TaggedError<{ resource: string }> {
+  constructor(requestID: string) {
+    super('ConflictError', 409, `Permission request already pending: ${requestID}`, {
+      resource: requestID,
+    });
+  }
+}

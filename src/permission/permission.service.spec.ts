@@ -5,11 +5,45 @@ import type { Instance } from '../core/instance/instance';
 import { UserRejectedError } from './permission.types';
 import { PermissionService } from './permission.service';
 import type { PermissionRule } from './permission-rules';
+import { SavedPermissionRepository, type SavedPermission } from './saved-permission.repository';
+
+/** The saved permissions in memory, with the database's unique (project, action, resource). */
+class MemorySavedPermissions extends SavedPermissionRepository {
+  readonly rows: SavedPermission[] = [];
+
+  list(projectID?: string): SavedPermission[] {
+    return this.rows.filter((row) => projectID === undefined || row.projectID === projectID);
+  }
+
+  add(projectID: string, action: string, resources: readonly string[], newID: () => string) {
+    const added: SavedPermission[] = [];
+    for (const resource of resources) {
+      if (
+        this.rows.some(
+          (r) => r.projectID === projectID && r.action === action && r.resource === resource,
+        )
+      ) {
+        continue;
+      }
+      const row = { id: newID(), projectID, action, resource };
+      this.rows.push(row);
+      added.push(row);
+    }
+    return added;
+  }
+
+  remove(id: string): boolean {
+    const index = this.rows.findIndex((row) => row.id === id);
+    if (index >= 0) this.rows.splice(index, 1);
+    return index >= 0;
+  }
+}
 
 describe('PermissionService', () => {
   const ids = new IdGenerator();
   const bus = new BusService(new EventEmitter2(), ids);
-  const service = new PermissionService(bus, ids);
+  const saved = new MemorySavedPermissions();
+  const service = new PermissionService(bus, ids, saved);
   const instance = { directory: '/p', projectID: 'p' } as Instance;
   const rules: PermissionRule[] = [{ permission: 'bash', pattern: '*', action: 'ask' }];
   const context = (sessionID: string) => ({
@@ -35,20 +69,90 @@ describe('PermissionService', () => {
     return { asked: () => asked };
   }
 
-  it('remembers an "always" for the session until the session is deleted', async () => {
+  afterEach(() => saved.rows.splice(0));
+
+  it('saves an "always" for the project: its other sessions are not asked, other projects are', async () => {
     const first = answerNext('always');
     await service.ask(context('ses_a'), request);
     expect(first.asked()).toBe(1);
-    // Approved now: no question.
+    expect(service.listSaved('p')).toEqual([
+      { id: expect.stringMatching(/^psv_/), projectID: 'p', action: 'bash', resource: 'ls *' },
+    ]);
+    // Approved for the project now: no question, in this session or another one.
     await service.ask(context('ses_a'), request);
+    await service.ask(context('ses_a2'), { ...request, patterns: ['ls -la'] });
+    // A configured deny still wins over a saved approval.
+    const denied: PermissionRule[] = [{ permission: 'bash', pattern: 'ls src', action: 'deny' }];
+    await expect(service.ask({ ...context('ses_a'), rules: denied }, request)).rejects.toThrow(
+      /denies/,
+    );
 
-    service.forgetSession({
-      seq: 1,
-      payload: { id: 'evt_1', type: 'session.deleted', properties: { sessionID: 'ses_a' } },
-    } as never);
+    const other = { directory: '/q', projectID: 'q' } as Instance;
+    const elsewhere = answerNext('reject');
+    await expect(service.ask({ ...context('ses_q'), instance: other }, request)).rejects.toThrow(
+      /rejected/,
+    );
+    expect(elsewhere.asked()).toBe(1);
+
+    // Removed: asked again.
+    service.removeSaved(service.listSaved('p')[0].id);
+    service.removeSaved('psv_unknown');
     const again = answerNext('reject');
     await expect(service.ask(context('ses_a'), request)).rejects.toThrow(/rejected/);
     expect(again.asked()).toBe(1);
+  });
+
+  it('an "always" settles the pending requests of the project it covers', async () => {
+    const replies: unknown[] = [];
+    const subscription = bus.events$.subscribe((envelope) => {
+      if (envelope.payload.type === 'permission.replied') replies.push(envelope.payload.properties);
+    });
+    const one = service.ask(context('ses_j'), request);
+    const two = service.ask(context('ses_k'), { ...request, patterns: ['ls tests'] });
+    const uncovered = service.ask(context('ses_k'), { ...request, patterns: ['pwd'] });
+    const [first, second, third] = service.list(instance);
+    service.reply(first.id, { reply: 'always' });
+    await Promise.all([one, two]);
+    subscription.unsubscribe();
+    expect(replies).toEqual([
+      { sessionID: 'ses_j', requestID: first.id, reply: 'always' },
+      { sessionID: 'ses_k', requestID: second.id, reply: 'always' },
+    ]);
+    expect(service.list(instance).map((info) => info.id)).toEqual([third.id]);
+    service.reply(third.id, { reply: 'once' });
+    await uncovered;
+  });
+
+  it('a detached request is evaluated, and left pending when the rules say ask', () => {
+    const detached = { instance, sessionID: 'ses_l', rules };
+    expect(service.askDetached(detached, { ...request, permission: 'read' })).toEqual({
+      id: expect.stringMatching(/^per_/),
+      effect: 'ask',
+    });
+    const allow: PermissionRule[] = [{ permission: 'read', pattern: '*', action: 'allow' }];
+    expect(
+      service.askDetached({ ...detached, rules: allow }, { ...request, permission: 'read' }).effect,
+    ).toBe('allow');
+    const chosen = service.askDetached({ ...detached, id: 'per_chosen' }, request);
+    expect(chosen).toEqual({ id: 'per_chosen', effect: 'ask' });
+    expect(() => service.askDetached({ ...detached, id: 'per_chosen' }, request)).toThrow(
+      /already pending/,
+    );
+    expect(service.listSession('ses_l').map((info) => info.tool)).toEqual([undefined, undefined]);
+    expect(() => service.getInSession('ses_other', 'per_chosen')).toThrow(/not found/);
+    service.replyOwned('ses_l', 'per_chosen', { reply: 'reject' });
+    // A reject refuses the session's other requests too.
+    expect(service.listSession('ses_l')).toEqual([]);
+  });
+
+  it("a deleted session's requests are withdrawn", async () => {
+    const asked = service.ask(context('ses_m'), request);
+    service.withdrawSession({
+      seq: 1,
+      payload: { id: 'evt_1', type: 'session.deleted', properties: { sessionID: 'ses_m' } },
+    } as never);
+    await expect(asked).rejects.toThrow(/Aborted/);
+    expect(service.listSession('ses_m')).toEqual([]);
   });
 
   it('refuses a deny rule without asking, and a reply to an unknown request is a 404', async () => {

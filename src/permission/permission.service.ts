@@ -2,6 +2,7 @@ import { Injectable, Optional } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import type { BusEnvelope } from '../core/bus/bus-event';
 import { BusService } from '../core/bus/bus.service';
+import { abortError } from '../core/errors/abort-error';
 import { IdGenerator } from '../core/id';
 import { PendingAnswers, type PendingAnswer } from '../core/pending-answers';
 import { PluginHooks } from '../core/plugin/plugin-hooks';
@@ -12,10 +13,12 @@ import {
   PermissionDeniedError,
   PermissionNotFoundError,
   PermissionRejectedError,
+  PermissionRequestConflictError,
   PermissionRequestNotFoundError,
 } from './permission.errors';
-import { PermissionAskedEvent, PermissionReply } from './permission.events';
-import { evaluate, PermissionRule } from './permission-rules';
+import { PermissionAskedEvent, PermissionReply, PermissionToolRef } from './permission.events';
+import { evaluate, type PermissionAction, type PermissionRule } from './permission-rules';
+import { SavedPermissionRepository, type SavedPermission } from './saved-permission.repository';
 
 export interface AskContext {
   instance: Instance;
@@ -27,6 +30,22 @@ export interface AskContext {
   signal: AbortSignal;
 }
 
+/**
+ * A request made without a tool call waiting on it (`POST /api/session/:id/permission`): asked
+ * exactly as a tool's, answered the same way, and nothing runs after the answer.
+ */
+export interface DetachedRequest {
+  instance: Instance;
+  sessionID: string;
+  rules: readonly PermissionRule[];
+  /** A client-chosen id; a fresh `per_` id when absent. */
+  id?: string;
+  tool?: PermissionToolRef;
+}
+
+/** What the rules decide for a request; a refusal names the pattern refused. */
+export type PermissionEffect = { action: 'deny'; pattern: string } | { action: 'ask' | 'allow' };
+
 /** An answer to a pending request: the reply, and for a reject what the user said instead. */
 export interface PermissionAnswer {
   reply: PermissionReply;
@@ -34,33 +53,34 @@ export interface PermissionAnswer {
 }
 
 /**
- * Decides whether a tool call may go ahead: configured rules first (allow / deny without asking),
- * then the patterns this session already approved with "always", and otherwise it asks the user
- * through `permission.asked` and waits for `POST /permission/:requestID/reply` (or the deprecated
- * `POST /session/:id/permissions/:permissionID`). A request stays listed until it is answered or
- * its turn ends, so a client that reconnects can still answer it.
+ * Decides whether a tool call may go ahead: a configured `deny` refuses it, configured rules and
+ * the project's saved permissions (the "always" answers, kept in the database) may allow it, and
+ * otherwise it asks the user through `permission.asked` and waits for `POST
+ * /permission/:requestID/reply` (or the deprecated `POST /session/:id/permissions/:permissionID`,
+ * or the `/api` reply). A request stays listed until it is answered or its turn ends, so a client
+ * that reconnects can still answer it.
  */
 @Injectable()
 export class PermissionService {
   private readonly pending = new PendingAnswers<PermissionAskedEvent, void>();
-  /** Patterns approved "always", per session and permission. */
-  private readonly approved = new Map<string, PermissionRule[]>();
 
   constructor(
     private readonly bus: BusService,
     private readonly ids: IdGenerator,
+    private readonly saved: SavedPermissionRepository,
     @Optional() private readonly plugins: PluginHooks = new PluginHooks(),
   ) {}
 
   async ask(context: AskContext, request: PermissionRequest): Promise<void> {
-    const rules = [...context.rules, ...(this.approved.get(context.sessionID) ?? [])];
-    const actions = request.patterns.map((pattern) => ({
-      pattern,
-      action: evaluate(rules, request.permission, pattern),
-    }));
-    const denied = actions.find((entry) => entry.action === 'deny');
-    if (denied) throw new PermissionDeniedError(request.permission, denied.pattern);
-    if (actions.every((entry) => entry.action === 'allow')) return;
+    const effect = this.evaluate(
+      context.instance,
+      context.rules,
+      request.permission,
+      request.patterns,
+    );
+    if (effect.action === 'deny')
+      throw new PermissionDeniedError(request.permission, effect.pattern);
+    if (effect.action === 'allow') return;
     const info: PermissionAskedEvent = {
       id: this.ids.ascending('permission'),
       sessionID: context.sessionID,
@@ -77,6 +97,65 @@ export class PermissionService {
     return this.pending.wait(context.instance, info, context.signal, () =>
       this.bus.publish(context.instance, 'permission.asked', info),
     );
+  }
+
+  /**
+   * What the rules say about `patterns` as a whole: a configured `deny` of any pattern wins over
+   * everything (a saved approval cannot lift it); otherwise the configured rules then the
+   * project's saved permissions decide each pattern (the last matching rule wins, none means
+   * ask), and one `deny` or `ask` among them decides the whole. `pattern`: the one that decided.
+   */
+  evaluate(
+    instance: Instance,
+    rules: readonly PermissionRule[],
+    permission: string,
+    patterns: readonly string[],
+  ): PermissionEffect {
+    const configuredDeny = patterns.find(
+      (pattern) => evaluate(rules, permission, pattern) === 'deny',
+    );
+    if (configuredDeny !== undefined) return { action: 'deny', pattern: configuredDeny };
+    const all = [...rules, ...this.savedRules(instance.projectID)];
+    const actions = patterns.map((pattern) => evaluate(all, permission, pattern));
+    const denied = patterns.find((_, index) => actions[index] === 'deny');
+    if (denied !== undefined) return { action: 'deny', pattern: denied };
+    return { action: actions.includes('ask') ? 'ask' : 'allow' };
+  }
+
+  /**
+   * Evaluates a request no tool made and, when the rules say ask, leaves it pending exactly as a
+   * tool's (listed, announced, answered by the same routes); a reply only settles it. It is
+   * withdrawn with its session. A client id already pending is a conflict.
+   */
+  askDetached(
+    detached: DetachedRequest,
+    request: PermissionRequest,
+  ): { id: string; effect: PermissionAction } {
+    const id = detached.id ?? this.ids.ascending('permission');
+    if (this.pending.get(id)) throw new PermissionRequestConflictError(id);
+    const { action } = this.evaluate(
+      detached.instance,
+      detached.rules,
+      request.permission,
+      request.patterns,
+    );
+    if (action !== 'ask') return { id, effect: action };
+    const info: PermissionAskedEvent = {
+      id,
+      sessionID: detached.sessionID,
+      permission: request.permission,
+      patterns: request.patterns,
+      metadata: request.metadata,
+      always: request.always,
+      ...(detached.tool && { tool: detached.tool }),
+    };
+    // Nobody waits on the outcome: a reject or a withdrawal has nothing left to fail.
+    this.pending
+      .wait(detached.instance, info, new AbortController().signal, () =>
+        this.bus.publish(detached.instance, 'permission.asked', info),
+      )
+      .catch(() => undefined);
+    return { id, effect: 'ask' };
   }
 
   /**
@@ -108,6 +187,39 @@ export class PermissionService {
   /** The pending requests of an instance (its directory), oldest first. */
   list(instance: Instance): PermissionAskedEvent[] {
     return this.pending.of(instance);
+  }
+
+  /** The pending requests of a session, oldest first. */
+  listSession(sessionID: string): PermissionAskedEvent[] {
+    return this.pending
+      .all()
+      .map((request) => request.info)
+      .filter((info) => info.sessionID === sessionID);
+  }
+
+  /** A pending request of `sessionID`; one of another session is as unknown as a missing one. */
+  getInSession(sessionID: string, requestID: string): PermissionAskedEvent {
+    const request = this.pending.get(requestID);
+    if (!request || request.info.sessionID !== sessionID) {
+      throw new PermissionRequestNotFoundError(requestID);
+    }
+    return request.info;
+  }
+
+  /** The `/api` reply: to a request of `sessionID` only (else the tagged 404). */
+  replyOwned(sessionID: string, requestID: string, answer: PermissionAnswer): void {
+    this.getInSession(sessionID, requestID);
+    this.settle(this.pending.get(requestID)!, answer);
+  }
+
+  /** The saved permissions (the "always" answers), of one project or all. */
+  listSaved(projectID?: string): SavedPermission[] {
+    return this.saved.list(projectID);
+  }
+
+  /** Forgets a saved permission: asked again from now on. An unknown id is no error. */
+  removeSaved(id: string): void {
+    this.saved.remove(id);
   }
 
   /** Answers a pending request of any session. An unknown request is a 404. */
@@ -152,9 +264,11 @@ export class PermissionService {
         this.rejectOthers(sessionID, requestID);
         return;
       case 'always':
-        this.remember(sessionID, permission, request.info.always);
+        this.saved.add(request.instance.projectID, permission, request.info.always, () =>
+          this.ids.ascending('savedPermission'),
+        );
         request.resolve();
-        this.resolveCoveredRequests(sessionID);
+        if (request.info.always.length > 0) this.resolveCoveredRequests(request.instance.projectID);
         return;
     }
   }
@@ -172,35 +286,46 @@ export class PermissionService {
     }
   }
 
-  /** Forgets what a deleted session approved. */
+  /**
+   * A deleted session's requests are withdrawn (its turn is stopped too). What it saved with
+   * "always" belongs to the project and stays.
+   */
   @OnEvent('session.deleted')
-  forgetSession({ payload }: BusEnvelope<'session.deleted'>): void {
+  withdrawSession({ payload }: BusEnvelope<'session.deleted'>): void {
     const { sessionID } = payload.properties;
-    this.approved.delete(sessionID);
-  }
-
-  private remember(sessionID: string, permission: string, patterns: string[]): void {
-    const rules = this.approved.get(sessionID) ?? [];
-    rules.push(...patterns.map((pattern) => ({ permission, pattern, action: 'allow' as const })));
-    this.approved.set(sessionID, rules);
-  }
-
-  /** After an "always", other questions of the session that it now covers need no answer. */
-  private resolveCoveredRequests(sessionID: string): void {
-    const approved = this.approved.get(sessionID) ?? [];
     for (const request of this.pending.all()) {
-      const { info } = request;
-      if (info.sessionID !== sessionID) continue;
+      if (request.info.sessionID === sessionID) request.reject(abortError());
+    }
+  }
+
+  private savedRules(projectID: string): PermissionRule[] {
+    return this.saved.list(projectID).map((saved) => ({
+      permission: saved.action,
+      pattern: saved.resource,
+      action: 'allow' as const,
+    }));
+  }
+
+  /**
+   * After an "always", the requests of the project it now covers need no answer (those a
+   * configured `deny` refuses stay, as they could not have been asked).
+   */
+  private resolveCoveredRequests(projectID: string): void {
+    const saved = this.savedRules(projectID);
+    for (const request of this.pending.all()) {
+      const { info, instance } = request;
+      if (instance.projectID !== projectID) continue;
       if (
-        info.patterns.every((pattern) => evaluate(approved, info.permission, pattern) === 'allow')
+        !info.patterns.every((pattern) => evaluate(saved, info.permission, pattern) === 'allow')
       ) {
-        this.bus.publish(request.instance, 'permission.replied', {
-          sessionID,
-          requestID: info.id,
-          reply: 'always',
-        });
-        request.resolve();
+        continue;
       }
+      this.bus.publish(instance, 'permission.replied', {
+        sessionID: info.sessionID,
+        requestID: info.id,
+        reply: 'always',
+      });
+      request.resolve();
     }
   }
 }
