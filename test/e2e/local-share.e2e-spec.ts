@@ -1,5 +1,6 @@
 import type { Session } from '../../src/session/dto/session.dto';
 import { ShareRepository } from '../../src/share/share.repository';
+import { launchBrowser, openPage } from '../support/browser';
 import { gitRepo } from '../support/fixtures';
 import { SessionFactory } from '../support/session-factory';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -106,6 +107,37 @@ describe('Local share (OPENCODE_SHARE_URL=local)', () => {
     const allowed =
       'html head meta title style body header h1 h2 p main article div details summary pre';
     expect([...tags].filter((tag) => !allowed.split(' ').includes(tag))).toEqual([]);
+  });
+
+  it('renders in a browser with its style applied, nothing blocked and nothing run', async () => {
+    const session = (await t.http.post('/session').send({ title: HOSTILE }).expect(200))
+      .body as Session;
+    const [user] = factory.save(factory.userMessage(session.id, HOSTILE));
+    factory.save(factory.everyPartType(session.id, user.info.id));
+    const shared = (await t.http.post(`/session/${session.id}/share`).expect(200)).body as Session;
+    const browser = await launchBrowser();
+    try {
+      const tab = await openPage(browser);
+      const dialogs: string[] = [];
+      tab.page.on('dialog', (dialog) => {
+        dialogs.push(dialog.message());
+        void dialog.dismiss();
+      });
+      await tab.page.goto(shared.share!.url);
+      await tab.page.locator('details summary').first().click();
+      // The hash-pinned style sheet applies (a CSP refusal would be a console error and no style).
+      const maxWidth = await tab.page.evaluate(() => getComputedStyle(document.body).maxWidth);
+      expect(maxWidth).not.toBe('none');
+      expect(await tab.page.locator('h1').innerText()).toBe(HOSTILE);
+      expect(await tab.page.locator('script, img').count()).toBe(0);
+      expect(dialogs).toEqual([]);
+      expect(tab.consoleErrors).toEqual([]);
+      expect(tab.pageErrors).toEqual([]);
+      expect(tab.requests).toEqual([shared.share!.url]);
+      await tab.close();
+    } finally {
+      await browser.close();
+    }
   });
 
   it('answers its JSON at /share/:id/data: the session and its messages with parts', async () => {
