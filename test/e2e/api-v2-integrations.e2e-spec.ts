@@ -140,11 +140,11 @@ describe('/api integrations and credentials (v2), through the official SDK', () 
   }, 60_000);
 
   afterAll(async () => {
-    sdk.close();
-    sse.close();
-    await t.close();
-    await model.close();
-    await login.close();
+    sdk?.close();
+    sse?.close();
+    await t?.close();
+    await model?.close();
+    await login?.close();
   });
 
   const integration = async (id: string): Promise<Json> =>
@@ -260,6 +260,11 @@ describe('/api integrations and credentials (v2), through the official SDK', () 
   });
 
   it('OAuth in the browser (auto): pending, the redirect received, the tokens stored', async () => {
+    const { data: abandoned } = await sdk.ok('integration.connect.oauth', {
+      integrationID: 'openai',
+      methodID: 'chatgpt-browser',
+      inputs: {},
+    });
     const { data: attempt } = await sdk.ok('integration.connect.oauth', {
       integrationID: 'openai',
       methodID: 'chatgpt-browser',
@@ -275,6 +280,14 @@ describe('/api integrations and credentials (v2), through the official SDK', () 
     });
     const pending = await sdk.ok('integration.attempt.status', { attemptID: attempt.attemptID });
     expect(pending.data).toEqual({ status: 'pending', time: attempt.time });
+    // A newer attempt of the integration replaced the first one (its receiver is closed).
+    const replaced = await sdk.ok('integration.attempt.status', { attemptID: abandoned.attemptID });
+    expect(replaced.data).toEqual({
+      status: 'failed',
+      message: 'Replaced by a newer attempt',
+      time: abandoned.time,
+    });
+    await expect(signIn(abandoned.url)).rejects.toThrow();
     // An auto attempt finishes by itself: a code is refused.
     const refused = await sdk.fails(
       'integration.attempt.complete',
@@ -288,6 +301,10 @@ describe('/api integrations and credentials (v2), through the official SDK', () 
     expect((await integration('openai')).connections).toEqual([
       { type: 'credential', id: expect.stringMatching(/^cred_/), label: 'ChatGPT' },
     ]);
+    // The tokens connect the provider, as an auth.json login would.
+    expect((await sdk.ok('provider.list')).data.map((p: Json) => p.id)).toContain('openai');
+    const exchange = login.requests.filter((r) => r.path === '/openai/oauth/token').at(-1)!;
+    expect(exchange.params).toMatchObject({ grant_type: 'authorization_code' });
     // Completing a finished attempt changes nothing, as the reference.
     await sdk.ok('integration.attempt.complete', { attemptID: attempt.attemptID }, 204);
   });

@@ -53,6 +53,18 @@ describe('IntegrationAttempts', () => {
     expect(attempts.get(attempt.id)).toMatchObject({ status: 'failed', message: 'refused' });
   });
 
+  it("supersede fails the integration's pending attempts only, stopping their logins", () => {
+    const old = start('openai');
+    const other = start('github-copilot');
+    attempts.supersede('openai');
+    expect(attempts.get(old.id)).toMatchObject({
+      status: 'failed',
+      message: 'Replaced by a newer attempt',
+    });
+    expect(attempts.get(other.id)?.status).toBe('pending');
+    expect(stopped).toEqual(['openai']);
+  });
+
   it('cancel forgets the attempt and stops its login; an unknown id is fine', () => {
     const attempt = start();
     attempts.cancel(attempt.id);

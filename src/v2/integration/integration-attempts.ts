@@ -103,6 +103,19 @@ export class IntegrationAttempts implements OnModuleDestroy {
     if (attempt.status === 'pending') attempt.started.stop();
   }
 
+  /**
+   * Ends the integration's pending attempts as failed (a newer one replaces them), stopping
+   * their logins: a browser login's receiver holds the port its provider registered (ChatGPT's
+   * 1455), so a retry could not start while an abandoned attempt waits.
+   */
+  supersede(integrationID: string): void {
+    for (const attempt of this.attempts.values()) {
+      if (attempt.integrationID === integrationID && attempt.status === 'pending') {
+        this.finish(attempt, 'failed', 'Replaced by a newer attempt');
+      }
+    }
+  }
+
   complete(attempt: Attempt): void {
     this.finish(attempt, 'complete');
   }

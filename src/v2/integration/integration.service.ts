@@ -111,7 +111,8 @@ export class IntegrationService implements OnModuleInit {
   /**
    * Starts an OAuth login of the integration: a device code is asked for or a loopback
    * receiver opened, as the method does. `auto` attempts finish by themselves (the credential
-   * is stored when the provider answers); `code` ones by `complete` with the pasted code.
+   * is stored when the provider answers); `code` ones by `complete` with the pasted code. A
+   * pending attempt of the same integration is replaced (it fails, its login stopped).
    */
   async connectOAuth(
     instance: Instance,
@@ -128,6 +129,9 @@ export class IntegrationService implements OnModuleInit {
         { kind: 'Payload', field: 'methodID' },
       );
     }
+    // Deliberate difference: the reference lets attempts of one integration run side by side,
+    // and a retried browser login then fails on the port the abandoned one still holds.
+    this.attempts.supersede(integrationID);
     const started = await this.logins
       .start(instance, integrationID, method.index, body.inputs)
       .catch((error: unknown) => {
