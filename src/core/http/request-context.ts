@@ -4,6 +4,7 @@ import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppEnvironment } from '../config/app-environment';
 import { BadRequestError, NotFoundError } from '../errors/named-error';
+import { TaggedError } from '../errors/tagged-error';
 import type { Instance } from '../instance/instance';
 import type { InstanceService } from '../instance/instance.service';
 import { type DirectoryAllowlist, ForbiddenDirectoryError } from './directory-allowlist';
@@ -104,9 +105,17 @@ export function registerRequestContext(
       const sessionID = (request.params as Record<string, unknown> | undefined)?.sessionID;
       const owner = typeof sessionID === 'string' ? guard!.sessionDirectory(sessionID) : undefined;
       if (owner !== undefined && !allowlist.allows(owner)) {
-        const error = new NotFoundError(`Session not found: ${sessionID as string}`);
-        const isApi = scope === 'location' || request.url.startsWith('/api/');
-        return fail(reply, isApi ? errors.location(error) : errors.instance(error));
+        const id = sessionID as string;
+        const message = `Session not found: ${id}`;
+        // What each API answers for a session it does not have: the /api one has a tag of its own.
+        return scope === 'location' || request.url.startsWith('/api/')
+          ? fail(
+              reply,
+              errors.location(
+                new TaggedError('SessionNotFoundError', 404, message, { sessionID: id }),
+              ),
+            )
+          : fail(reply, errors.instance(new NotFoundError(message)));
       }
     }
     if (scope === 'instance') {
