@@ -200,6 +200,21 @@ export function buildCli(): Command {
       .command('web')
       .description('start the server and open its browser client (the API browser is at /doc)'),
   ).action((flags: ServeFlags) => serve(flags, true));
+  // Loaded when run: neither command's code (nor the database) is needed to serve.
+  program
+    .command('export')
+    .description('export session data as JSON (to stdout)')
+    .argument('[sessionID]', 'session id to export (default: the latest of this project)')
+    .action(async (sessionID?: string) =>
+      (await import('./session/session-transfer.cli')).exportSession(sessionID),
+    );
+  program
+    .command('import')
+    .description("import session data from a JSON file into this directory's project")
+    .argument('<file>', 'path to a JSON file written by opencode export')
+    .action(async (file: string) =>
+      (await import('./session/session-transfer.cli')).importSession(file),
+    );
   return program;
 }
 

@@ -28,3 +28,13 @@ export class SessionBusyError extends NamedError<{ message: string; sessionID: s
     super('SessionBusyError', 409, { message: `Session ${sessionID} is busy`, sessionID });
   }
 }
+
+/** An import names a session id that is already stored: an import never overwrites. */
+export class SessionExistsError extends NamedError<{ message: string; sessionID: string }> {
+  constructor(sessionID: string) {
+    super('SessionExistsError', 409, {
+      message: `Session already exists: ${sessionID}`,
+      sessionID,
+    });
+  }
+}

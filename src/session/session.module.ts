@@ -6,6 +6,8 @@ import { MessageRepository, SqliteMessageRepository } from './message.repository
 import { MessageService } from './message.service';
 import { SessionRunRegistry } from './session-run.registry';
 import { SessionStatusService } from './session-status.service';
+import { SessionTransferController } from './session-transfer.controller';
+import { SessionTransferService } from './session-transfer.service';
 import { SessionTurnQueue } from './session-turn-queue';
 import { SessionController } from './session.controller';
 import { SessionRepository, SqliteSessionRepository } from './session.repository';
@@ -19,7 +21,7 @@ import { TodoService } from './todo.service';
  * stopped server left open (`InterruptedWorkService`).
  */
 @Module({
-  controllers: [SessionController, MessageController],
+  controllers: [SessionController, MessageController, SessionTransferController],
   providers: [
     { provide: SessionRepository, useClass: SqliteSessionRepository },
     { provide: MessageRepository, useClass: SqliteMessageRepository },
@@ -32,6 +34,7 @@ import { TodoService } from './todo.service';
     SessionTurnQueue,
     InterruptedWorkService,
     GlobalSessionService,
+    SessionTransferService,
   ],
   exports: [
     // The stores themselves, for the copy of the original opencode's history (src/history/).
