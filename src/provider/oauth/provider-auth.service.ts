@@ -72,7 +72,9 @@ interface Pending {
  * them. `authorize` starts a login (asks for a device code, or opens a receiver for the
  * browser's redirect) and answers what to show the user; `callback` waits for it to finish and
  * stores the credential in `auth.json`. One login per provider at a time: a new `authorize`
- * cancels the previous one. Hosts are replaced through `OPENCODE_OAUTH_HOSTS` in tests.
+ * cancels the previous one. The `/api` integrations run the same flows through `start` and
+ * store the result in their own credential table. Hosts are replaced through
+ * `OPENCODE_OAUTH_HOSTS` in tests.
  */
 @Injectable()
 export class ProviderAuthService implements OnModuleDestroy, CallCredentials {
@@ -176,14 +178,6 @@ export class ProviderAuthService implements OnModuleDestroy, CallCredentials {
         login.cancel();
       },
     };
-  }
-
-  /**
-   * A login failure (`LoginFailed`, `LoginInputInvalid`) as the classic routes report it; other
-   * errors as they are.
-   */
-  describeFailure(providerID: string, error: unknown): Error {
-    return this.loginError(providerID, error, 'failed');
   }
 
   /** The method to start, once its index and the prompt answers are checked. */
