@@ -19,6 +19,7 @@ import { InstanceModule } from './instance/instance.module';
 import { LogModule } from './log/log.module';
 import { LspModule } from './lsp/lsp.module';
 import { McpModule } from './mcp/mcp.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { PermissionModule } from './permission/permission.module';
 import { PluginModule } from './plugin/plugin.module';
 import { ProjectModule } from './project/project.module';
@@ -77,6 +78,7 @@ export class AppModule {
         HistoryModule,
         ExperimentalModule,
         V2Module,
+        MetricsModule,
       ],
     };
   }

@@ -28,6 +28,8 @@ import { DatabaseService } from './core/storage/database.service';
 import { IdempotencyKeyRepository } from './core/storage/idempotency-key.repository';
 import { buildOpenApiDocument } from './core/http/openapi';
 import { createPinoLogger, PinoLoggerService } from './core/logging/pino-logger.service';
+import { registerHttpMetrics } from './metrics/http-metrics';
+import { MetricsService } from './metrics/metrics.service';
 
 export interface CreateAppOptions {
   env?: AppEnvironment;
@@ -98,6 +100,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     // DELETE (session.update, session.delete, auth.set), which a browser preflights.
     methods: ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE', 'OPTIONS'],
   });
+  registerHttpMetrics(fastify, app.get(MetricsService));
   // The level is fixed at start-up: no hook at all (so no per-request cost) unless debugging.
   if (logger.isLevelEnabled('debug')) {
     fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done) => {
