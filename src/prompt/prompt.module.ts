@@ -36,6 +36,7 @@ import { TitleService } from './title.service';
   ],
   controllers: [PromptController],
   providers: [PromptService, TitleService],
+  exports: [PromptService],
 })
 export class PromptModule implements OnModuleInit {
   constructor(

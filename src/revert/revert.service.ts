@@ -12,12 +12,23 @@ import { KeyedQueue } from '../core/keyed-queue';
 import { splitAtRevert } from '../snapshot/session-changes';
 import { SessionDiffService, summaryOf } from '../snapshot/session-diff.service';
 import { SnapshotService } from '../snapshot/snapshot.service';
-import type { SnapshotPatch } from '../snapshot/snapshot.types';
+import type { FileDiff, SnapshotPatch } from '../snapshot/snapshot.types';
 import { PartNotFoundError } from './revert.errors';
 
 export interface RevertInput {
   messageID: string;
   partID?: string;
+  /**
+   * Revert from exactly this message on: an answer is not widened to its whole turn (the `/api`
+   * revert keeps its boundary message and reverts what follows it).
+   */
+  exact?: boolean;
+}
+
+/** A revert done: the session with its `revert`, and the files it changed back. */
+export interface RevertOutcome {
+  session: Session;
+  undone: FileDiff[];
 }
 
 /**
@@ -49,6 +60,15 @@ export class RevertService {
    * reference does. Returns the updated session; publishes `session.diff` with what was undone.
    */
   async revert(instance: Instance, sessionID: string, input: RevertInput): Promise<Session> {
+    return (await this.revertFiles(instance, sessionID, input)).session;
+  }
+
+  /** {@link revert}, answering also what it changed back. */
+  async revertFiles(
+    instance: Instance,
+    sessionID: string,
+    input: RevertInput,
+  ): Promise<RevertOutcome> {
     this.assertIdle(sessionID);
     return this.queue.run(sessionID, async () => {
       this.assertIdle(sessionID);
@@ -76,7 +96,7 @@ export class RevertService {
         summary: summaryOf(undone),
       });
       this.bus.publish(instance, 'session.diff', { sessionID, diff: undone });
-      return updated;
+      return { session: updated, undone };
     });
   }
 
@@ -161,6 +181,7 @@ function revertPoint(
   const message = conversation.find((candidate) => candidate.info.id === input.messageID);
   if (!message) throw new MessageNotFoundError(sessionID, input.messageID);
   const { info } = message;
+  if (input.exact && input.partID === undefined) return { messageID: info.id };
   const prompt = info.role === 'assistant' ? info.parentID : info.id;
   // An answer whose prompt was deleted is its own turn.
   const turnStart = conversation.some((candidate) => candidate.info.id === prompt)

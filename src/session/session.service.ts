@@ -35,6 +35,8 @@ const FORK_TITLE = /^(.+) \(fork #(\d+)\)$/;
 export const DEFAULT_SESSION_PAGE = 100;
 
 export interface CreateSessionInput {
+  /** A client-chosen id (the `/api` create); a new one when absent. */
+  id?: string;
   parentID?: string;
   title?: string;
   agent?: string;
@@ -353,7 +355,7 @@ export class SessionService {
     const now = Date.now();
     // Key order as the reference sends it.
     return {
-      id: this.ids.descending('session'),
+      id: input.id ?? this.ids.descending('session'),
       slug: createSlug(),
       version: this.env.version,
       projectID: instance.projectID,

@@ -17,8 +17,11 @@ import { IntegrationAttempts, IntegrationClock } from './integration/integration
 import { IntegrationController } from './integration/integration.controller';
 import { IntegrationService } from './integration/integration.service';
 import { LocationController } from './location/location.controller';
+import { PermissionV2Module } from './permission/permission-v2.module';
+import { QuestionV2Module } from './question/question-v2.module';
 import { ReferenceController } from './reference/reference.controller';
 import { ReferenceService } from './reference/reference.service';
+import { SessionV2Module } from './session/session-v2.module';
 
 /**
  * The `/api/*` (v2) routes of the areas that have no module of their own here (health,
@@ -28,7 +31,15 @@ import { ReferenceService } from './reference/reference.service';
  * `@CurrentLocation()` and `located()` for the `{ location, data }` envelope.
  */
 @Module({
-  imports: [AgentModule, ConfigModule, FileModule, ProviderModule],
+  imports: [
+    AgentModule,
+    ConfigModule,
+    FileModule,
+    ProviderModule,
+    SessionV2Module,
+    PermissionV2Module,
+    QuestionV2Module,
+  ],
   controllers: [
     HealthController,
     LocationController,

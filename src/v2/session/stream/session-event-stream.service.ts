@@ -1,0 +1,82 @@
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import type { Subscription } from 'rxjs';
+import { SessionEventLog } from '../log/session-event-log.service';
+import type { SessionDurableEvent } from '../log/session-event.types';
+import { SessionV2Service } from '../session-v2.service';
+
+/** Replayed from the log this many at a time, so a long history is not read into memory at once. */
+const REPLAY_PAGE = 500;
+/** A comment line this often keeps proxies from closing a quiet stream. */
+const HEARTBEAT_MS = 15_000;
+/** A client that stopped reading is cut off past this much unsent data (it resumes with `after`). */
+const MAX_UNSENT_BYTES = 16 * 1024 * 1024;
+
+/**
+ * `GET /api/session/:id/event`: the session's durable events after a seq, then live ones, each
+ * exactly once and in seq order. The frames carry their seq as the SSE `id:` (the reference
+ * sends none), so an EventSource that reconnects by itself resumes where it was through
+ * `Last-Event-ID`.
+ */
+@Injectable()
+export class SessionEventStreamService implements OnApplicationShutdown {
+  private readonly open = new Set<() => void>();
+
+  constructor(
+    private readonly sessions: SessionV2Service,
+    private readonly log: SessionEventLog,
+  ) {}
+
+  serve(reply: FastifyReply, sessionID: string, after: number): void {
+    this.sessions.find(sessionID);
+    reply.hijack();
+    const response = reply.raw;
+    response.socket?.setNoDelay(true);
+    response.socket?.setTimeout(0);
+    response.writeHead(200, {
+      ...(reply.getHeaders() as Record<string, string>),
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    // The client learns the stream is open before the first event, which may be long to come.
+    response.flushHeaders();
+    let last = after;
+    let replaying = true;
+    const waiting: SessionDurableEvent[] = [];
+    const send = (event: SessionDurableEvent) => {
+      if (event.durable.seq <= last || response.writableEnded || response.destroyed) return;
+      last = event.durable.seq;
+      response.write(`id: ${last}\ndata: ${JSON.stringify(event)}\n\n`);
+      if (response.writableLength > MAX_UNSENT_BYTES) response.destroy();
+    };
+    // Live events are held while the log is read, then sent after it: none is missed between
+    // the two, and the seq check drops what both delivered.
+    const live: Subscription = this.log.live(sessionID).subscribe((event) => {
+      if (replaying) waiting.push(event);
+      else send(event);
+    });
+    for (;;) {
+      const page = this.log.after(sessionID, last, REPLAY_PAGE);
+      page.forEach(send);
+      if (page.length < REPLAY_PAGE || response.writableEnded || response.destroyed) break;
+    }
+    replaying = false;
+    waiting.splice(0).forEach(send);
+    const heartbeat = setInterval(() => response.write(': heartbeat\n\n'), HEARTBEAT_MS);
+    heartbeat.unref();
+    const end = () => response.end();
+    this.open.add(end);
+    response.once('close', () => {
+      live.unsubscribe();
+      clearInterval(heartbeat);
+      this.open.delete(end);
+    });
+  }
+
+  /** The streams never end by themselves; they end with the server. */
+  onApplicationShutdown(): void {
+    for (const end of [...this.open]) end();
+  }
+}
