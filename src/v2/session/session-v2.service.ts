@@ -24,6 +24,7 @@ const DEFAULT_LIMIT = 50;
 /** The filters and order of a session listing, as its cursors carry them. */
 interface SessionListing {
   order: 'asc' | 'desc';
+  workspace?: string;
   search?: string;
   project?: string;
   directory?: string;
@@ -89,6 +90,7 @@ export class SessionV2Service {
     const cursor = query.cursor ? decodeCursor<SessionListing>(query.cursor) : undefined;
     const listing: SessionListing = cursor?.query ?? {
       order: query.order ?? 'desc',
+      ...(query.workspace && { workspace: query.workspace }),
       ...(query.search && { search: query.search }),
       ...(query.project && { project: query.project }),
       ...(query.directory && { directory: query.directory }),
@@ -103,6 +105,7 @@ export class SessionV2Service {
         ...(listing.search && { search: listing.search }),
       })
       .map((stored) => JSON.parse(stored.json) as Session)
+      .filter((session) => !listing.workspace || session.workspaceID === listing.workspace)
       .sort((a, b) => compareCreated(a, b) * (listing.order === 'asc' ? 1 : -1));
     const page = pageOf(sessions, (session) => session.id, limit, cursor?.anchor);
     return {

@@ -140,6 +140,12 @@ export function limitField(description: string): PropertyDecorator {
 }
 
 export class SessionListQueryDto extends LocationQueryDto {
+  @Field.id('workspace', { optional: true, description: 'Only sessions of this workspace' })
+  declare workspace?: string;
+
+  @Field.string({ optional: true, description: 'Only sessions made in this directory' })
+  declare directory?: string;
+
   @limitField('At most this many sessions (1-100); default 50')
   limit?: number;
 
