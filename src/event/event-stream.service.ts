@@ -2,13 +2,12 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/
 import type { FastifyReply } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import type { Subscription } from 'rxjs';
-import type { Statement } from 'better-sqlite3';
 import type { BusEnvelope, BusEventMap } from '../core/bus/bus-event';
 import { BusService } from '../core/bus/bus.service';
 import type { ServerOptions } from '../core/config/server-options';
 import { SERVER_OPTIONS } from '../core/core.module';
 import { NotFoundError } from '../core/errors/named-error';
-import { DirectoryAllowlist } from '../core/http/directory-allowlist';
+import { DirectoryAllowlist, sessionDirectoryReader } from '../core/http/directory-allowlist';
 import type { Instance } from '../core/instance/instance';
 import { DatabaseService } from '../core/storage/database.service';
 import { isClassicEvent, sessionOfEvent, showsInSessionStream } from './event-filter';
@@ -96,7 +95,8 @@ export class EventStreamService implements OnApplicationShutdown {
   /** Replay rings by directory, from the first event or stream of the directory to its disposal. */
   private readonly directories = new Map<string, DirectoryEvents>();
   private readonly globalRing: EventRing;
-  private readonly sessionExists: Statement<[string], unknown>;
+  /** The directory a session was created in (`undefined`: no such session). */
+  private readonly sessionDirectory: (sessionID: string) => string | undefined;
   private readonly subscription: Subscription;
   /** One timer for every open stream rather than one per client; stopped when none is open. */
   private heartbeat: NodeJS.Timeout | undefined;
@@ -108,7 +108,7 @@ export class EventStreamService implements OnApplicationShutdown {
     db: DatabaseService,
   ) {
     this.globalRing = new EventRing(GLOBAL_RING, bus.lastSequence);
-    this.sessionExists = db.connection.prepare('SELECT 1 FROM session WHERE id = ?');
+    this.sessionDirectory = sessionDirectoryReader(db);
     this.subscription = bus.events$.subscribe({
       next: (envelope) => this.deliver(envelope),
       // The bus ends at shutdown: every stream ends cleanly with it.
@@ -125,12 +125,16 @@ export class EventStreamService implements OnApplicationShutdown {
 
   /**
    * `GET /event`: the events of one instance (of one of its sessions with `sessionID`: 404 for
-   * an unknown one); the stream ends with `server.instance.disposed`.
+   * an unknown one, or one of a directory outside the allowlist, as every session route); the
+   * stream ends with `server.instance.disposed`.
    */
   serveInstance(reply: FastifyReply, instance: Instance, request: StreamRequest = {}): void {
     const { sessionID } = request;
-    if (sessionID !== undefined && this.sessionExists.get(sessionID) === undefined) {
-      throw new NotFoundError(`Session not found: ${sessionID}`);
+    if (sessionID !== undefined) {
+      const directory = this.sessionDirectory(sessionID);
+      if (directory === undefined || !this.allowlist.allows(directory)) {
+        throw new NotFoundError(`Session not found: ${sessionID}`);
+      }
     }
     this.serve(reply, instance.directory, request);
   }

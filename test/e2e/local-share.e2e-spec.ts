@@ -126,7 +126,7 @@ describe('Local share (OPENCODE_SHARE_URL=local)', () => {
       await tab.page.goto(shared.share!.url);
       await tab.page.locator('details summary').first().click();
       // The hash-pinned style sheet applies (a CSP refusal would be a console error and no style).
-      const maxWidth = await tab.page.evaluate(() => getComputedStyle(document.body).maxWidth);
+      const maxWidth = await tab.page.evaluate<string>('getComputedStyle(document.body).maxWidth');
       expect(maxWidth).not.toBe('none');
       expect(await tab.page.locator('h1').innerText()).toBe(HOSTILE);
       expect(await tab.page.locator('script, img').count()).toBe(0);
