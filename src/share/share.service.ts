@@ -125,6 +125,9 @@ export class ShareService implements OnModuleInit, OnModuleDestroy, BeforeApplic
         if (session.share?.url === existing.url) return session;
         return this.sessions.update(instance, sessionID, { share: { url: existing.url } });
       }
+      // Checked before the config's `enterprise.url`, unlike a share service's URL: the
+      // operator chose to keep conversations on this machine, and a project's config must not
+      // send them elsewhere.
       if (this.env.shareUrl === LOCAL_SHARE_SERVICE) {
         return this.shareHere(instance, sessionID, origin ?? this.listeningOrigin());
       }
