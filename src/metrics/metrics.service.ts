@@ -60,11 +60,14 @@ export class MetricsService implements OnModuleDestroy {
     this.subscription = bus.events$.subscribe((envelope) => this.onEvent(envelope));
   }
 
-  /** Counts one answered request; `route` is the matched pattern (`/session/:sessionID`). */
-  recordResponse(method: string, route: string | undefined, status: number, ms: number): void {
+  /**
+   * Counts one request; `route` is the matched pattern (`/session/:sessionID`), `ms` the time to
+   * its answer's end (none: it did not end).
+   */
+  recordResponse(method: string, route: string | undefined, status: number, ms?: number): void {
     const path = route ?? UNMATCHED_ROUTE;
     this.requests.inc({ method, route: path, status });
-    this.durations.observe({ method, route: path }, ms / 1000);
+    if (ms !== undefined) this.durations.observe({ method, route: path }, ms / 1000);
   }
 
   /** The metrics in Prometheus' text format. */

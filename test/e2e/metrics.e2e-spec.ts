@@ -104,6 +104,12 @@ describe('GET /metrics', () => {
       if (tries > 50) throw new Error('the closed streams are still counted');
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
+    // A stream its client closed counts as a request the client left (499), without a duration.
+    const samples = await scrape();
+    const stream = { method: 'GET', route: '/global/event' };
+    expect(valueOf(samples, 'http_requests_total', { ...stream, status: '499' })).toBe(1);
+    expect(valueOf(samples, 'http_requests_total', { ...stream, status: '200' })).toBe(0);
+    expect(valueOf(samples, 'http_request_duration_seconds_count', stream)).toBe(0);
   });
 
   it('gauges running turns', async () => {
