@@ -219,9 +219,12 @@ describe('Local share: no credentials needed, the link is the credential', () =>
   });
 });
 
-describe('Local share: share "auto" and restarts', () => {
-  it('shares new sessions at the listening address, and the link survives a restart', async () => {
-    const directory = gitRepo({ 'opencode.json': JSON.stringify({ share: 'auto' }) });
+describe('Local share: share "auto", enterprise.url and restarts', () => {
+  it('shares new sessions here at the listening address, and the link survives a restart', async () => {
+    // A project's share service does not take the conversation away from a local-share server.
+    const directory = gitRepo({
+      'opencode.json': JSON.stringify({ share: 'auto', enterprise: { url: 'http://127.0.0.1:9' } }),
+    });
     const before = await startTestApp({ directory, env: { OPENCODE_SHARE_URL: 'local' } });
     let url: string;
     try {
