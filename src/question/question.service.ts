@@ -48,6 +48,24 @@ export class QuestionService {
     return this.pending.of(instance);
   }
 
+  /** The questions of a session that wait for an answer, oldest first. */
+  listSession(sessionID: string): QuestionAskedEvent[] {
+    return this.pending
+      .all()
+      .map((question) => question.info)
+      .filter((info) => info.sessionID === sessionID);
+  }
+
+  /**
+   * Throws the 404 unless `requestID` waits for an answer in `sessionID`: the `/api` routes
+   * answer a session's own questions only.
+   */
+  assertInSession(sessionID: string, requestID: string): void {
+    if (this.find(requestID).info.sessionID !== sessionID) {
+      throw new QuestionNotFoundError(requestID);
+    }
+  }
+
   reply(requestID: string, answers: QuestionAnswer[]): boolean {
     const question = this.find(requestID);
     const { sessionID } = question.info;

@@ -11,6 +11,7 @@ import { ProviderV2Controller } from './catalog/provider.controller';
 import { FileSystemController } from './fs/fs.controller';
 import { FileSystemService } from './fs/fs.service';
 import { HealthController } from './health/health.controller';
+import { ApiEventModule } from './event/api-event.module';
 import { CredentialController } from './integration/credential.controller';
 import { CredentialRepository } from './integration/credential.repository';
 import { IntegrationAttempts, IntegrationClock } from './integration/integration-attempts';
@@ -39,6 +40,7 @@ import { SessionV2Module } from './session/session-v2.module';
     SessionV2Module,
     PermissionV2Module,
     QuestionV2Module,
+    ApiEventModule,
   ],
   controllers: [
     HealthController,

@@ -83,7 +83,7 @@ describe('agent loop: permissions', () => {
     await reply(sessionID, request.properties.id, 'once').expect(404);
   });
 
-  it('"always" approves the pattern for the rest of the session only', async () => {
+  it('"always" saves the pattern for the project: later turns of any of its sessions run without asking', async () => {
     const sessionID = await t.createSession('ask always');
     const call = { toolCalls: [{ name: 'bash', arguments: { command: 'echo first' } }] };
     t.model.enqueue(call, { text: 'one' });
@@ -106,16 +106,30 @@ describe('agent loop: permissions', () => {
       .map((part) => part.state.output);
     expect(output).toEqual([expect.stringContaining('first'), expect.stringContaining('second')]);
 
-    // Another session is asked again.
+    // Saved for the project: another session is not asked either.
     const other = await t.createSession('ask always elsewhere');
     t.model.enqueue(
       { toolCalls: [{ name: 'bash', arguments: { command: 'echo third' } }] },
       { text: 'three' },
     );
-    const third = t.prompt(other, 'echo');
+    const third = await t.prompt(other, 'echo');
+    expect(third.parts.find((part) => part.type === 'text')?.text).toBe('three');
+    expect(asked(other)).toHaveLength(0);
+
+    // Removed from the saved permissions: asked again (and later tests start clean).
+    const saved = await t.http.get('/api/permission/saved').expect(200);
+    expect(saved.body.data).toEqual([
+      expect.objectContaining({ action: 'bash', resource: 'echo *' }),
+    ]);
+    await t.http.delete(`/api/permission/saved/${saved.body.data[0].id}`).expect(204);
+    t.model.enqueue(
+      { toolCalls: [{ name: 'bash', arguments: { command: 'echo fourth' } }] },
+      { text: 'four' },
+    );
+    const fourth = t.prompt(other, 'echo');
     const again = await t.waitForEvent('permission.asked', other);
     await reply(other, again.properties.id, 'once').expect(200);
-    await third;
+    await fourth;
   });
 
   it('"reject" fails the tool and ends the turn after its step, as the reference does', async () => {

@@ -1,0 +1,116 @@
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import type { ServerResponse } from 'node:http';
+import type { Subscription } from 'rxjs';
+import type { BusEnvelope } from '../../core/bus/bus-event';
+import { BusService } from '../../core/bus/bus.service';
+import { IdGenerator } from '../../core/id';
+import { toV2Frames, type V2EventFrame } from './v2-event-frames';
+
+/** A comment this often keeps proxies from closing a quiet stream (and one right away). */
+const HEARTBEAT_MS = 15_000;
+const HEARTBEAT = ': heartbeat\n\n';
+/**
+ * What one subscriber may have waiting unsent. The reference buffers 256 events per subscriber;
+ * bytes are the cost that matters (one frame can be a whole tool output), and a client that
+ * stopped reading is cut off past this rather than grow the server's memory.
+ */
+const MAX_UNSENT_BYTES = 8 * 1024 * 1024;
+
+const SSE_HEADERS = {
+  'content-type': 'text/event-stream',
+  'cache-control': 'no-cache, no-transform',
+  connection: 'keep-alive',
+  'x-accel-buffering': 'no',
+  'x-content-type-options': 'nosniff',
+};
+
+/**
+ * `GET /api/event`: every event published in the process from the moment a client connects,
+ * as v2 frames (`{ id, type, durable?, location, data }`), first `server.connected`. There is
+ * no replay: a client that reconnects gets what happens from then on. One bus subscription
+ * serves every client; each event's frames are serialized once and written to each of them.
+ */
+@Injectable()
+export class ApiEventStreamService implements OnApplicationShutdown {
+  private readonly logger = new Logger(ApiEventStreamService.name);
+  private readonly open = new Set<ServerResponse>();
+  private readonly subscription: Subscription;
+  /** One timer for every open stream; stopped while none is open. */
+  private heartbeat: NodeJS.Timeout | undefined;
+
+  constructor(
+    bus: BusService,
+    private readonly ids: IdGenerator,
+  ) {
+    this.subscription = bus.events$.subscribe({
+      next: (envelope) => this.deliver(envelope),
+      // The bus ends at shutdown: every stream ends cleanly with it.
+      complete: () => this.endAll(),
+    });
+  }
+
+  /** How many clients are subscribed. */
+  get subscribers(): number {
+    return this.open.size;
+  }
+
+  serve(reply: FastifyReply): void {
+    reply.hijack();
+    const response = reply.raw;
+    response.socket?.setNoDelay(true);
+    response.socket?.setTimeout(0);
+    response.writeHead(200, { ...(reply.getHeaders() as Record<string, string>), ...SSE_HEADERS });
+    this.open.add(response);
+    response.once('close', () => {
+      this.open.delete(response);
+      if (this.open.size === 0) this.stopHeartbeat();
+    });
+    this.write(
+      response,
+      frameText({ id: this.ids.ascending('event'), type: 'server.connected', data: {} }) +
+        HEARTBEAT,
+    );
+    this.heartbeat ??= setInterval(() => {
+      for (const stream of this.open) this.write(stream, HEARTBEAT);
+    }, HEARTBEAT_MS);
+    this.heartbeat.unref();
+  }
+
+  onApplicationShutdown(): void {
+    this.subscription.unsubscribe();
+    this.endAll();
+  }
+
+  private deliver(envelope: BusEnvelope): void {
+    if (this.open.size === 0) return;
+    const text = toV2Frames(envelope, () => this.ids.ascending('event'))
+      .map(frameText)
+      .join('');
+    for (const response of this.open) this.write(response, text);
+  }
+
+  private write(response: ServerResponse, text: string): void {
+    if (response.destroyed || response.writableEnded) return;
+    response.write(text);
+    if (response.writableLength > MAX_UNSENT_BYTES) {
+      this.logger.warn('/api/event subscriber cut off: it read nothing of the last events');
+      response.destroy();
+    }
+  }
+
+  private stopHeartbeat(): void {
+    clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
+  }
+
+  private endAll(): void {
+    for (const response of [...this.open]) response.end();
+    this.stopHeartbeat();
+  }
+}
+
+/** One SSE frame: its id (the event's), and the frame as one `data:` line of JSON. */
+function frameText(frame: V2EventFrame): string {
+  return `id: ${frame.id}\ndata: ${JSON.stringify(frame)}\n\n`;
+}
