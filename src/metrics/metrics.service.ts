@@ -19,14 +19,14 @@ export class MetricsService implements OnModuleDestroy {
   private readonly registry = new Registry();
   private readonly requests = new Counter({
     name: 'http_requests_total',
-    help: 'HTTP requests answered, by method, route pattern and status code',
+    help: 'HTTP requests by method, route pattern and status (499: the client left first)',
     labelNames: ['method', 'route', 'status'] as const,
     registers: [this.registry],
   });
   /** Without the status: one series per route rather than per route and outcome. */
   private readonly durations = new Histogram({
     name: 'http_request_duration_seconds',
-    help: 'Time from receiving a request to the end of its answer (an event stream: its lifetime)',
+    help: 'Time from receiving a request to the end of its answer',
     labelNames: ['method', 'route'] as const,
     registers: [this.registry],
   });
