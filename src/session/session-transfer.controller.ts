@@ -1,9 +1,13 @@
 import { Body, Controller, Get, Header, Param, Post } from '@nestjs/common';
-import { ApiBody, ApiConflictResponse } from '@nestjs/swagger';
+import { ApiBody, ApiConflictResponse, ApiExtraModels } from '@nestjs/swagger';
 import { Endpoint } from '../core/http/endpoint.decorator';
 import { CurrentInstance } from '../core/http/request-context';
 import type { Instance } from '../core/instance/instance';
-import { SessionExportDto, type SessionExport } from './dto/session-export.dto';
+import {
+  SessionExportDto,
+  SessionImportSchemaDto,
+  type SessionExport,
+} from './dto/session-export.dto';
 import { SessionParamsDto } from './dto/session-request.dto';
 import { SessionDto, type Session } from './dto/session.dto';
 import { JSON_CONTENT_TYPE, type JsonText } from './json-text';
@@ -15,6 +19,7 @@ import { SessionTransferService } from './session-transfer.service';
  * `import` is a static segment, which Fastify's router matches before `/session/:sessionID`.
  */
 @Controller('session')
+@ApiExtraModels(SessionImportSchemaDto)
 export class SessionTransferController {
   constructor(private readonly transfer: SessionTransferService) {}
 
@@ -44,7 +49,7 @@ export class SessionTransferController {
     response: SessionDto,
     responseDescription: 'The imported session',
   })
-  @ApiBody({ type: SessionExportDto })
+  @ApiBody({ type: SessionImportSchemaDto })
   @ApiConflictResponse({ description: 'A session with this id already exists' })
   import(@CurrentInstance() instance: Instance, @Body() body: unknown): Promise<Session> {
     return this.transfer.import(instance, body);

@@ -2,12 +2,13 @@ import { relative, sep } from 'node:path';
 import { BadRequestError } from '../core/errors/named-error';
 import type { IdGenerator } from '../core/id';
 import { UnionBodyPipe } from '../core/http/union-body.pipe';
+import { ZodBodyPipe } from '../core/http/zod-body.pipe';
 import type { DatabaseService } from '../core/storage/database.service';
 import type { MessageInfo } from './dto/message.dto';
 import type { MessageWithParts } from './dto/message-with-parts.dto';
 import { PART_DTO_BY_TYPE, type Part } from './dto/part.dto';
 import {
-  readSessionImport,
+  SessionImportSchema,
   type SessionExport,
   type SessionImport,
 } from './dto/session-export.dto';
@@ -40,6 +41,7 @@ class IdsTaken extends Error {}
  * commands of the CLI (which work on the data directory directly, as the reference's do) share it.
  */
 export class SessionTransfer {
+  private readonly body = new ZodBodyPipe(SessionImportSchema);
   private readonly parts = new UnionBodyPipe<Part>('type', PART_DTO_BY_TYPE);
 
   constructor(
@@ -75,7 +77,7 @@ export class SessionTransfer {
    * (`parentID`, a compaction's `tail_start_id`, the session's `revert`) following.
    */
   async importSession(target: ImportTarget, body: unknown): Promise<ImportedSession> {
-    const data = readSessionImport(body);
+    const data = this.body.transform(body) as SessionImport;
     const parts = await this.readParts(data);
     const store = (renumber: boolean) =>
       this.db.transaction(() => {
@@ -162,7 +164,19 @@ export class SessionTransfer {
     }
     const messageId = (id: string) => messageIds.get(id) ?? id;
     // `share` stays behind: the share's secret is the exporting server's.
-    const { id: sessionID, share: _share, parentID, revert, slug, version, ...info } = data.info;
+    // The export's project, directory and path give way to the target's.
+    const {
+      id: sessionID,
+      share: _share,
+      projectID: _projectID,
+      directory: _directory,
+      path: _path,
+      parentID,
+      revert,
+      slug,
+      version,
+      ...info
+    } = data.info;
     const session: Session = {
       id: sessionID,
       slug: slug ?? createSlug(),

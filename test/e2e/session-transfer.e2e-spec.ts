@@ -172,7 +172,7 @@ describe('session export and import', () => {
       [
         'an unknown role',
         (b) => withMessage(b, 0, (m) => ({ ...m, info: { ...m.info, role: 'robot' } })),
-        'messages.0.info.role',
+        'messages.0.info',
       ],
       [
         'an assistant without parentID',

@@ -1,13 +1,15 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
-import { BadRequestError } from '../../core/errors/named-error';
-import { ID_PREFIXES, idPattern, type IdKind } from '../../core/id';
+import { z } from 'zod';
+import { ApiZodSchema } from '../../core/http/zod-schema';
+import { idPattern, type IdKind } from '../../core/id';
+import { PERMISSION_ACTIONS } from '../../permission/permission-rules';
 import type { MessageInfo } from './message.dto';
 import { MessageWithPartsDto } from './message-with-parts.dto';
 import { SessionDto, type Session } from './session.dto';
 
 /**
- * A session with all its messages, as `opencode export` prints it and `POST /session/import`
- * takes it: `info` as `GET /session/:id` answers, `messages` as `GET /session/:id/message`.
+ * A session with all its messages, as `opencode export` prints it and `GET /session/:id/export`
+ * answers: `info` as `GET /session/:id` answers, `messages` as `GET /session/:id/message`.
  */
 @ApiSchema({ name: 'SessionExport' })
 export class SessionExportDto {
@@ -20,143 +22,156 @@ export class SessionExportDto {
 
 export type SessionExport = SessionExportDto;
 
-/**
- * An import body read field by field. Parts are checked apart (strictly, by their DTOs); the
- * session info is rebuilt from its known fields (as the reference's decoder drops the others);
- * message infos keep every field, with their required ones checked.
+/*
+ * What `POST /session/import` takes: an export, checked field by field against the shapes the
+ * server writes (those of the documented `Session` and `Message` components), as the reference
+ * decodes the file of `opencode import`. Unknown fields are dropped, as its decoder does.
+ * Validated and documented from these zod schemas (`ZodBodyPipe`, `ApiZodSchema`), so /doc says
+ * exactly what is checked. Parts are left to the `Part` DTOs (strict, as `part.update`), which
+ * name the field in the import (`messages.3.parts.1.text`).
  */
+
+const id = (kind: IdKind) => z.string().regex(idPattern(kind), `must be a ${kind} id`);
+const time = () => z.int().min(0);
+
+const FileDiff = z.object({
+  file: z.string().optional(),
+  patch: z.string().optional(),
+  additions: z.number(),
+  deletions: z.number(),
+  status: z.enum(['added', 'deleted', 'modified']).optional(),
+});
+
+const Tokens = z.object({
+  input: z.number(),
+  output: z.number(),
+  reasoning: z.number(),
+  cache: z.object({ read: z.number(), write: z.number() }),
+});
+
+const ImportedSession = z.object({
+  id: id('session'),
+  slug: z.string().optional(),
+  // Replaced by the request's project; checked as they are documented all the same.
+  projectID: z.string().optional(),
+  workspaceID: id('workspace').optional(),
+  directory: z.string().optional(),
+  path: z.string().optional(),
+  parentID: id('session').optional(),
+  summary: z
+    .object({
+      additions: z.number(),
+      deletions: z.number(),
+      files: z.number(),
+      diffs: z.array(FileDiff).optional(),
+    })
+    .optional(),
+  cost: z.number().optional(),
+  tokens: Tokens.optional(),
+  share: z.object({ url: z.string() }).optional(),
+  title: z.string(),
+  agent: z.string().optional(),
+  model: z
+    .object({
+      id: z.string().min(1),
+      providerID: z.string().min(1),
+      variant: z.string().optional(),
+    })
+    .optional(),
+  version: z.string().optional(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+  time: z.object({
+    created: time(),
+    updated: time(),
+    compacting: time().optional(),
+    archived: z.number().optional(),
+  }),
+  permission: z
+    .array(
+      z.object({
+        permission: z.string().min(1),
+        pattern: z.string(),
+        action: z.enum(PERMISSION_ACTIONS),
+      }),
+    )
+    .optional(),
+  revert: z
+    .object({
+      messageID: id('message'),
+      partID: id('part').optional(),
+      snapshot: z.string().optional(),
+      diff: z.string().optional(),
+    })
+    .optional(),
+});
+
+const ImportedUserMessage = z.object({
+  id: id('message'),
+  sessionID: id('session'),
+  role: z.literal('user'),
+  time: z.object({ created: z.number().min(0) }),
+  format: z
+    .discriminatedUnion('type', [
+      z.object({ type: z.literal('text') }),
+      z.object({
+        type: z.literal('json_schema'),
+        schema: z.record(z.string(), z.unknown()),
+        retryCount: z.int().min(0).optional(),
+      }),
+    ])
+    .optional(),
+  summary: z
+    .object({ title: z.string().optional(), body: z.string().optional(), diffs: z.array(FileDiff) })
+    .optional(),
+  agent: z.string(),
+  model: z.object({
+    providerID: z.string(),
+    modelID: z.string(),
+    variant: z.string().optional(),
+  }),
+  system: z.string().optional(),
+  tools: z.record(z.string(), z.boolean()).optional(),
+});
+
+const ImportedAssistantMessage = z.object({
+  id: id('message'),
+  sessionID: id('session'),
+  role: z.literal('assistant'),
+  time: z.object({ created: time(), completed: time().optional() }),
+  // One of the documented errors: `{ name, data }`, kept as it is.
+  error: z.object({ name: z.string(), data: z.record(z.string(), z.unknown()) }).optional(),
+  parentID: id('message'),
+  modelID: z.string(),
+  providerID: z.string(),
+  mode: z.string(),
+  agent: z.string(),
+  path: z.object({ cwd: z.string(), root: z.string() }),
+  summary: z.boolean().optional(),
+  cost: z.number(),
+  tokens: Tokens.extend({ total: z.number().optional() }),
+  structured: z.unknown().optional(),
+  variant: z.string().optional(),
+  finish: z.string().optional(),
+});
+
+/** Parts are checked by their DTOs afterwards; here they only have to be a list. */
+const ImportedPart = z.unknown();
+
+export const SessionImportSchema = z.object({
+  info: ImportedSession,
+  messages: z.array(
+    z.object({
+      info: z.discriminatedUnion('role', [ImportedUserMessage, ImportedAssistantMessage]),
+      parts: z.array(ImportedPart),
+    }),
+  ),
+});
+
+/** The body of `POST /session/import` as validated. */
 export interface SessionImport {
-  /** `slug` and `version` are filled in by the importer when the export has none. */
-  info: Omit<Session, 'projectID' | 'directory' | 'path' | 'slug' | 'version'> & {
-    slug?: string;
-    version?: string;
-  };
+  info: z.output<typeof ImportedSession>;
   messages: { info: MessageInfo; parts: unknown[] }[];
 }
 
-type Fields = Record<string, unknown>;
-
-/** Reads an import body, throwing a 400 that names the first bad field (`messages.2.info.id`). */
-export function readSessionImport(body: unknown): SessionImport {
-  const root = object(body, '');
-  const info = readSessionInfo(object(root.info, 'info'));
-  const messages = array(root.messages, 'messages').map((item, index) => {
-    const field = `messages.${index}`;
-    const message = object(item, field);
-    return {
-      info: readMessageInfo(object(message.info, `${field}.info`), `${field}.info`),
-      parts: array(message.parts, `${field}.parts`),
-    };
-  });
-  return { info, messages };
-}
-
-function readSessionInfo(info: Fields): SessionImport['info'] {
-  const sessionID = id(info.id, 'session', 'info.id');
-  const title = string(info.title, 'info.title');
-  const time = object(info.time, 'info.time');
-  return {
-    id: sessionID,
-    ...optionalEntry(info, 'slug', string),
-    ...optionalEntry(info, 'workspaceID', (value, field) => id(value, 'workspace', field)),
-    ...optionalEntry(info, 'parentID', (value, field) => id(value, 'session', field)),
-    ...optionalEntry(info, 'summary', object),
-    ...optionalEntry(info, 'cost', number),
-    ...optionalEntry(info, 'tokens', object),
-    ...optionalEntry(info, 'share', object),
-    title,
-    ...optionalEntry(info, 'agent', string),
-    ...optionalEntry(info, 'model', object),
-    ...optionalEntry(info, 'version', string),
-    ...optionalEntry(info, 'metadata', object),
-    time: {
-      created: number(time.created, 'info.time.created'),
-      updated: number(time.updated, 'info.time.updated'),
-      ...optionalEntry(time, 'compacting', number, 'info.time'),
-      ...optionalEntry(time, 'archived', number, 'info.time'),
-    },
-    ...optionalEntry(info, 'permission', array),
-    ...optionalEntry(info, 'revert', (value, field) => {
-      const revert = object(value, field);
-      id(revert.messageID, 'message', `${field}.messageID`);
-      optional(revert.partID, `${field}.partID`, (part, partField) => id(part, 'part', partField));
-      return revert;
-    }),
-  };
-}
-
-function readMessageInfo(info: Fields, field: string): MessageInfo {
-  id(info.id, 'message', `${field}.id`);
-  const role = info.role;
-  if (role !== 'user' && role !== 'assistant') {
-    throw bad(`${field}.role`, 'must be one of the following values: user, assistant');
-  }
-  number(object(info.time, `${field}.time`).created, `${field}.time.created`);
-  string(info.agent, `${field}.agent`);
-  if (role === 'user') {
-    const model = object(info.model, `${field}.model`);
-    string(model.providerID, `${field}.model.providerID`);
-    string(model.modelID, `${field}.model.modelID`);
-  } else {
-    id(info.parentID, 'message', `${field}.parentID`);
-    for (const key of ['modelID', 'providerID', 'mode'] as const) {
-      string(info[key], `${field}.${key}`);
-    }
-    object(info.path, `${field}.path`);
-    number(info.cost, `${field}.cost`);
-    object(info.tokens, `${field}.tokens`);
-  }
-  return info as unknown as MessageInfo;
-}
-
-function bad(field: string, message: string): BadRequestError {
-  return new BadRequestError(field ? `${field} ${message}` : `body ${message}`, 'Body', field);
-}
-
-function object(value: unknown, field: string): Fields {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw bad(field, 'must be an object');
-  }
-  return value as Fields;
-}
-
-function array(value: unknown, field: string): unknown[] {
-  if (!Array.isArray(value)) throw bad(field, 'must be an array');
-  return value;
-}
-
-function string(value: unknown, field: string): string {
-  if (typeof value !== 'string') throw bad(field, 'must be a string');
-  return value;
-}
-
-function number(value: unknown, field: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw bad(field, 'must be a number');
-  return value;
-}
-
-function id(value: unknown, kind: IdKind, field: string): string {
-  if (typeof value !== 'string' || !idPattern(kind).test(value)) {
-    throw bad(field, `must be an id starting with ${ID_PREFIXES[kind]}_`);
-  }
-  return value;
-}
-
-function optional<T>(
-  value: unknown,
-  field: string,
-  read: (value: unknown, field: string) => T,
-): T | undefined {
-  return value === undefined ? undefined : read(value, field);
-}
-
-/** `{ key: value }` when `fields[key]` is present (and valid), else nothing to spread. */
-function optionalEntry<T>(
-  fields: Fields,
-  key: string,
-  read: (value: unknown, field: string) => T,
-  parent = 'info',
-): Record<string, T> {
-  const value = optional(fields[key], `${parent}.${key}`, read);
-  return value === undefined ? {} : { [key]: value };
-}
+@ApiZodSchema('SessionImport', SessionImportSchema, new Map([[ImportedPart, 'Part']]))
+export class SessionImportSchemaDto {}
