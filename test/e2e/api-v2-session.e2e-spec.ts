@@ -113,6 +113,18 @@ describe('/api sessions: durable event log, admissions, loop control, revert sta
     expect(bad.body._tag).toBe('InvalidCursorError');
   });
 
+  it('ends a session stream when the session is deleted, and deletes its log with it', async () => {
+    const id = await createSession();
+    t.model.enqueue({ text: 'hi' });
+    await prompt(id, 'hello');
+    await wait(id);
+    const events = stream(id);
+    await events.waitFor((f) => (f.data as Durable).type === 'session.next.step.ended');
+    await t.http.delete(`/session/${id}`).query({ directory: t.directory }).expect(200);
+    await events.ended;
+    await t.http.get(`/api/session/${id}/history`).expect(404);
+  });
+
   it('refuses bad input with the v2 error shapes', async () => {
     const unknown = await t.http.get('/api/session/ses_doesnotexist').expect(404);
     expect(unknown.body).toEqual({

@@ -1,6 +1,8 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import type { Subscription } from 'rxjs';
+import { filter, type Subscription } from 'rxjs';
+import type { BusEventMap } from '../../../core/bus/bus-event';
+import { BusService } from '../../../core/bus/bus.service';
 import { SessionEventLog } from '../log/session-event-log.service';
 import type { SessionDurableEvent } from '../log/session-event.types';
 import { SessionV2Service } from '../session-v2.service';
@@ -25,6 +27,7 @@ export class SessionEventStreamService implements OnApplicationShutdown {
   constructor(
     private readonly sessions: SessionV2Service,
     private readonly log: SessionEventLog,
+    private readonly bus: BusService,
   ) {}
 
   serve(reply: FastifyReply, sessionID: string, after: number): void {
@@ -68,14 +71,25 @@ export class SessionEventStreamService implements OnApplicationShutdown {
     heartbeat.unref();
     const end = () => response.end();
     this.open.add(end);
+    // A deleted session has no more events: its streams end.
+    const deleted = this.bus.events$
+      .pipe(
+        filter(
+          ({ payload }) =>
+            payload.type === 'session.deleted' &&
+            (payload.properties as BusEventMap['session.deleted']).info.id === sessionID,
+        ),
+      )
+      .subscribe(end);
     response.once('close', () => {
       live.unsubscribe();
+      deleted.unsubscribe();
       clearInterval(heartbeat);
       this.open.delete(end);
     });
   }
 
-  /** The streams never end by themselves; they end with the server. */
+  /** The streams end with their session, or with the server. */
   onApplicationShutdown(): void {
     for (const end of [...this.open]) end();
   }
