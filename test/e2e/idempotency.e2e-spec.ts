@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { DatabaseService } from '../../src/core/storage/database.service';
 import { startAgentTestApp, turnRequests, type AgentTestApp } from '../support/agent-app';
@@ -191,6 +192,33 @@ describe('Idempotency-Key', () => {
         .send({ parts: [{ type: 'text', text: 'other' }] })
         .expect(422);
       expect((await third).status).toBe(200);
+    });
+
+    it('a retry after the connection dropped mid-turn gets that turn’s answer, not a second turn', async () => {
+      const sessionID = await t.createSession('dropped');
+      const turnsBefore = turnRequests(t.model).length;
+      t.model.enqueue({ text: ['survives', ' the drop'], delayMs: 200 });
+      const body = JSON.stringify({ parts: [{ type: 'text', text: 'keep going' }] });
+      const url = new URL(`/session/${sessionID}/message`, t.url);
+      const dropped = request(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [KEY]: 'prompt-dropped' },
+      });
+      dropped.on('error', () => undefined);
+      dropped.end(body);
+      await t.model.waitForRequests(t.model.requests.length + 1);
+      dropped.destroy();
+      const retry = await t.http
+        .post(`/session/${sessionID}/message`)
+        .set(KEY, 'prompt-dropped')
+        .set('content-type', 'application/json')
+        .send(body)
+        .expect(200);
+      expect(retry.body.parts.some((p: { text?: string }) => p.text === 'survives the drop')).toBe(
+        true,
+      );
+      expect(turnRequests(t.model).length).toBe(turnsBefore + 1);
+      expect((await t.messages(sessionID)).map((m) => m.info.role)).toEqual(['user', 'assistant']);
     });
 
     it('POST /session/:id/prompt_async with a key starts one turn; the retry is a 204 too', async () => {
