@@ -491,3 +491,45 @@ describe('/api sessions: durable event log, admissions, loop control, revert sta
     }
   });
 });
+
+describe('/api sessions across a restart', () => {
+  it('keeps the log and the admitted inputs; the restarted loop takes them when woken', async () => {
+    const first = await startAgentTestApp();
+    const created = await first.http
+      .post('/api/session')
+      .send({ location: { directory: first.directory } })
+      .expect(200);
+    const id = created.body.data.id as string;
+    const admitted = await first.http
+      .post(`/api/session/${id}/prompt`)
+      .send({ prompt: { text: 'kept for later' }, resume: false })
+      .expect(200);
+    await first.close();
+
+    const second = await startAgentTestApp({ home: first.home, directory: first.directory });
+    try {
+      const before = await second.http.get(`/api/session/${id}/history`).expect(200);
+      expect(before.body.data.map((e: Durable) => e.type)).toEqual([
+        'session.next.prompt.admitted',
+      ]);
+      second.model.enqueue({ text: 'Taken after the restart.' });
+      const again = await second.http
+        .post(`/api/session/${id}/prompt`)
+        .send({ id: admitted.body.data.id, prompt: { text: 'kept for later' } })
+        .expect(200);
+      expect(again.body.data.admittedSeq).toBe(admitted.body.data.admittedSeq);
+      await second.http.post(`/api/session/${id}/wait`).expect(204);
+      const after = await second.http.get(`/api/session/${id}/history`).expect(200);
+      expect(after.body.data.map((e: Durable) => short(e.type))).toEqual([
+        'prompt.admitted',
+        'prompted',
+        'step.started',
+        'text.started',
+        'text.ended',
+        'step.ended',
+      ]);
+    } finally {
+      await second.close();
+    }
+  });
+});
