@@ -9,13 +9,15 @@ export interface StoredEvent {
   sessionID?: string;
   /** `JSON.stringify` of the payload (`{ id, type, properties }`). */
   json: string;
+  /** Its size in UTF-8, as it goes out. */
+  bytes: number;
 }
 
 export interface EventRingLimits {
   /** Events kept at most. */
   events: number;
-  /** Characters of JSON kept at most: a few huge events (a long tool output) cannot hold memory. */
-  chars: number;
+  /** Bytes of JSON kept at most: a few huge events (a long tool output) cannot hold memory. */
+  bytes: number;
 }
 
 /**
@@ -28,7 +30,7 @@ export class EventRing {
   /** Entries from `start` on are held; the ones before are evicted and dropped in batches. */
   private entries: StoredEvent[] = [];
   private start = 0;
-  private chars = 0;
+  private bytes = 0;
 
   constructor(
     private readonly limits: EventRingLimits,
@@ -45,11 +47,11 @@ export class EventRing {
 
   push(event: StoredEvent): void {
     this.entries.push(event);
-    this.chars += event.json.length;
+    this.bytes += event.bytes;
     // The newest event always stays, even alone over the size limit.
-    while (this.size > 1 && (this.size > this.limits.events || this.chars > this.limits.chars)) {
+    while (this.size > 1 && (this.size > this.limits.events || this.bytes > this.limits.bytes)) {
       const evicted = this.entries[this.start++];
-      this.chars -= evicted.json.length;
+      this.bytes -= evicted.bytes;
       this.covered = evicted.seq;
     }
     // Evicted slots are released once they are as many as the live ones: amortised O(1).

@@ -21,11 +21,13 @@ const MAX_UNSENT_BYTES = 16 * 1024 * 1024;
 
 /**
  * What a directory's stream can replay to a client that reconnects (`Last-Event-ID`): its last
- * 1000 events, fewer only when those would pass 16 MiB of JSON (a run of huge tool outputs).
+ * 1000 events, fewer only when those would pass 8 MiB (a run of huge tool outputs). Both rings
+ * stay well under `MAX_UNSENT_BYTES` with their frames' overhead, so a whole replay, written at
+ * once, never gets its own client cut off.
  */
-const DIRECTORY_RING: EventRingLimits = { events: 1000, chars: 16 * 1024 * 1024 };
-/** What `/global/event` can replay: the last 5000 events of every allowed directory. */
-const GLOBAL_RING: EventRingLimits = { events: 5000, chars: 64 * 1024 * 1024 };
+const DIRECTORY_RING: EventRingLimits = { events: 1000, bytes: 8 * 1024 * 1024 };
+/** What `/global/event` can replay: the last 5000 events of every allowed directory, 12 MiB. */
+const GLOBAL_RING: EventRingLimits = { events: 5000, bytes: 12 * 1024 * 1024 };
 
 const SSE_HEADERS = {
   'content-type': 'text/event-stream',
@@ -171,13 +173,15 @@ export class EventStreamService implements OnApplicationShutdown {
   private deliver(envelope: BusEnvelope): void {
     const { directory, payload } = envelope;
     if (!isClassicEvent(payload.type)) return;
+    const json = JSON.stringify(payload);
     const event: StoredEvent = {
       seq: envelope.seq,
       type: payload.type,
       ...(directory !== undefined && { directory }),
       ...(envelope.project !== undefined && { project: envelope.project }),
       sessionID: sessionOfEvent(payload.type, payload.properties),
-      json: JSON.stringify(payload),
+      json,
+      bytes: Buffer.byteLength(json),
     };
     const events = directory === undefined ? undefined : this.eventsOf(directory, event.seq - 1);
     events?.ring.push(event);

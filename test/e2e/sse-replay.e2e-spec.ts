@@ -170,6 +170,26 @@ describe('SSE replay: Last-Event-ID', () => {
     expect(pings(sawFirst)[0]).toBe(1001);
   });
 
+  it('replays a full ring of large events without cutting the client off', async () => {
+    const repo = await t.app.get(InstanceService).resolve(uniqueRepo());
+    const path = `/event?directory=${encodeURIComponent(repo.directory)}`;
+    const first = open(path);
+    const connected = await first.waitFor(() => true);
+    first.close();
+    const filler = 'x'.repeat(16_000);
+    for (let n = 0; n < 1000; n++) bus.publish(repo, PING, { n: 3000 + n, filler });
+    // 16 MB published, the newest ~8 MiB kept: from before them, a gap.
+    const again = open(path, { 'last-event-id': connected.id! });
+    await again.waitFor((f) => frameType(f) === 'server.replay.gap');
+    expect(pings(again)).toEqual([]);
+    // From within them, ~6 MB replayed at once, and the stream is still open for live events.
+    const sawSome = open(path, { 'last-event-id': String(Number(connected.id) + 600) });
+    await sawSome.waitFor((f) => pingNumber(f) === 3999, 15_000);
+    expect(pings(sawSome)).toEqual(Array.from({ length: 400 }, (_, i) => 3600 + i));
+    bus.publish(repo, PING, { n: 4000 });
+    await sawSome.waitFor((f) => pingNumber(f) === 4000);
+  });
+
   it('keeps the /api session events (session.next.*) off both streams', async () => {
     const local = open('/event');
     const global = open('/global/event');
