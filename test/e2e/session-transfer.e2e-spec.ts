@@ -105,12 +105,20 @@ describe('session export and import', () => {
   it('renews every message and part id when one is taken, keeping order and references', async () => {
     const exported = await exportOf(sessionID);
     const copyID = 'ses_0000000000copyOfExported';
+    const revert = {
+      messageID: exported.messages[2].info.id,
+      partID: exported.messages[2].parts[0].id,
+    };
     const response = await t.http
       .post('/session/import')
-      .send({ ...exported, info: { ...exported.info, id: copyID } })
+      .send({ ...exported, info: { ...exported.info, id: copyID, revert } })
       .expect(200);
     expect(response.body.id).toBe(copyID);
     const copy = await exportOf(copyID);
+    expect(response.body.revert).toEqual({
+      messageID: copy.messages[2].info.id,
+      partID: copy.messages[2].parts[0].id,
+    });
     expect(copy.messages).toHaveLength(exported.messages.length);
     const oldIds = new Set(exported.messages.map((m) => m.info.id));
     const oldParts = new Set(exported.messages.flatMap((m) => m.parts.map((p) => p.id)));
