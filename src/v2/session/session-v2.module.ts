@@ -4,6 +4,7 @@ import { PromptModule } from '../../prompt/prompt.module';
 import { ProviderModule } from '../../provider/provider.module';
 import { RevertModule } from '../../revert/revert.module';
 import { SessionModule } from '../../session/session.module';
+import { SnapshotModule } from '../../snapshot/snapshot.module';
 import { SessionEventLog } from './log/session-event-log.service';
 import { SessionEventRepository } from './log/session-event.repository';
 import { TurnTranslator } from './log/turn-translator.service';
@@ -22,7 +23,14 @@ import { SessionEventStreamService } from './stream/session-event-stream.service
  * event stream, and revert in stages.
  */
 @Module({
-  imports: [SessionModule, PromptModule, CompactionModule, RevertModule, ProviderModule],
+  imports: [
+    SessionModule,
+    PromptModule,
+    CompactionModule,
+    RevertModule,
+    ProviderModule,
+    SnapshotModule,
+  ],
   controllers: [SessionV2Controller],
   providers: [
     SessionEventRepository,

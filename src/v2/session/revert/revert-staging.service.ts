@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { RevertService } from '../../../revert/revert.service';
 import { MessageService } from '../../../session/message.service';
 import { SessionService } from '../../../session/session.service';
+import { SnapshotService } from '../../../snapshot/snapshot.service';
 import type { FileDiff } from '../../../snapshot/snapshot.types';
 import type { RevertStateDto } from '../dto/revert-state.dto';
 import { SessionEventLog } from '../log/session-event-log.service';
@@ -21,6 +22,7 @@ export class RevertStagingService {
     private readonly classic: SessionService,
     private readonly messages: MessageService,
     private readonly reverts: RevertService,
+    private readonly snapshots: SnapshotService,
     private readonly log: SessionEventLog,
   ) {}
 
@@ -37,11 +39,15 @@ export class RevertStagingService {
         exact: true,
       });
       const { snapshot, diff } = outcome.session.revert ?? {};
+      // What restoring changed, as `diff` says it (a file the turns created is `deleted`):
+      // the snapshot taken before the restore against the files now. The classic revert's
+      // own list is the other way round, what the turns did.
+      const restored = snapshot ? await this.snapshots.diff(instance, snapshot) : [];
       revert = {
         messageID,
         ...(snapshot && { snapshot }),
         ...(diff && { diff }),
-        files: outcome.undone.map(fileOf),
+        files: restored.map(fileOf),
       };
     } else if (session.revert) {
       // Staged again without touching the files: the files of an earlier stage come back.
