@@ -110,13 +110,20 @@ describe('PermissionService', () => {
     const one = service.ask(context('ses_j'), request);
     const two = service.ask(context('ses_k'), { ...request, patterns: ['ls tests'] });
     const uncovered = service.ask(context('ses_k'), { ...request, patterns: ['pwd'] });
-    const [first, second, third] = service.list(instance);
+    // Covered by its own rules (pwd) and the saved pattern (ls *) together.
+    const pwd: PermissionRule = { permission: 'bash', pattern: 'pwd', action: 'allow' };
+    const mixed = service.ask(
+      { ...context('ses_k'), rules: [...rules, pwd] },
+      { ...request, patterns: ['ls a', 'pwd'] },
+    );
+    const [first, second, third, fourth] = service.list(instance);
     service.reply(first.id, { reply: 'always' });
-    await Promise.all([one, two]);
+    await Promise.all([one, two, mixed]);
     subscription.unsubscribe();
     expect(replies).toEqual([
       { sessionID: 'ses_j', requestID: first.id, reply: 'always' },
       { sessionID: 'ses_k', requestID: second.id, reply: 'always' },
+      { sessionID: 'ses_k', requestID: fourth.id, reply: 'always' },
     ]);
     expect(service.list(instance).map((info) => info.id)).toEqual([third.id]);
     service.reply(third.id, { reply: 'once' });

@@ -63,6 +63,8 @@ export interface PermissionAnswer {
 @Injectable()
 export class PermissionService {
   private readonly pending = new PendingAnswers<PermissionAskedEvent, void>();
+  /** The configured rules each pending request was asked under, by request id. */
+  private readonly rulesOf = new Map<string, readonly PermissionRule[]>();
 
   constructor(
     private readonly bus: BusService,
@@ -94,9 +96,24 @@ export class PermissionService {
     if (decided === 'allow') return;
     if (decided === 'deny') throw new PermissionRejectedError(request.permission, 'plugin');
     // Aborting the turn withdraws the request (the original leaves it listed).
-    return this.pending.wait(context.instance, info, context.signal, () =>
-      this.bus.publish(context.instance, 'permission.asked', info),
-    );
+    return this.waitFor(context.instance, info, context.rules, context.signal);
+  }
+
+  /** Leaves `info` pending until it is answered or withdrawn, with the rules it was asked under. */
+  private async waitFor(
+    instance: Instance,
+    info: PermissionAskedEvent,
+    rules: readonly PermissionRule[],
+    signal: AbortSignal,
+  ): Promise<void> {
+    this.rulesOf.set(info.id, rules);
+    try {
+      await this.pending.wait(instance, info, signal, () =>
+        this.bus.publish(instance, 'permission.asked', info),
+      );
+    } finally {
+      this.rulesOf.delete(info.id);
+    }
   }
 
   /**
@@ -150,11 +167,9 @@ export class PermissionService {
       ...(detached.tool && { tool: detached.tool }),
     };
     // Nobody waits on the outcome: a reject or a withdrawal has nothing left to fail.
-    this.pending
-      .wait(detached.instance, info, new AbortController().signal, () =>
-        this.bus.publish(detached.instance, 'permission.asked', info),
-      )
-      .catch(() => undefined);
+    this.waitFor(detached.instance, info, detached.rules, new AbortController().signal).catch(
+      () => undefined,
+    );
     return { id, effect: 'ask' };
   }
 
@@ -307,17 +322,15 @@ export class PermissionService {
   }
 
   /**
-   * After an "always", the requests of the project it now covers need no answer (those a
-   * configured `deny` refuses stay, as they could not have been asked).
+   * After an "always", the requests of the project it now covers need no answer: each is
+   * evaluated again with the rules it was asked under and the saved permissions.
    */
   private resolveCoveredRequests(projectID: string): void {
-    const saved = this.savedRules(projectID);
     for (const request of this.pending.all()) {
       const { info, instance } = request;
       if (instance.projectID !== projectID) continue;
-      if (
-        !info.patterns.every((pattern) => evaluate(saved, info.permission, pattern) === 'allow')
-      ) {
+      const rules = this.rulesOf.get(info.id) ?? [];
+      if (this.evaluate(instance, rules, info.permission, info.patterns).action !== 'allow') {
         continue;
       }
       this.bus.publish(instance, 'permission.replied', {

@@ -1,5 +1,8 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
+import { LocationRefDto } from '../../session/dto/session-v2.dto';
 
+/** Where a durable session event sits in its session's sequence. */
+@ApiSchema({ name: 'V2EventDurable' })
 class V2EventDurableDto {
   @ApiProperty({ description: 'The session the event belongs to' })
   aggregateID: string;
@@ -9,11 +12,6 @@ class V2EventDurableDto {
 
   @ApiProperty({ type: 'integer', description: "The schema version of the event's type" })
   version: number;
-}
-
-class V2EventLocationDto {
-  @ApiProperty()
-  directory: string;
 }
 
 /**
@@ -33,10 +31,10 @@ export class V2EventDto {
   durable?: V2EventDurableDto;
 
   @ApiPropertyOptional({
-    type: V2EventLocationDto,
+    type: LocationRefDto,
     description: 'Where the event happened; absent for server-wide events',
   })
-  location?: V2EventLocationDto;
+  location?: LocationRefDto;
 
   @ApiProperty({ type: 'object', additionalProperties: true })
   data: Record<string, unknown>;

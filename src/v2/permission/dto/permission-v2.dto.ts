@@ -59,6 +59,7 @@ export class PermissionSavedInfoDto {
 }
 
 /** What the rules decided for `POST /api/session/:id/permission`. */
+@ApiSchema({ name: 'PermissionV2AskResult' })
 export class PermissionV2AskResultDto {
   @Field.id('permission')
   id: string;
@@ -92,6 +93,7 @@ export class SavedPermissionQueryDto extends LocationQueryDto {
 }
 
 /** Body of `POST /api/session/:id/permission`. */
+@ApiSchema({ name: 'PermissionV2AskInput' })
 export class CreatePermissionV2BodyDto {
   @Field.id('permission', { optional: true })
   id?: string;
@@ -120,6 +122,7 @@ export class CreatePermissionV2BodyDto {
 }
 
 /** Body of `POST /api/session/:id/permission/:requestID/reply`. */
+@ApiSchema({ name: 'PermissionV2ReplyInput' })
 export class PermissionV2ReplyBodyDto {
   @Field.enum(PERMISSION_REPLIES, 'PermissionV2Reply')
   reply: PermissionReply;
