@@ -125,6 +125,60 @@ describe('GET /api/event', () => {
     }
   });
 
+  it('a v2 turn: its bash call waits on the request, listed by the v2 routes, and goes on after the reply', async () => {
+    const client = subscribe();
+    await client.waitFor((frame) => (frame.data as Frame).type === 'server.connected');
+    const created = await t.http
+      .post('/api/session')
+      .send({ location: { directory: t.directory } })
+      .expect(200);
+    const sessionID = created.body.data.id as string;
+    t.model.enqueue(
+      { toolCalls: [{ name: 'bash', arguments: { command: 'pwd', description: 'where' } }] },
+      { text: 'here' },
+    );
+    await t.http
+      .post(`/api/session/${sessionID}/prompt`)
+      .send({ prompt: { text: 'where am I' } })
+      .expect(200);
+    const asked = await client.waitFor(
+      (frame) =>
+        (frame.data as Frame).type === 'permission.v2.asked' &&
+        (frame.data as Frame).data.sessionID === sessionID,
+    );
+    const request = (asked.data as Frame).data;
+    expect(request).toMatchObject({
+      sessionID,
+      action: 'bash',
+      resources: ['pwd'],
+      save: ['pwd *'],
+    });
+    const listed = await t.http.get(`/api/session/${sessionID}/permission`).expect(200);
+    expect(listed.body.data).toEqual([request]);
+    await t.http
+      .post(`/api/session/${sessionID}/permission/${request.id}/reply`)
+      .send({ reply: 'once' })
+      .expect(204);
+    await t.http.post(`/api/session/${sessionID}/wait`).expect(204);
+    client.close();
+
+    const types = frames(client)
+      .filter((frame) => frame.data?.sessionID === sessionID)
+      .map((frame) => frame.type);
+    const at = (type: string) => types.indexOf(type);
+    expect(at('session.next.tool.called')).toBeGreaterThanOrEqual(0);
+    expect(at('session.next.tool.called')).toBeLessThan(at('permission.v2.asked'));
+    expect(at('permission.v2.asked')).toBeLessThan(at('permission.v2.replied'));
+    expect(at('permission.v2.replied')).toBeLessThan(at('session.next.tool.success'));
+    // The request's source is the call as the session's events name it.
+    const called = frames(client).find((frame) => frame.type === 'session.next.tool.called')!;
+    expect(request.source).toEqual({
+      type: 'tool',
+      messageID: called.data.assistantMessageID,
+      callID: called.data.callID,
+    });
+  });
+
   it('shows question.v2 frames for a question asked, answered and dismissed', async () => {
     const client = subscribe();
     await client.waitFor((frame) => (frame.data as Frame).type === 'server.connected');
