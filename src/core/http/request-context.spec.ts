@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { AppEnvironment } from '../config/app-environment';
 import { HttpExceptionFilter } from '../errors/http-exception.filter';
 import type { Instance } from '../instance/instance';
@@ -44,8 +44,8 @@ describe('registerRequestContext with an allowlist', () => {
         sessionDirectory: (id) => sessions[id],
       },
     );
-    const answer = (request: { instance?: Instance }) => ({
-      directory: request.instance?.directory,
+    const answer = (request: FastifyRequest) => ({
+      directory: (request as FastifyRequest & { instance?: Instance }).instance?.directory,
     });
     app.get('/classic/:sessionID', { config: { scope: 'instance' } }, answer);
     app.get('/api/session/:sessionID', { config: { scope: 'location' } }, answer);
