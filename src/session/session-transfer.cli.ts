@@ -31,6 +31,8 @@ async function withTransfer<T>(work: (opened: Opened) => Promise<T>): Promise<T>
   const env = new AppEnvironment();
   const db = new DatabaseService(env);
   try {
+    // The server would carry on in memory; a command working on nothing must say so instead.
+    if (!db.persistent) throw new Error(`Cannot open the database in ${env.paths.data}`);
     const transfer = new SessionTransfer(
       db,
       new SqliteSessionRepository(db),

@@ -65,6 +65,15 @@ describe('IdempotencyKeys', () => {
     expect((await waiting).kind).toBe('run');
   });
 
+  it('a response that cannot be kept leaves the answer alone and the key free', async () => {
+    jest.spyOn(store, 'save').mockImplementation(() => {
+      throw new Error('database is locked');
+    });
+    const first = run(await keys.claim('k', 'f'));
+    expect(() => first.settle({ status: 200, body: 'x' })).not.toThrow();
+    expect((await keys.claim('k', 'f')).kind).toBe('run');
+  });
+
   it('forgets a key after 24 hours and prunes expired rows as new ones are kept', async () => {
     run(await keys.claim('old', 'f')).settle({ status: 200, body: 'first' });
     now += IDEMPOTENCY_KEY_TTL_MS - 1;

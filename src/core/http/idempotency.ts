@@ -1,8 +1,9 @@
-import { applyDecorators } from '@nestjs/common';
+import { applyDecorators, Logger } from '@nestjs/common';
 import { ApiHeader, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import type { OutgoingHttpHeader, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { errorMessage } from '../errors/error-message';
 import { BadRequestError } from '../errors/named-error';
 import type { Instance } from '../instance/instance';
 import type {
@@ -80,6 +81,7 @@ interface Running {
  * (a 5xx, a connection closed before any answer), a waiting request runs in its place.
  */
 export class IdempotencyKeys {
+  private readonly logger = new Logger('Idempotency');
   private readonly running = new Map<string, Running>();
 
   constructor(
@@ -125,6 +127,10 @@ export class IdempotencyKeys {
             this.repository.prune(expiredAt);
             this.repository.save(key, fingerprint, response, now, expiredAt);
           }
+        } catch (error) {
+          // Called from the response's end: the answer has gone out and must not fail now. A
+          // retry will then run again, as if the key were new.
+          this.logger.warn(`could not keep an Idempotency-Key's response: ${errorMessage(error)}`);
         } finally {
           this.running.delete(key);
           finished();
