@@ -142,7 +142,8 @@ export class PermissionService {
   /**
    * Evaluates a request no tool made and, when the rules say ask, leaves it pending exactly as a
    * tool's (listed, announced, answered by the same routes); a reply only settles it. It is
-   * withdrawn with its session. A client id already pending is a conflict.
+   * withdrawn with its session. A client id already pending is a conflict (Deliberate
+   * difference: 1.18.33 fails with a 500 there).
    */
   askDetached(
     detached: DetachedRequest,
