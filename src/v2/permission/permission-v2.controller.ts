@@ -16,7 +16,7 @@ import {
   SessionPermissionRequestParamsDto,
 } from './dto/permission-v2.dto';
 import { PermissionV2Service } from './permission-v2.service';
-import { SessionNotFoundErrorDto } from '../session/session-v2.errors';
+import { ConflictErrorDto, SessionNotFoundErrorDto } from '../session/session-v2.errors';
 
 const TAG = 'permissions';
 const SESSION_NOT_FOUND = [404, SessionNotFoundErrorDto] as const;
@@ -84,7 +84,7 @@ export class SessionPermissionV2Controller {
       "Evaluate a request with the session agent's rules and the saved permissions; when the answer is ask, it waits for a reply as a tool's request does.",
     response: { data: PermissionV2AskResultDto },
     location: false,
-    errors: [SESSION_NOT_FOUND],
+    errors: [SESSION_NOT_FOUND, [409, ConflictErrorDto]],
   })
   async create(
     @Param() { sessionID }: SessionPermissionParamsDto,
