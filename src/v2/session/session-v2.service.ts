@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { BadRequestError, NamedError } from '../../core/errors/named-error';
 import { IdGenerator } from '../../core/id';
 import type { Instance } from '../../core/instance/instance';
 import { InstanceService } from '../../core/instance/instance.service';
@@ -72,9 +73,7 @@ export class SessionV2Service {
       const existing = this.store.get(body.id);
       if (existing) return this.info(existing);
     }
-    const instance = body.location
-      ? await this.instances.resolve(body.location.directory)
-      : fallback;
+    const instance = body.location ? await this.locationOf(body.location.directory) : fallback;
     const session = this.sessions.create(instance, {
       ...(body.id && { id: body.id }),
       ...(body.agent && { agent: body.agent }),
@@ -82,6 +81,22 @@ export class SessionV2Service {
       ...(body.location?.workspaceID && { workspaceID: body.location.workspaceID }),
     });
     return this.info(session);
+  }
+
+  /** The instance of a body's `location.directory`; a directory that does not exist is a 400. */
+  private async locationOf(directory: string): Promise<Instance> {
+    try {
+      return await this.instances.resolve(directory);
+    } catch (error) {
+      if (error instanceof NamedError && error.status === 400) {
+        throw new BadRequestError(
+          `Directory does not exist: ${directory}`,
+          'Body',
+          'location.directory',
+        );
+      }
+      throw error;
+    }
   }
 
   /** Sessions by creation time (newest first unless `order=asc`), a page at a time. */

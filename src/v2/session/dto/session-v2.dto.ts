@@ -7,7 +7,12 @@ import { RevertStateDto } from './revert-state.dto';
 /** A location as bodies and sessions carry it: a directory, and a workspace when one is named. */
 @ApiSchema({ name: 'LocationRef' })
 export class LocationRefDto {
-  @Field.string({ notEmpty: true, description: 'An existing directory (absolute)' })
+  // Linux's PATH_MAX: no longer path can name a directory.
+  @Field.string({
+    notEmpty: true,
+    maxLength: 4096,
+    description: 'An existing directory (absolute)',
+  })
   directory: string;
 
   @Field.id('workspace', { optional: true })

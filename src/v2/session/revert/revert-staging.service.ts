@@ -43,11 +43,12 @@ export class RevertStagingService {
       // the snapshot taken before the restore against the files now. The classic revert's
       // own list is the other way round, what the turns did.
       const restored = snapshot ? await this.snapshots.diff(instance, snapshot) : [];
+      const sections = sectionsOf(diff ?? '');
       revert = {
         messageID,
         ...(snapshot && { snapshot }),
         ...(diff && { diff }),
-        files: restored.map(fileOf),
+        files: restored.map((file) => fileOf(file, sections.get(file.file))),
       };
     } else if (session.revert) {
       // Staged again without touching the files: the files of an earlier stage come back.
@@ -80,12 +81,33 @@ export class RevertStagingService {
   }
 }
 
-function fileOf(diff: FileDiff): NonNullable<RevertStateDto['files']>[number] {
+/** A file of the revert; its patch is its part of `diff` (git's format), as the reference has it. */
+function fileOf(diff: FileDiff, section?: string): NonNullable<RevertStateDto['files']>[number] {
   return {
     path: diff.file,
     status: diff.status,
     additions: diff.additions,
     deletions: diff.deletions,
-    patch: diff.patch ?? '',
+    patch: section ?? diff.patch ?? '',
   };
+}
+
+const HEADER = 'diff --git a/';
+
+/**
+ * The sections of a git diff by path, each ending with a newline. Without renames a header
+ * names the same path twice (`diff --git a/<path> b/<path>`), which finds where the path ends
+ * even when it has spaces; a quoted header (unusual characters) is left out.
+ */
+function sectionsOf(diff: string): Map<string, string> {
+  const sections = new Map<string, string>();
+  for (const section of diff.split(/^(?=diff --git )/m)) {
+    if (!section.startsWith(HEADER)) continue;
+    const end = section.indexOf('\n');
+    const header = section.slice(HEADER.length, end < 0 ? undefined : end);
+    const path = header.slice(0, (header.length - ' b/'.length) / 2);
+    if (header !== `${path} b/${path}`) continue;
+    sections.set(path, section.endsWith('\n') ? section : `${section}\n`);
+  }
+  return sections;
 }
