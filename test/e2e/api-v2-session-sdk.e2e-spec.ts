@@ -724,8 +724,12 @@ describe('/api sessions through the official SDK v2 client', () => {
         status: 'deleted',
         additions: 0,
         deletions: 1,
+        patch: expect.stringMatching(
+          /^diff --git a\/made-by-sdk-turn.txt b\/made-by-sdk-turn.txt\ndeleted file mode .*\n-hello\n$/s,
+        ),
       }),
     ]);
+    expect(staged.data.diff).toBe(staged.data.files[0].patch.trimEnd());
     expect(existsSync(file)).toBe(false);
     expect((await sdk.ok('session.get', { sessionID: id })).data.revert).toMatchObject({
       messageID: write.id,
