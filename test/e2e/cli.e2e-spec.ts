@@ -187,6 +187,7 @@ describe('CLI: opencode', () => {
       '--mdns',
       '--mdns-domain',
       '--cors',
+      '--allow-dir',
       '--log-level',
     ]);
     expect(byFlag['--port']).toContain('(default: 4096)');
@@ -194,6 +195,7 @@ describe('CLI: opencode', () => {
     expect(byFlag['--mdns']).toContain('(default: false)');
     expect(byFlag['--mdns-domain']).toContain('(default: "opencode.local")');
     expect(byFlag['--cors']).toContain('(default: [])');
+    expect(byFlag['--allow-dir']).toContain('OPENCODE_ALLOWED_DIRECTORIES');
     expect(byFlag['--log-level']).toContain('default:');
   });
 
