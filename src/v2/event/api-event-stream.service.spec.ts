@@ -1,10 +1,16 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { FastifyReply } from 'fastify';
 import { EventEmitter } from 'node:events';
 import { BusService } from '../../core/bus/bus.service';
 import { IdGenerator } from '../../core/id';
 import type { Instance } from '../../core/instance/instance';
+import { DirectoryAllowlist } from '../../core/http/directory-allowlist';
 import { ApiEventStreamService } from './api-event-stream.service';
+
+const everyDirectory = new DirectoryAllowlist([]);
 
 /** A response that keeps what is written; `stalled` makes it keep it unsent, as a client that stopped reading. */
 class FakeResponse extends EventEmitter {
@@ -48,7 +54,7 @@ describe('ApiEventStreamService', () => {
   }
 
   it('sends server.connected and a heartbeat first, then each event with its location', () => {
-    const service = new ApiEventStreamService(bus, ids);
+    const service = new ApiEventStreamService(bus, ids, everyDirectory);
     const response = connect(service);
     expect(response.chunks[0]).toMatch(
       /^id: evt_\w+\ndata: \{"id":"evt_\w+","type":"server.connected","data":\{\}\}\n\n: heartbeat\n\n$/,
@@ -67,7 +73,7 @@ describe('ApiEventStreamService', () => {
   });
 
   it('cuts off a subscriber that reads nothing while the others go on', () => {
-    const service = new ApiEventStreamService(bus, ids);
+    const service = new ApiEventStreamService(bus, ids, everyDirectory);
     const slow = connect(service);
     const fast = connect(service);
     slow.stalled = true;
@@ -83,5 +89,19 @@ describe('ApiEventStreamService', () => {
     expect(fast.chunks.length).toBe(before + 1);
     service.onApplicationShutdown();
     expect(fast.writableEnded).toBe(true);
+  });
+
+  it('leaves out the events of directories outside the allowlist', () => {
+    const root = mkdtempSync(join(tmpdir(), 'api-event-allow-'));
+    mkdirSync(join(root, 'in'));
+    mkdirSync(join(root, 'out'));
+    const service = new ApiEventStreamService(bus, ids, new DirectoryAllowlist([join(root, 'in')]));
+    const response = connect(service);
+    bus.publish({ directory: join(root, 'out'), projectID: 'p' }, 'file.edited', { file: 'x' });
+    bus.publish({ directory: join(root, 'in'), projectID: 'p' }, 'file.edited', { file: 'y' });
+    expect(response.chunks.slice(1).join('')).not.toContain('"file":"x"');
+    expect(response.chunks.slice(1).join('')).toContain('"file":"y"');
+    service.onApplicationShutdown();
+    rmSync(root, { recursive: true, force: true });
   });
 });

@@ -4,6 +4,7 @@ import type { ServerResponse } from 'node:http';
 import type { Subscription } from 'rxjs';
 import type { BusEnvelope } from '../../core/bus/bus-event';
 import { BusService } from '../../core/bus/bus.service';
+import { DirectoryAllowlist } from '../../core/http/directory-allowlist';
 import { IdGenerator } from '../../core/id';
 import { toV2Frames, type V2EventFrame } from './v2-event-frames';
 
@@ -39,9 +40,13 @@ export class ApiEventStreamService implements OnApplicationShutdown {
   /** One timer for every open stream; stopped while none is open. */
   private heartbeat: NodeJS.Timeout | undefined;
 
+  /** Whether each directory events came from is served (`--allow-dir`), checked once. */
+  private readonly served = new Map<string, boolean>();
+
   constructor(
     bus: BusService,
     private readonly ids: IdGenerator,
+    private readonly allowlist: DirectoryAllowlist,
   ) {
     this.subscription = bus.events$.subscribe({
       next: (envelope) => this.deliver(envelope),
@@ -83,11 +88,22 @@ export class ApiEventStreamService implements OnApplicationShutdown {
   }
 
   private deliver(envelope: BusEnvelope): void {
-    if (this.open.size === 0) return;
+    if (this.open.size === 0 || !this.isServed(envelope.directory)) return;
     const text = toV2Frames(envelope, () => this.ids.ascending('event'))
       .map(frameText)
       .join('');
     for (const response of this.open) this.write(response, text);
+  }
+
+  /** Events of a directory outside the allowlist stay off the stream, as on `/global/event`. */
+  private isServed(directory: string | undefined): boolean {
+    if (directory === undefined || !this.allowlist.enabled) return true;
+    let served = this.served.get(directory);
+    if (served === undefined) {
+      served = this.allowlist.allows(directory);
+      this.served.set(directory, served);
+    }
+    return served;
   }
 
   private write(response: ServerResponse, text: string): void {
