@@ -227,7 +227,7 @@ export class SessionV2Controller {
       'Restore the files as they were before the turns after a message; the messages stay until the revert is committed.',
     response: { data: RevertStateDto },
     location: false,
-    errors: [[404, MessageNotFoundErrorDto]],
+    errors: [[404, MessageNotFoundErrorDto], NOT_FOUND],
   })
   async stageRevert(
     @Param() { sessionID }: SessionParamsDto,
@@ -340,7 +340,7 @@ export class SessionV2Controller {
     description: 'One message of the session.',
     response: { data: SessionMessageDto },
     location: false,
-    errors: [[404, MessageNotFoundErrorDto]],
+    errors: [[404, MessageNotFoundErrorDto], NOT_FOUND],
   })
   message(
     @Param() { sessionID, messageID }: MessageParamsDto,

@@ -94,12 +94,11 @@ export function V2Endpoint(options: V2EndpointOptions): MethodDecorator {
     }),
     ApiTags(options.tag),
     HttpCode(response === 'none' ? 204 : 200),
-    ApiExtraModels(InvalidRequestErrorDto, UnauthorizedErrorDto),
-    ApiResponse({ status: 400, description: 'InvalidRequestError', type: InvalidRequestErrorDto }),
-    ApiResponse({ status: 401, description: 'UnauthorizedError', type: UnauthorizedErrorDto }),
-    ...(options.errors ?? []).map(([status, type]) =>
-      ApiResponse({ status, description: type.name.replace(/Dto$/, ''), type }),
-    ),
+    ...errorResponses([
+      [400, InvalidRequestErrorDto],
+      [401, UnauthorizedErrorDto],
+      ...(options.errors ?? []),
+    ]),
   ];
   if (options.location !== false) {
     decorators.push(
@@ -161,6 +160,34 @@ export function V2Endpoint(options: V2EndpointOptions): MethodDecorator {
     );
   }
   return applyDecorators(...decorators);
+}
+
+/**
+ * One response per error status; a status several errors share answers any of them (`anyOf`),
+ * as the reference documents `400` of a paged list (`InvalidCursorError` or `InvalidRequestError`).
+ */
+function errorResponses(errors: ReadonlyArray<readonly [number, Type]>): MethodDecorator[] {
+  const byStatus = new Map<number, Type[]>();
+  for (const [status, type] of errors) {
+    const types = byStatus.get(status) ?? [];
+    if (!types.includes(type)) types.push(type);
+    byStatus.set(status, types);
+  }
+  return [...byStatus].flatMap(([status, types]) => {
+    const names = types.map((type) => type.name.replace(/Dto$/, ''));
+    return [
+      ApiExtraModels(...types),
+      ApiResponse(
+        types.length === 1
+          ? { status, description: names[0], type: types[0] }
+          : {
+              status,
+              description: names.join(' | '),
+              schema: { anyOf: types.map((type) => ({ $ref: getSchemaPath(type) })) },
+            },
+      ),
+    ];
+  });
 }
 
 /**
