@@ -5,6 +5,7 @@ import { BusService } from './bus/bus.service';
 import { AppEnvironment } from './config/app-environment';
 import { ServerOptions } from './config/server-options';
 import { HttpExceptionFilter } from './errors/http-exception.filter';
+import { OpenEventStreams } from './http/open-event-streams';
 import { DirectoryAllowlist } from './http/directory-allowlist';
 import { AppValidationPipe } from './http/validation';
 import { IdGenerator } from './id';
@@ -36,6 +37,7 @@ export class CoreModule {
         },
         IdGenerator,
         BusService,
+        OpenEventStreams,
         DatabaseService,
         ProjectRepository,
         InstanceService,
@@ -50,6 +52,7 @@ export class CoreModule {
         DirectoryAllowlist,
         IdGenerator,
         BusService,
+        OpenEventStreams,
         DatabaseService,
         ProjectRepository,
         InstanceService,

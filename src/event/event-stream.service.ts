@@ -8,6 +8,7 @@ import type { ServerOptions } from '../core/config/server-options';
 import { SERVER_OPTIONS } from '../core/core.module';
 import { NotFoundError } from '../core/errors/named-error';
 import { DirectoryAllowlist, sessionDirectoryReader } from '../core/http/directory-allowlist';
+import { OpenEventStreams } from '../core/http/open-event-streams';
 import type { Instance } from '../core/instance/instance';
 import { DatabaseService } from '../core/storage/database.service';
 import { isClassicEvent, sessionOfEvent, showsInSessionStream } from './event-filter';
@@ -108,6 +109,7 @@ export class EventStreamService implements OnApplicationShutdown {
     @Inject(SERVER_OPTIONS) private readonly server: ServerOptions,
     private readonly allowlist: DirectoryAllowlist,
     db: DatabaseService,
+    private readonly counted: OpenEventStreams,
   ) {
     this.globalRing = new EventRing(GLOBAL_RING, bus.lastSequence);
     this.sessionDirectory = sessionDirectoryReader(db);
@@ -255,6 +257,7 @@ export class EventStreamService implements OnApplicationShutdown {
     streams.add(stream);
     this.startHeartbeat();
     this.resume(stream, ring, request.lastEventId);
+    response.once('close', this.counted.opened());
     response.once('close', () => {
       streams.delete(stream);
       if (directory !== undefined && streams.size === 0) this.byDirectory.delete(directory);

@@ -3,7 +3,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { Subscription } from 'rxjs';
 import type { BusEnvelope, BusEventMap } from '../core/bus/bus-event';
 import { BusService } from '../core/bus/bus.service';
-import { EventStreamService } from '../event/event-stream.service';
+import { OpenEventStreams } from '../core/http/open-event-streams';
 import { SessionRunRegistry } from '../session/session-run.registry';
 import { TOKEN_TYPES, TokenTally } from './token-tally';
 
@@ -39,13 +39,13 @@ export class MetricsService implements OnModuleDestroy {
   private readonly tally = new TokenTally();
   private readonly subscription: Subscription;
 
-  constructor(bus: BusService, streams: EventStreamService, runs: SessionRunRegistry) {
+  constructor(bus: BusService, streams: OpenEventStreams, runs: SessionRunRegistry) {
     new Gauge({
       name: 'opencode_sse_clients',
-      help: 'Open event streams (GET /event and GET /global/event)',
+      help: 'Open event streams (/event, /global/event, /api/event, /api/session/:id/event)',
       registers: [this.registry],
       collect() {
-        this.set(streams.openStreams);
+        this.set(streams.count);
       },
     });
     new Gauge({

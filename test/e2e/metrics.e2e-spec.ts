@@ -93,13 +93,18 @@ describe('GET /metrics', () => {
     expect(base).toBeGreaterThanOrEqual(1);
     const global = connectSse(`${t.url}/global/event`);
     const local = connectSse(`${t.url}/event`);
+    // The /api streams count too.
+    const api = connectSse(`${t.url}/api/event`);
     await global.waitFor((frame) => frameType(frame) === 'server.connected');
     await local.waitFor((frame) => frameType(frame) === 'server.connected');
-    expect(valueOf(await scrape(), 'opencode_sse_clients')).toBe(base + 2);
+    await api.waitFor((frame) => frameType(frame) === 'server.connected');
+    expect(valueOf(await scrape(), 'opencode_sse_clients')).toBe(base + 3);
     global.close();
     local.close();
+    api.close();
     await global.ended;
     await local.ended;
+    await api.ended;
     for (let tries = 0; valueOf(await scrape(), 'opencode_sse_clients') !== base; tries++) {
       if (tries > 50) throw new Error('the closed streams are still counted');
       await new Promise((resolve) => setTimeout(resolve, 20));

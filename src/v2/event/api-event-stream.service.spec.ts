@@ -8,6 +8,7 @@ import { BusService } from '../../core/bus/bus.service';
 import { IdGenerator } from '../../core/id';
 import type { Instance } from '../../core/instance/instance';
 import { DirectoryAllowlist } from '../../core/http/directory-allowlist';
+import { OpenEventStreams } from '../../core/http/open-event-streams';
 import { ApiEventStreamService } from './api-event-stream.service';
 
 const everyDirectory = new DirectoryAllowlist([]);
@@ -54,7 +55,7 @@ describe('ApiEventStreamService', () => {
   }
 
   it('sends server.connected and a heartbeat first, then each event with its location', () => {
-    const service = new ApiEventStreamService(bus, ids, everyDirectory);
+    const service = new ApiEventStreamService(bus, ids, everyDirectory, new OpenEventStreams());
     const response = connect(service);
     expect(response.chunks[0]).toMatch(
       /^id: evt_\w+\ndata: \{"id":"evt_\w+","type":"server.connected","data":\{\}\}\n\n: heartbeat\n\n$/,
@@ -73,7 +74,7 @@ describe('ApiEventStreamService', () => {
   });
 
   it('cuts off a subscriber that reads nothing while the others go on', () => {
-    const service = new ApiEventStreamService(bus, ids, everyDirectory);
+    const service = new ApiEventStreamService(bus, ids, everyDirectory, new OpenEventStreams());
     const slow = connect(service);
     const fast = connect(service);
     slow.stalled = true;
@@ -95,7 +96,12 @@ describe('ApiEventStreamService', () => {
     const root = mkdtempSync(join(tmpdir(), 'api-event-allow-'));
     mkdirSync(join(root, 'in'));
     mkdirSync(join(root, 'out'));
-    const service = new ApiEventStreamService(bus, ids, new DirectoryAllowlist([join(root, 'in')]));
+    const service = new ApiEventStreamService(
+      bus,
+      ids,
+      new DirectoryAllowlist([join(root, 'in')]),
+      new OpenEventStreams(),
+    );
     const response = connect(service);
     bus.publish({ directory: join(root, 'out'), projectID: 'p' }, 'file.edited', { file: 'x' });
     bus.publish({ directory: join(root, 'in'), projectID: 'p' }, 'file.edited', { file: 'y' });

@@ -5,6 +5,7 @@ import type { Subscription } from 'rxjs';
 import type { BusEnvelope } from '../../core/bus/bus-event';
 import { BusService } from '../../core/bus/bus.service';
 import { DirectoryAllowlist } from '../../core/http/directory-allowlist';
+import { OpenEventStreams } from '../../core/http/open-event-streams';
 import { IdGenerator } from '../../core/id';
 import { toV2Frames, type V2EventFrame } from './v2-event-frames';
 
@@ -47,6 +48,7 @@ export class ApiEventStreamService implements OnApplicationShutdown {
     bus: BusService,
     private readonly ids: IdGenerator,
     private readonly allowlist: DirectoryAllowlist,
+    private readonly counted: OpenEventStreams,
   ) {
     this.subscription = bus.events$.subscribe({
       next: (envelope) => this.deliver(envelope),
@@ -67,6 +69,7 @@ export class ApiEventStreamService implements OnApplicationShutdown {
     response.socket?.setTimeout(0);
     response.writeHead(200, { ...(reply.getHeaders() as Record<string, string>), ...SSE_HEADERS });
     this.open.add(response);
+    response.once('close', this.counted.opened());
     response.once('close', () => {
       this.open.delete(response);
       if (this.open.size === 0) this.stopHeartbeat();

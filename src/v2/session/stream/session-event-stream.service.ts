@@ -3,6 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { filter, type Subscription } from 'rxjs';
 import type { BusEventMap } from '../../../core/bus/bus-event';
 import { BusService } from '../../../core/bus/bus.service';
+import { OpenEventStreams } from '../../../core/http/open-event-streams';
 import { SessionEventLog } from '../log/session-event-log.service';
 import type { SessionDurableEvent } from '../log/session-event.types';
 import { SessionV2Service } from '../session-v2.service';
@@ -28,6 +29,7 @@ export class SessionEventStreamService implements OnApplicationShutdown {
     private readonly sessions: SessionV2Service,
     private readonly log: SessionEventLog,
     private readonly bus: BusService,
+    private readonly counted: OpenEventStreams,
   ) {}
 
   serve(reply: FastifyReply, sessionID: string, after: number): void {
@@ -71,6 +73,7 @@ export class SessionEventStreamService implements OnApplicationShutdown {
     heartbeat.unref();
     const end = () => response.end();
     this.open.add(end);
+    response.once('close', this.counted.opened());
     // A deleted session has no more events: its streams end.
     const deleted = this.bus.events$
       .pipe(
