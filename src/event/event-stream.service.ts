@@ -8,6 +8,7 @@ import type { ServerOptions } from '../core/config/server-options';
 import { SERVER_OPTIONS } from '../core/core.module';
 import { NotFoundError } from '../core/errors/named-error';
 import { DirectoryAllowlist, sessionDirectoryReader } from '../core/http/directory-allowlist';
+import { openEventStream, writeEventText } from '../core/http/event-stream';
 import { OpenEventStreams } from '../core/http/open-event-streams';
 import type { Instance } from '../core/instance/instance';
 import { DatabaseService } from '../core/storage/database.service';
@@ -236,13 +237,7 @@ export class EventStreamService implements OnApplicationShutdown {
       directory === undefined
         ? this.globalRing
         : this.eventsOf(directory, this.bus.lastSequence).ring;
-    reply.hijack();
-    const response = reply.raw;
-    const socket = response.socket;
-    socket?.setNoDelay(true);
-    socket?.setTimeout(0);
-    socket?.setKeepAlive(true);
-    response.writeHead(200, { ...(reply.getHeaders() as Record<string, string>), ...SSE_HEADERS });
+    const response = openEventStream(reply, SSE_HEADERS, this.counted);
     const stream: OpenStream = {
       response,
       directory,
@@ -257,7 +252,6 @@ export class EventStreamService implements OnApplicationShutdown {
     streams.add(stream);
     this.startHeartbeat();
     this.resume(stream, ring, request.lastEventId);
-    response.once('close', this.counted.opened());
     response.once('close', () => {
       streams.delete(stream);
       if (directory !== undefined && streams.size === 0) this.byDirectory.delete(directory);
@@ -309,13 +303,11 @@ export class EventStreamService implements OnApplicationShutdown {
   }
 
   private write(stream: OpenStream, frame: string): void {
-    const { response } = stream;
-    if (response.destroyed || response.writableEnded) return;
+    const result = writeEventText(stream.response, frame, MAX_UNSENT_BYTES, stream.written);
+    if (result === 'closed') return;
     stream.unsent++;
-    response.write(frame, stream.written);
-    if (response.writableLength > MAX_UNSENT_BYTES) {
+    if (result === 'cut') {
       this.logger.warn('event stream cut: its client read nothing of the last frames');
-      response.destroy();
     }
   }
 

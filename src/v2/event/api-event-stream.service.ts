@@ -5,13 +5,13 @@ import type { Subscription } from 'rxjs';
 import type { BusEnvelope } from '../../core/bus/bus-event';
 import { BusService } from '../../core/bus/bus.service';
 import { DirectoryAllowlist } from '../../core/http/directory-allowlist';
+import { HEARTBEAT_COMMENT, openEventStream, writeEventText } from '../../core/http/event-stream';
 import { OpenEventStreams } from '../../core/http/open-event-streams';
 import { IdGenerator } from '../../core/id';
 import { toV2Frames, type V2EventFrame } from './v2-event-frames';
 
-/** A comment this often keeps proxies from closing a quiet stream (and one right away). */
+/** A heartbeat comment this often keeps proxies from closing a quiet stream (and one right away). */
 const HEARTBEAT_MS = 15_000;
-const HEARTBEAT = ': heartbeat\n\n';
 /**
  * What one subscriber may have waiting unsent. The reference buffers 256 events per subscriber;
  * bytes are the cost that matters (one frame can be a whole tool output), and a client that
@@ -63,13 +63,8 @@ export class ApiEventStreamService implements OnApplicationShutdown {
   }
 
   serve(reply: FastifyReply): void {
-    reply.hijack();
-    const response = reply.raw;
-    response.socket?.setNoDelay(true);
-    response.socket?.setTimeout(0);
-    response.writeHead(200, { ...(reply.getHeaders() as Record<string, string>), ...SSE_HEADERS });
+    const response = openEventStream(reply, SSE_HEADERS, this.counted);
     this.open.add(response);
-    response.once('close', this.counted.opened());
     response.once('close', () => {
       this.open.delete(response);
       if (this.open.size === 0) this.stopHeartbeat();
@@ -77,10 +72,10 @@ export class ApiEventStreamService implements OnApplicationShutdown {
     this.write(
       response,
       frameText({ id: this.ids.ascending('event'), type: 'server.connected', data: {} }) +
-        HEARTBEAT,
+        HEARTBEAT_COMMENT,
     );
     this.heartbeat ??= setInterval(() => {
-      for (const stream of this.open) this.write(stream, HEARTBEAT);
+      for (const stream of this.open) this.write(stream, HEARTBEAT_COMMENT);
     }, HEARTBEAT_MS);
     this.heartbeat.unref();
   }
@@ -110,11 +105,8 @@ export class ApiEventStreamService implements OnApplicationShutdown {
   }
 
   private write(response: ServerResponse, text: string): void {
-    if (response.destroyed || response.writableEnded) return;
-    response.write(text);
-    if (response.writableLength > MAX_UNSENT_BYTES) {
+    if (writeEventText(response, text, MAX_UNSENT_BYTES) === 'cut') {
       this.logger.warn('/api/event subscriber cut off: it read nothing of the last events');
-      response.destroy();
     }
   }
 

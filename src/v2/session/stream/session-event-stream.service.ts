@@ -3,6 +3,11 @@ import type { FastifyReply } from 'fastify';
 import { filter, type Subscription } from 'rxjs';
 import type { BusEventMap } from '../../../core/bus/bus-event';
 import { BusService } from '../../../core/bus/bus.service';
+import {
+  HEARTBEAT_COMMENT,
+  openEventStream,
+  writeEventText,
+} from '../../../core/http/event-stream';
 import { OpenEventStreams } from '../../../core/http/open-event-streams';
 import { SessionEventLog } from '../log/session-event-log.service';
 import type { SessionDurableEvent } from '../log/session-event.types';
@@ -14,6 +19,13 @@ const REPLAY_PAGE = 500;
 const HEARTBEAT_MS = 15_000;
 /** A client that stopped reading is cut off past this much unsent data (it resumes with `after`). */
 const MAX_UNSENT_BYTES = 16 * 1024 * 1024;
+
+const SSE_HEADERS = {
+  'content-type': 'text/event-stream',
+  'cache-control': 'no-cache, no-transform',
+  connection: 'keep-alive',
+  'x-accel-buffering': 'no',
+};
 
 /**
  * `GET /api/session/:id/event`: the session's durable events after a seq, then live ones, each
@@ -34,17 +46,7 @@ export class SessionEventStreamService implements OnApplicationShutdown {
 
   serve(reply: FastifyReply, sessionID: string, after: number): void {
     this.sessions.find(sessionID);
-    reply.hijack();
-    const response = reply.raw;
-    response.socket?.setNoDelay(true);
-    response.socket?.setTimeout(0);
-    response.writeHead(200, {
-      ...(reply.getHeaders() as Record<string, string>),
-      'content-type': 'text/event-stream',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
+    const response = openEventStream(reply, SSE_HEADERS, this.counted);
     // The client learns the stream is open before the first event, which may be long to come.
     response.flushHeaders();
     let last = after;
@@ -53,8 +55,7 @@ export class SessionEventStreamService implements OnApplicationShutdown {
     const send = (event: SessionDurableEvent) => {
       if (event.durable.seq <= last || response.writableEnded || response.destroyed) return;
       last = event.durable.seq;
-      response.write(`id: ${last}\ndata: ${JSON.stringify(event)}\n\n`);
-      if (response.writableLength > MAX_UNSENT_BYTES) response.destroy();
+      writeEventText(response, `id: ${last}\ndata: ${JSON.stringify(event)}\n\n`, MAX_UNSENT_BYTES);
     };
     // Live events are held while the log is read, then sent after it: none is missed between
     // the two, and the seq check drops what both delivered.
@@ -69,11 +70,13 @@ export class SessionEventStreamService implements OnApplicationShutdown {
     }
     replaying = false;
     waiting.splice(0).forEach(send);
-    const heartbeat = setInterval(() => response.write(': heartbeat\n\n'), HEARTBEAT_MS);
+    const heartbeat = setInterval(
+      () => writeEventText(response, HEARTBEAT_COMMENT, MAX_UNSENT_BYTES),
+      HEARTBEAT_MS,
+    );
     heartbeat.unref();
     const end = () => response.end();
     this.open.add(end);
-    response.once('close', this.counted.opened());
     // A deleted session has no more events: its streams end.
     const deleted = this.bus.events$
       .pipe(
