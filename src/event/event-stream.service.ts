@@ -6,7 +6,7 @@ import type { BusEnvelope, BusEventMap } from '../core/bus/bus-event';
 import { BusService } from '../core/bus/bus.service';
 import type { ServerOptions } from '../core/config/server-options';
 import { SERVER_OPTIONS } from '../core/core.module';
-import { NotFoundError } from '../core/errors/named-error';
+import { SessionNotFoundError } from '../core/errors/session-not-found';
 import { DirectoryAllowlist, sessionDirectoryReader } from '../core/http/directory-allowlist';
 import { openEventStream, writeEventText } from '../core/http/event-stream';
 import { OpenEventStreams } from '../core/http/open-event-streams';
@@ -138,7 +138,7 @@ export class EventStreamService implements OnApplicationShutdown {
     if (sessionID !== undefined) {
       const directory = this.sessionDirectory(sessionID);
       if (directory === undefined || !this.allowlist.allows(directory)) {
-        throw new NotFoundError(`Session not found: ${sessionID}`);
+        throw new SessionNotFoundError(sessionID);
       }
     }
     this.serve(reply, instance.directory, request);

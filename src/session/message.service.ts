@@ -16,12 +16,8 @@ import {
   type SaveResult,
 } from './message.repository';
 import { SessionRunRegistry } from './session-run.registry';
-import {
-  MessageNotFoundError,
-  PartNotFoundError,
-  SessionBusyError,
-  SessionNotFoundError,
-} from './session.errors';
+import { SessionNotFoundError } from '../core/errors/session-not-found';
+import { MessageNotFoundError, PartNotFoundError, SessionBusyError } from './session.errors';
 import { SessionRepository } from './session.repository';
 
 export interface MessageListOptions {

@@ -15,7 +15,8 @@ import {
 import type { Session } from './dto/session.dto';
 import type { JsonText } from './json-text';
 import { recordJson, type MessageRepository } from './message.repository';
-import { SessionExistsError, SessionNotFoundError } from './session.errors';
+import { SessionNotFoundError } from '../core/errors/session-not-found';
+import { SessionExistsError } from './session.errors';
 import type { SessionRepository } from './session.repository';
 import { createSlug } from './slug';
 

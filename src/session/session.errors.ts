@@ -1,11 +1,5 @@
 import { NamedError, NotFoundError } from '../core/errors/named-error';
 
-export class SessionNotFoundError extends NotFoundError {
-  constructor(sessionID: string) {
-    super(`Session not found: ${sessionID}`);
-  }
-}
-
 export class MessageNotFoundError extends NotFoundError {
   constructor(sessionID: string, messageID: string) {
     super(`Message not found: ${messageID} (session ${sessionID})`);

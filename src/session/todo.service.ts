@@ -3,7 +3,7 @@ import { BusService } from '../core/bus/bus.service';
 import type { Instance } from '../core/instance/instance';
 import { DatabaseService } from '../core/storage/database.service';
 import type { Todo } from './dto/todo.dto';
-import { SessionNotFoundError } from './session.errors';
+import { SessionNotFoundError } from '../core/errors/session-not-found';
 import { SessionRepository } from './session.repository';
 import { TodoRepository } from './todo.repository';
 

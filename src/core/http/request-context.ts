@@ -3,8 +3,8 @@ import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppEnvironment } from '../config/app-environment';
-import { BadRequestError, NotFoundError } from '../errors/named-error';
-import { TaggedError } from '../errors/tagged-error';
+import { BadRequestError } from '../errors/named-error';
+import { SessionNotFoundError, SessionNotFoundV2Error } from '../errors/session-not-found';
 import type { Instance } from '../instance/instance';
 import type { InstanceService } from '../instance/instance.service';
 import { type DirectoryAllowlist, ForbiddenDirectoryError } from './directory-allowlist';
@@ -106,16 +106,10 @@ export function registerRequestContext(
       const owner = typeof sessionID === 'string' ? guard!.sessionDirectory(sessionID) : undefined;
       if (owner !== undefined && !allowlist.allows(owner)) {
         const id = sessionID as string;
-        const message = `Session not found: ${id}`;
         // What each API answers for a session it does not have: the /api one has a tag of its own.
         return scope === 'location' || request.url.startsWith('/api/')
-          ? fail(
-              reply,
-              errors.location(
-                new TaggedError('SessionNotFoundError', 404, message, { sessionID: id }),
-              ),
-            )
-          : fail(reply, errors.instance(new NotFoundError(message)));
+          ? fail(reply, errors.location(new SessionNotFoundV2Error(id)))
+          : fail(reply, errors.instance(new SessionNotFoundError(id)));
       }
     }
     if (scope === 'instance') {

@@ -1,13 +1,6 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { TaggedError } from '../../core/errors/tagged-error';
 
-/** 404 of every `/api/session/:id/...` route for a session that does not exist. */
-export class SessionNotFoundV2Error extends TaggedError<{ sessionID: string }> {
-  constructor(sessionID: string) {
-    super('SessionNotFoundError', 404, `Session not found: ${sessionID}`, { sessionID });
-  }
-}
-
 export class MessageNotFoundV2Error extends TaggedError<{ sessionID: string; messageID: string }> {
   constructor(sessionID: string, messageID: string) {
     super('MessageNotFoundError', 404, `Message not found: ${messageID}`, {

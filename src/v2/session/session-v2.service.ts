@@ -18,7 +18,7 @@ import type {
 } from './dto/session-v2.dto';
 import type { RevertStateDto } from './dto/revert-state.dto';
 import { SessionEventLog } from './log/session-event-log.service';
-import { SessionNotFoundV2Error } from './session-v2.errors';
+import { SessionNotFoundV2Error } from '../../core/errors/session-not-found';
 
 const DEFAULT_LIMIT = 50;
 
