@@ -1,7 +1,7 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { errorMessage } from '../core/errors/error-message';
 import { PluginHooks } from '../core/plugin/plugin-hooks';
-import type { LlmTool } from '../llm/llm.service';
+import { renameAliases, type LlmTool } from '../llm/llm.service';
 import { PermissionService } from '../permission/permission.service';
 import { limitToolOutput } from '../tool/tool-output-limit';
 import { ToolRegistryService } from '../tool/tool-registry.service';
@@ -35,6 +35,7 @@ export class ToolExecutorService {
         description: definition.description,
         parameters: definition.parameters,
         ...(definition.jsonSchema && { jsonSchema: definition.jsonSchema }),
+        ...(definition.aliases && { aliases: definition.aliases }),
         execute: (input, callID) => this.execute(setup, recorder, definition, input, callID),
       };
     }
@@ -90,7 +91,11 @@ export class ToolExecutorService {
           metadata: { tool: definition.id, input },
         });
       }
-      const executed = await definition.execute(input, context);
+      // A call may name a parameter by an alias: stored as made, run under the parameter's name.
+      const args = definition.aliases
+        ? (renameAliases(input, definition.aliases).input as Record<string, unknown>)
+        : input;
+      const executed = await definition.execute(args, context);
       // Tools that keep their output within limits of their own say so (`metadata.truncated`);
       // the output of the others is cut to the config's `tool_output` limits.
       const limited =

@@ -38,6 +38,8 @@ export interface LlmTool {
    * `tool.definition` hook changed it); calls are still validated with `parameters`.
    */
   jsonSchema?: Record<string, unknown>;
+  /** Other names a call may give a parameter (alias → parameter; see `ToolDefinition`). */
+  aliases?: Readonly<Record<string, string>>;
   /** Runs the call `callID`; the answer is the text the model reads, a throw its error. */
   execute(input: Record<string, unknown>, callID: string): Promise<string>;
 }
@@ -160,11 +162,12 @@ export class LlmService {
       );
     const tools: ToolSet = {};
     for (const [id, tool] of Object.entries(request.tools).sort(([a], [b]) => a.localeCompare(b))) {
+      const inputSchema = tool.jsonSchema
+        ? this.givenInputSchema(tool.jsonSchema, tool.parameters, ai, context?.model)
+        : await this.inputSchemaOf(tool.parameters, ai, context?.model);
       tools[id] = {
         description: tool.description,
-        inputSchema: tool.jsonSchema
-          ? this.givenInputSchema(tool.jsonSchema, tool.parameters, ai, context?.model)
-          : await this.inputSchemaOf(tool.parameters, ai, context?.model),
+        inputSchema: tool.aliases ? await withAliases(inputSchema, tool.aliases, ai) : inputSchema,
         ...(loose && { strict: false }),
         execute: (input: Record<string, unknown>, options: { toolCallId: string }) =>
           tool.execute(input, options.toolCallId),
@@ -345,6 +348,54 @@ export class LlmService {
     }
     return schema;
   }
+}
+
+/**
+ * The schema with its validation taking a call that names a parameter by an alias as naming the
+ * parameter (when the call does not also name it). The call is recorded as the model made it
+ * (alias and all); the tool is given the parameter's own name when it runs (`renameAliases`).
+ */
+async function withAliases(
+  schema: Schema,
+  aliases: Readonly<Record<string, string>>,
+  ai: AiModule,
+): Promise<Schema> {
+  const { validate } = schema;
+  if (!validate) return schema;
+  return ai.jsonSchema(await schema.jsonSchema, {
+    validate: async (value: unknown) => {
+      const renamed = renameAliases(value, aliases);
+      if (renamed.used.length === 0) return validate(value);
+      const result = await validate(renamed.input);
+      if (!result.success) return result;
+      const input = { ...(result.value as Record<string, unknown>) };
+      for (const alias of renamed.used) {
+        input[alias] = input[aliases[alias]];
+        delete input[aliases[alias]];
+      }
+      return { success: true, value: input };
+    },
+  });
+}
+
+/** The input with each alias it uses (and whose parameter it does not name) renamed. */
+export function renameAliases(
+  value: unknown,
+  aliases: Readonly<Record<string, string>>,
+): { input: unknown; used: string[] } {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { input: value, used: [] };
+  }
+  const input = { ...(value as Record<string, unknown>) };
+  const used: string[] = [];
+  for (const [alias, name] of Object.entries(aliases)) {
+    if (alias in input && !(name in input)) {
+      input[name] = input[alias];
+      delete input[alias];
+      used.push(alias);
+    }
+  }
+  return { input, used };
 }
 
 /**

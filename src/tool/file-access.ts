@@ -11,6 +11,12 @@ import { ToolExecutionError, type ToolContext } from './tool.types';
  * files a session has read.
  */
 
+/**
+ * The file tools' `filePath` under the name the reference's `/api` tool set gives it, for models
+ * and scripts written for that set (`read {path}`).
+ */
+export const FILE_PATH_ALIASES: Readonly<Record<string, string>> = { path: 'filePath' };
+
 /** An absolute path for what the model named: absolute as given, relative against the directory. */
 export function resolveToolPath(instance: Instance, input: string): string {
   if (input.includes('\0'))

@@ -53,6 +53,12 @@ export interface ToolDefinition<TSchema extends z.ZodType = z.ZodType> {
    * is assumed to write.
    */
   readOnly?: boolean;
+  /**
+   * Other names a call may give a parameter (alias → parameter): the reference's `/api` tool set
+   * names the file parameter `path`, so models and scripts written for it call `read {path}`.
+   * Only the parameter's own name is offered to the model.
+   */
+  aliases?: Readonly<Record<string, string>>;
   execute(input: z.infer<TSchema>, context: ToolContext): Promise<ToolResult>;
 }
 

@@ -264,6 +264,22 @@ describe('/api sessions: durable event log, admissions, loop control, revert sta
     });
   });
 
+  it('takes the /api tool set parameter names: read {path} reads the file', async () => {
+    const id = await createSession();
+    writeFileSync(join(t.directory, 'NOTES.md'), 'remember the milk\n');
+    t.model.enqueue(
+      { toolCalls: [{ id: 'call_path', name: 'read', arguments: { path: 'NOTES.md' } }] },
+      { text: 'Done.' },
+    );
+    await prompt(id, 'Read the notes');
+    await wait(id);
+    const events = await history(id);
+    const success = events.find((e) => e.type === 'session.next.tool.success');
+    expect(success?.data.callID).toBe('call_path');
+    expect(JSON.stringify(success?.data.content)).toContain('remember the milk');
+    expect(events.some((e) => e.type === 'session.next.tool.failed')).toBe(false);
+  });
+
   it('resumes a stream with ?after= and with Last-Event-ID: nothing lost, nothing repeated', async () => {
     const id = await createSession();
     t.model.enqueue({ text: 'one' });

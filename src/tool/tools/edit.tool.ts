@@ -8,6 +8,7 @@ import {
   resolveToolPath,
   stampOf,
   statOrUndefined,
+  FILE_PATH_ALIASES,
 } from '../file-access';
 import { diffText } from '../../core/text-diff';
 import { defineTool, ToolExecutionError, type ToolResult } from '../tool.types';
@@ -38,6 +39,7 @@ const parameters = z.object({
 export function createEditTool(deps: FileToolDeps) {
   return defineTool({
     id: 'edit',
+    aliases: FILE_PATH_ALIASES,
     description: DESCRIPTION,
     parameters,
     async execute(input, ctx): Promise<ToolResult> {

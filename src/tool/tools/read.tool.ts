@@ -10,6 +10,7 @@ import {
   resolveToolPath,
   stampOf,
   statOrUndefined,
+  FILE_PATH_ALIASES,
 } from '../file-access';
 import { defineTool, ToolExecutionError, type ToolContext, type ToolResult } from '../tool.types';
 
@@ -75,6 +76,7 @@ const parameters = z.object({
 export function createReadTool(deps: FileToolDeps) {
   return defineTool({
     id: 'read',
+    aliases: FILE_PATH_ALIASES,
     readOnly: true,
     description: DESCRIPTION,
     parameters,

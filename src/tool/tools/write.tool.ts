@@ -8,6 +8,7 @@ import {
   resolveToolPath,
   stampOf,
   statOrUndefined,
+  FILE_PATH_ALIASES,
 } from '../file-access';
 import { diffText } from '../../core/text-diff';
 import { defineTool, ToolExecutionError, type ToolResult } from '../tool.types';
@@ -31,6 +32,7 @@ const parameters = z.object({
 export function createWriteTool(deps: FileToolDeps) {
   return defineTool({
     id: 'write',
+    aliases: FILE_PATH_ALIASES,
     description: DESCRIPTION,
     parameters,
     async execute(input, ctx): Promise<ToolResult> {
