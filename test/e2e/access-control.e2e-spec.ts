@@ -153,6 +153,10 @@ describe('access control: sessions of directories outside the list', () => {
       id: string;
     }>;
     expect(all.map((session) => session.id)).toEqual([inside]);
+    const api = (await t.http.get('/api/session').expect(200)).body as {
+      data: Array<{ id: string }>;
+    };
+    expect(api.data.map((session) => session.id)).toEqual([inside]);
     const projects = (await t.http.get('/project').expect(200)).body as Array<{ id: string }>;
     expect(projects.map((project) => project.id)).not.toContain(outsideProject);
     expect(projects.map((project) => project.id)).toContain('global');

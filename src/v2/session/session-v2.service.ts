@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { BadRequestError, NamedError } from '../../core/errors/named-error';
+import { DirectoryAllowlist } from '../../core/http/directory-allowlist';
 import { IdGenerator } from '../../core/id';
 import type { Instance } from '../../core/instance/instance';
 import { InstanceService } from '../../core/instance/instance.service';
@@ -45,6 +46,7 @@ export class SessionV2Service {
     private readonly statuses: SessionStatusService,
     private readonly log: SessionEventLog,
     private readonly ids: IdGenerator,
+    private readonly allowlist: DirectoryAllowlist,
   ) {}
 
   /** The session, or the `/api` 404. */
@@ -99,7 +101,10 @@ export class SessionV2Service {
     }
   }
 
-  /** Sessions by creation time (newest first unless `order=asc`), a page at a time. */
+  /**
+   * Sessions by creation time (newest first unless `order=asc`), a page at a time; those of
+   * directories outside `--allow-dir` are left out, as from every other list.
+   */
   list(query: SessionListQueryDto): SessionsResponseDto {
     const limit = query.limit ?? DEFAULT_LIMIT;
     const cursor = query.cursor ? decodeCursor<SessionListing>(query.cursor) : undefined;
@@ -121,6 +126,7 @@ export class SessionV2Service {
       })
       .map((stored) => JSON.parse(stored.json) as Session)
       .filter((session) => !listing.workspace || session.workspaceID === listing.workspace)
+      .filter((session) => this.allowlist.allows(session.directory))
       .sort((a, b) => compareCreated(a, b) * (listing.order === 'asc' ? 1 : -1));
     const page = pageOf(sessions, (session) => session.id, limit, cursor?.anchor);
     return {
