@@ -94,8 +94,17 @@ export class PromptService implements SubagentRunner {
     return { ...this.env.variables, ...env };
   }
 
-  prompt(instance: Instance, sessionID: string, body: PromptBodyDto): Promise<AcceptedPrompt> {
-    return this.accept(instance, sessionID, body);
+  /**
+   * `titled: false` leaves the session's title as it is: the `/api` prompts, whose loop (in the
+   * reference) names no session, and whose clients script every model call of a turn.
+   */
+  prompt(
+    instance: Instance,
+    sessionID: string,
+    body: PromptBodyDto,
+    options: { titled?: boolean } = {},
+  ): Promise<AcceptedPrompt> {
+    return this.accept(instance, sessionID, body, options.titled ?? true);
   }
 
   /** Runs a configured slash command: its template, with the arguments, becomes the prompt. */
@@ -307,6 +316,7 @@ export class PromptService implements SubagentRunner {
     instance: Instance,
     sessionID: string,
     request: PromptRequest,
+    titled = true,
   ): Promise<AcceptedPrompt> {
     const session = this.sessions.get(sessionID);
     const agent = await this.resolveAgent(
@@ -358,7 +368,7 @@ export class PromptService implements SubagentRunner {
     await this.reverts.cleanup(instance, sessionID);
     this.messages.saveMessage(instance, user);
     for (const part of parts) this.messages.savePart(instance, part);
-    if (isFirstPrompt && !session.parentID)
+    if (titled && isFirstPrompt && !session.parentID)
       this.titles.generateInBackground(instance, user, promptText(parts));
     const stored = { info: user, parts };
     if (request.noReply) return { user: stored };

@@ -169,6 +169,7 @@ describe('/api sessions: durable event log, admissions, loop control, revert sta
     const events = stream(id);
     await events.response;
     t.model.enqueue({ text: ['Hello ', 'there.'] });
+    const requestsBefore = t.model.requests.length;
     const admitted = await prompt(id, 'Say hello');
     expect(admitted).toMatchObject({
       admittedSeq: 1,
@@ -198,6 +199,10 @@ describe('/api sessions: durable event log, admissions, loop control, revert sta
       agent: 'build',
       model: { id: 'fake-model', providerID: 'fake' },
     });
+    // One model call for the one step: as the reference's /api loop, no title is generated.
+    expect(t.model.requests.length - requestsBefore).toBe(1);
+    const info = await t.http.get(`/api/session/${id}`).expect(200);
+    expect(info.body.data.title).toMatch(/^New session - /);
     // The messages are a projection of those events.
     const messages = await t.http.get(`/api/session/${id}/message?order=asc`).expect(200);
     expect(messages.body.data).toEqual([

@@ -150,14 +150,19 @@ export class SessionLoopService {
       try {
         const session = this.sessions.find(sessionID);
         const model = session.model;
-        const accepted = await this.prompts.prompt(instance, sessionID, {
-          messageID: input.id,
-          ...(model && {
-            model: { providerID: model.providerID, modelID: model.id },
-            ...(model.variant && model.variant !== 'default' && { variant: model.variant }),
-          }),
-          parts: partsOf(input.prompt),
-        });
+        const accepted = await this.prompts.prompt(
+          instance,
+          sessionID,
+          {
+            messageID: input.id,
+            ...(model && {
+              model: { providerID: model.providerID, modelID: model.id },
+              ...(model.variant && model.variant !== 'default' && { variant: model.variant }),
+            }),
+            parts: partsOf(input.prompt),
+          },
+          { titled: false },
+        );
         await accepted.answer;
       } catch (error) {
         // The input cannot be run (its session is gone, its model unknown): it is taken, and
