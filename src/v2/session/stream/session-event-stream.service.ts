@@ -1,8 +1,10 @@
-import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import type { ServerResponse } from 'node:http';
 import { filter, type Subscription } from 'rxjs';
 import type { BusEventMap } from '../../../core/bus/bus-event';
 import { BusService } from '../../../core/bus/bus.service';
+import { errorMessage } from '../../../core/errors/error-message';
 import {
   HEARTBEAT_COMMENT,
   openEventStream,
@@ -19,6 +21,8 @@ const REPLAY_PAGE = 500;
 const HEARTBEAT_MS = 15_000;
 /** A client that stopped reading is cut off past this much unsent data (it resumes with `after`). */
 const MAX_UNSENT_BYTES = 16 * 1024 * 1024;
+/** The replay waits for the client to read once this much of it is unsent. */
+const REPLAY_HIGH_WATER = 1024 * 1024;
 
 const SSE_HEADERS = {
   'content-type': 'text/event-stream',
@@ -35,6 +39,7 @@ const SSE_HEADERS = {
  */
 @Injectable()
 export class SessionEventStreamService implements OnApplicationShutdown {
+  private readonly logger = new Logger(SessionEventStreamService.name);
   private readonly open = new Set<() => void>();
 
   constructor(
@@ -51,25 +56,17 @@ export class SessionEventStreamService implements OnApplicationShutdown {
     response.flushHeaders();
     let last = after;
     let replaying = true;
-    const waiting: SessionDurableEvent[] = [];
     const send = (event: SessionDurableEvent) => {
       if (event.durable.seq <= last || response.writableEnded || response.destroyed) return;
       last = event.durable.seq;
       writeEventText(response, `id: ${last}\ndata: ${JSON.stringify(event)}\n\n`, MAX_UNSENT_BYTES);
     };
-    // Live events are held while the log is read, then sent after it: none is missed between
-    // the two, and the seq check drops what both delivered.
+    // While the log is replayed, live events are left to it: each is stored before it is
+    // published, so the next page read has it. The last page and the switch to live delivery
+    // happen in one synchronous step, so none falls in between; the seq check drops repeats.
     const live: Subscription = this.log.live(sessionID).subscribe((event) => {
-      if (replaying) waiting.push(event);
-      else send(event);
+      if (!replaying) send(event);
     });
-    for (;;) {
-      const page = this.log.after(sessionID, last, REPLAY_PAGE);
-      page.forEach(send);
-      if (page.length < REPLAY_PAGE || response.writableEnded || response.destroyed) break;
-    }
-    replaying = false;
-    waiting.splice(0).forEach(send);
     const heartbeat = setInterval(
       () => writeEventText(response, HEARTBEAT_COMMENT, MAX_UNSENT_BYTES),
       HEARTBEAT_MS,
@@ -93,10 +90,37 @@ export class SessionEventStreamService implements OnApplicationShutdown {
       clearInterval(heartbeat);
       this.open.delete(end);
     });
+    const replay = async () => {
+      for (;;) {
+        const page = this.log.after(sessionID, last, REPLAY_PAGE);
+        page.forEach(send);
+        if (page.length < REPLAY_PAGE || response.writableEnded || response.destroyed) break;
+        // A long history goes out as the client reads it, not all at once past the cut-off.
+        if (response.writableLength > REPLAY_HIGH_WATER) await drainedOrClosed(response);
+      }
+      replaying = false;
+    };
+    replay().catch((error: unknown) => {
+      this.logger.warn(`session event replay failed: ${errorMessage(error)}`);
+      response.destroy();
+    });
   }
 
   /** The streams end with their session, or with the server. */
   onApplicationShutdown(): void {
     for (const end of [...this.open]) end();
   }
+}
+
+/** Resolves once the response has handed its buffered data on, or has closed. */
+function drainedOrClosed(response: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      response.off('drain', done);
+      response.off('close', done);
+      resolve();
+    };
+    response.once('drain', done);
+    response.once('close', done);
+  });
 }
