@@ -18,8 +18,8 @@ export type EventFields = Record<string, unknown>;
 
 /**
  * The durable event log of every session: `append` stores an event under the session's next seq
- * and then publishes it on the bus, so a stream that reads the log and then follows the bus
- * (`follow`) sees every event once, in seq order.
+ * and then publishes it on the bus, so a stream that reads the log (`after`) and then follows
+ * the bus (`live`) sees every event once, in seq order.
  */
 @Injectable()
 export class SessionEventLog {
