@@ -411,6 +411,13 @@ describe('work left open by a stopped server', () => {
         ALTER TABLE project DROP COLUMN sandboxes;
         DROP TABLE original_import;
         DROP TABLE original_import_state;
+        DROP TABLE session_event;
+        DROP TABLE session_event_seq;
+        DROP TABLE session_input;
+        DROP TABLE credential;
+        DROP TABLE permission_saved;
+        DROP TABLE idempotency_key;
+        DROP INDEX session_share_share_id;
       `);
       db.connection.pragma('user_version = 3');
       const s = fill();
