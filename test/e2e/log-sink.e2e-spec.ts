@@ -127,7 +127,9 @@ describe('CLI: a log sink that stops reading', () => {
     await server.log(300);
     const health = await fetch(`${server.url}/global/health`);
     expect(health.status).toBe(200);
-    expect(rss(server.child.pid!) - settled).toBeLessThan(48 * 1024 * 1024);
+    // An unbounded buffer grows by the two rounds' 150 MiB; the margin below that is for the
+    // heap's own growth on a loaded machine (60 MiB was seen once in CI).
+    expect(rss(server.child.pid!) - settled).toBeLessThan(100 * 1024 * 1024);
 
     const { code, signal, ms } = await server.stop();
     expect({ code, signal }).toEqual({ code: 0, signal: null });
