@@ -8,6 +8,7 @@ import type { SessionExport } from './dto/session-export.dto';
 import type { Session } from './dto/session.dto';
 import type { JsonText } from './json-text';
 import { MessageRepository } from './message.repository';
+import { announceSessionWithMessages } from './session-announce';
 import { SessionTransfer } from './session-transfer';
 import { SessionRepository } from './session.repository';
 
@@ -36,17 +37,7 @@ export class SessionTransferService {
 
   async import(instance: Instance, body: unknown): Promise<Session> {
     const { session, messages } = await this.transfer.importSession(instance, body);
-    this.bus.publish(instance, 'session.created', { sessionID: session.id, info: session });
-    for (const message of messages) {
-      this.bus.publish(instance, 'message.updated', { sessionID: session.id, info: message.info });
-      for (const part of message.parts) {
-        this.bus.publish(instance, 'message.part.updated', {
-          sessionID: session.id,
-          part,
-          time: Date.now(),
-        });
-      }
-    }
+    announceSessionWithMessages(this.bus, instance, session, messages);
     return session;
   }
 }

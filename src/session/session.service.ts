@@ -19,6 +19,7 @@ import type {
 } from './dto/session.dto';
 import type { SessionStatus } from './dto/session-status.dto';
 import { MessageRepository, parseRecord } from './message.repository';
+import { announceSessionWithMessages } from './session-announce';
 import { SessionRunRegistry } from './session-run.registry';
 import { SessionStatusService } from './session-status.service';
 import { SessionNotFoundError } from '../core/errors/session-not-found';
@@ -271,17 +272,7 @@ export class SessionService {
       }
       return { session, copies };
     });
-    this.bus.publish(instance, 'session.created', { sessionID: session.id, info: session });
-    for (const copy of copies) {
-      this.bus.publish(instance, 'message.updated', { sessionID: session.id, info: copy.info });
-      for (const part of copy.parts) {
-        this.bus.publish(instance, 'message.part.updated', {
-          sessionID: session.id,
-          part,
-          time: Date.now(),
-        });
-      }
-    }
+    announceSessionWithMessages(this.bus, instance, session, copies);
     return session;
   }
 
