@@ -164,6 +164,22 @@ describe('access control: sessions of directories outside the list', () => {
     await t.http.patch(`/project/${outsideProject}`).send({ name: 'x' }).expect(404);
   });
 
+  it('refuses /api session creation outside the list, and tells nothing of such a session', async () => {
+    const refused = await t.http
+      .post('/api/session')
+      .send({ location: { directory: dirs.outside } })
+      .expect(403);
+    expect(refused.body._tag).toBe('ForbiddenError');
+    const taken = await t.http.post('/api/session').send({ id: outsideSession }).expect(409);
+    expect(taken.body).toEqual({
+      _tag: 'ConflictError',
+      message: `Session ID is taken: ${outsideSession}`,
+      resource: outsideSession,
+    });
+    const active = await t.http.get('/api/session/active').expect(200);
+    expect(Object.keys(active.body.data as object)).not.toContain(outsideSession);
+  });
+
   it('still serves the sessions of allowed directories', async () => {
     const res = await t.http.get(`/session/${inside}`).expect(200);
     expect((res.body as { directory: string }).directory).toBe(dirs.project);

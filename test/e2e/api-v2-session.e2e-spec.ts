@@ -305,6 +305,10 @@ describe('/api sessions: durable event log, admissions, loop control, revert sta
     const byHeader = stream(id, '?after=0', { 'last-event-id': String(cut + 1) });
     await byHeader.waitFor((f) => (f.data as Durable).durable.seq === all.at(-1)!.durable.seq);
     expect(byHeader.frames[0].id).toBe(String(cut + 2));
+    // An id beyond the session's last event names no frame of it: the stream starts at `after`.
+    const beyond = stream(id, `?after=${cut}`, { 'last-event-id': '999999' });
+    await beyond.waitFor((f) => (f.data as Durable).durable.seq === all.at(-1)!.durable.seq);
+    expect(beyond.frames[0].id).toBe(String(cut + 1));
     // Live events follow the replay on the same stream without a gap.
     t.model.enqueue({ text: 'three' });
     await prompt(id, 'third');

@@ -315,7 +315,7 @@ export class SessionV2Controller {
     @Headers('last-event-id') lastEventID: string | undefined,
     @Res() reply: FastifyReply,
   ): void {
-    this.streams.serve(reply, sessionID, resumeFrom(query.after, lastEventID));
+    this.streams.serve(reply, sessionID, query.after ?? 0, lastEventID);
   }
 
   @Post(':sessionID/interrupt')
@@ -365,13 +365,4 @@ export class SessionV2Controller {
   ): SessionMessagesResponseDto {
     return this.history.messages(sessionID, query) as SessionMessagesResponseDto;
   }
-}
-
-/**
- * Where a stream resumes: the later of `after` and `Last-Event-ID` (a reconnecting EventSource
- * repeats its first URL, `after` included, and names the last frame it got in the header).
- */
-function resumeFrom(after: number | undefined, lastEventID: string | undefined): number {
-  const fromHeader = lastEventID && /^\d+$/.test(lastEventID) ? Number(lastEventID) : 0;
-  return Math.max(after ?? 0, fromHeader);
 }

@@ -11,15 +11,19 @@ export class MessageNotFoundV2Error extends TaggedError<{ sessionID: string; mes
 }
 
 /** A prompt id used again with another input. */
-export class PromptConflictError extends TaggedError<{ resource: string }> {
-  constructor(id: string) {
-    super(
-      'ConflictError',
-      409,
-      `Prompt message ID conflicts with an existing durable record: ${id}`,
-      { resource: id },
-    );
+/** An id the client chose that is already taken by something else. */
+export class ConflictError extends TaggedError<{ resource: string }> {
+  constructor(message: string, resource: string) {
+    super('ConflictError', 409, message, { resource });
   }
+}
+
+/** A prompt id used again with another input. */
+export function promptConflict(id: string): ConflictError {
+  return new ConflictError(
+    `Prompt message ID conflicts with an existing durable record: ${id}`,
+    id,
+  );
 }
 
 export class InvalidCursorError extends TaggedError {

@@ -20,6 +20,7 @@ import type {
 import type { RevertStateDto } from './dto/revert-state.dto';
 import { SessionEventLog } from './log/session-event-log.service';
 import { SessionNotFoundV2Error } from '../../core/errors/session-not-found';
+import { ConflictError } from './session-v2.errors';
 
 const DEFAULT_LIMIT = 50;
 
@@ -68,11 +69,16 @@ export class SessionV2Service {
 
   /**
    * `POST /api/session`: in the body's location, else the request's. A given id that exists
-   * answers that session (creating is idempotent).
+   * answers that session (creating is idempotent), unless the session is in a directory this
+   * server does not serve (`--allow-dir`): the id is then taken, and nothing of it is told.
    */
   async create(fallback: Instance, body: CreateSessionV2BodyDto): Promise<SessionV2InfoDto> {
+    if (body.location) this.allowlist.check(body.location.directory);
     if (body.id) {
       const existing = this.store.get(body.id);
+      if (existing && !this.allowlist.allows(existing.directory)) {
+        throw new ConflictError(`Session ID is taken: ${body.id}`, body.id);
+      }
       if (existing) return this.info(existing);
     }
     const instance = body.location ? await this.locationOf(body.location.directory) : fallback;
@@ -142,9 +148,17 @@ export class SessionV2Service {
   active(): Record<string, SessionActiveDto> {
     const active: Record<string, SessionActiveDto> = {};
     for (const [sessionID, status] of Object.entries(this.statuses.list())) {
-      if (status.type !== 'idle') active[sessionID] = { type: 'running' };
+      if (status.type === 'idle' || !this.isServed(sessionID)) continue;
+      active[sessionID] = { type: 'running' };
     }
     return active;
+  }
+
+  /** Whether the session's directory is served (`--allow-dir`); always, without a list. */
+  private isServed(sessionID: string): boolean {
+    if (!this.allowlist.enabled) return true;
+    const session = this.store.get(sessionID);
+    return session !== undefined && this.allowlist.allows(session.directory);
   }
 
   async switchAgent(sessionID: string, agent: string): Promise<void> {

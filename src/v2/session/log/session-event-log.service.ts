@@ -68,6 +68,11 @@ export class SessionEventLog {
     });
   }
 
+  /** The seq of the session's latest event; 0 before its first. */
+  lastSeq(sessionID: string): number {
+    return this.events.lastSeq(sessionID);
+  }
+
   /** Stored events after `seq`, at most `limit` (-1: all). */
   after(sessionID: string, seq: number, limit = -1): SessionDurableEvent[] {
     return this.events.listAfter(sessionID, seq, limit);

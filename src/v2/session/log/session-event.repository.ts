@@ -19,6 +19,7 @@ interface EventRow {
 @Injectable()
 export class SessionEventRepository {
   private readonly nextSeq: Statement<[string]>;
+  private readonly lastSeqOf: Statement<[string]>;
   private readonly insert: Statement<[string, number, string, string, number, string]>;
   private readonly after: Statement<[string, number, number]>;
   private readonly ofTypes: Statement<[string, string]>;
@@ -31,6 +32,7 @@ export class SessionEventRepository {
        ON CONFLICT (session_id) DO UPDATE SET seq = seq + 1
        RETURNING seq`,
     );
+    this.lastSeqOf = connection.prepare('SELECT seq FROM session_event_seq WHERE session_id = ?');
     this.insert = connection.prepare(
       'INSERT INTO session_event (session_id, seq, id, type, version, data) VALUES (?, ?, ?, ?, ?, ?)',
     );
@@ -64,6 +66,11 @@ export class SessionEventRepository {
       );
       return toEvent(sessionID, { ...event, seq, data: '' }, event.data);
     });
+  }
+
+  /** The seq of the session's latest event; 0 before its first. */
+  lastSeq(sessionID: string): number {
+    return (this.lastSeqOf.get(sessionID) as { seq: number } | undefined)?.seq ?? 0;
   }
 
   /** Events after `seq`, oldest first, at most `limit` (-1: all). */

@@ -21,7 +21,7 @@ import type {
   SessionPromptBodyDto,
 } from '../dto/session-prompt.dto';
 import { SessionEventLog } from '../log/session-event-log.service';
-import { PromptConflictError } from '../session-v2.errors';
+import { promptConflict } from '../session-v2.errors';
 import { SessionV2Service } from '../session-v2.service';
 import { SessionInputRepository } from './session-input.repository';
 
@@ -69,11 +69,11 @@ export class SessionLoopService {
         existing.sessionID === sessionID &&
         existing.delivery === delivery &&
         isDeepStrictEqual(existing.prompt, prompt);
-      if (!same) throw new PromptConflictError(id);
+      if (!same) throw promptConflict(id);
       if (body.resume !== false) this.wake(instance, sessionID);
       return existing;
     }
-    if (this.messages.isMessageIdTaken(id)) throw new PromptConflictError(id);
+    if (this.messages.isMessageIdTaken(id)) throw promptConflict(id);
     let admission: SessionInputAdmittedDto | undefined;
     this.log.append(
       instance,

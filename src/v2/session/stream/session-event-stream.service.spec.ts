@@ -63,6 +63,7 @@ describe('SessionEventStreamService', () => {
       after: (_: string, seq: number, limit: number) =>
         stored.filter((e) => e.durable.seq > seq).slice(0, limit),
       live: () => live.asObservable(),
+      lastSeq: () => stored.length,
     } as unknown as SessionEventLog;
     const bus = { events$: new Subject<BusEnvelope>() } as unknown as BusService;
     const sessions = { find: () => ({}) } as unknown as SessionV2Service;

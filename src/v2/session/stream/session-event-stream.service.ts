@@ -49,12 +49,19 @@ export class SessionEventStreamService implements OnApplicationShutdown {
     private readonly counted: OpenEventStreams,
   ) {}
 
-  serve(reply: FastifyReply, sessionID: string, after: number): void {
+  /**
+   * Streams from `after`, or from `Last-Event-ID` when a reconnecting EventSource names a later
+   * frame (it repeats its first URL, `after` included). An id beyond the session's last event
+   * names no frame of this session and is ignored.
+   */
+  serve(reply: FastifyReply, sessionID: string, after: number, lastEventID?: string): void {
     this.sessions.find(sessionID);
+    const named = lastEventID && /^\d+$/.test(lastEventID) ? Number(lastEventID) : 0;
+    const resumed = named <= this.log.lastSeq(sessionID) ? named : 0;
     const response = openEventStream(reply, SSE_HEADERS, this.counted);
     // The client learns the stream is open before the first event, which may be long to come.
     response.flushHeaders();
-    let last = after;
+    let last = Math.max(after, resumed);
     let replaying = true;
     const send = (event: SessionDurableEvent) => {
       if (event.durable.seq <= last || response.writableEnded || response.destroyed) return;
