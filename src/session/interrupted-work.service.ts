@@ -27,6 +27,8 @@ export interface ClosedWork {
   streams: number;
   /** Sessions whose `time.compacting` was cleared. */
   sessions: number;
+  /** The assistant messages closed (those counted in `messages`). */
+  answers: MessageKey[];
 }
 
 /**
@@ -42,12 +44,21 @@ export interface ClosedWork {
 @Injectable()
 export class InterruptedWorkService implements OnApplicationBootstrap {
   private readonly logger = new Logger(InterruptedWorkService.name);
+  private readonly closedListeners: Array<(answers: MessageKey[]) => void> = [];
 
   constructor(
     private readonly db: DatabaseService,
     private readonly messages: MessageRepository,
     private readonly sessions: SessionRepository,
   ) {}
+
+  /**
+   * Calls `listener` with the answers closed at start-up, once they are stored: the `/api` event
+   * log, a higher layer, closes their steps there too.
+   */
+  onAnswersClosed(listener: (answers: MessageKey[]) => void): void {
+    this.closedListeners.push(listener);
+  }
 
   onApplicationBootstrap(): void {
     const others = this.db.otherLiveServers;
@@ -69,6 +80,9 @@ export class InterruptedWorkService implements OnApplicationBootstrap {
       return;
     }
     if (closed.messages + closed.tools + closed.streams + closed.sessions === 0) return;
+    if (closed.answers.length > 0) {
+      for (const listener of this.closedListeners) listener(closed.answers);
+    }
     const ms = Math.round(performance.now() - started);
     this.logger.log(
       `closed work left open when the server last stopped: unfinished answers ${closed.messages}, ` +
@@ -83,7 +97,7 @@ export class InterruptedWorkService implements OnApplicationBootstrap {
    */
   closeInterruptedWork(): ClosedWork {
     return this.db.transaction(() => {
-      const closed: ClosedWork = { messages: 0, tools: 0, streams: 0, sessions: 0 };
+      const closed: ClosedWork = { messages: 0, tools: 0, streams: 0, sessions: 0, answers: [] };
       const unfinished = this.messages.unfinishedMessages();
       const unfinishedIDs = new Set(unfinished.map((key) => key.messageID));
       // Open tools are looked up in every message, not only unfinished ones: a finished message
@@ -111,6 +125,7 @@ export class InterruptedWorkService implements OnApplicationBootstrap {
         if (isUnfinished) {
           this.messages.saveMessage(closeAnswer(info, lastSeen));
           closed.messages++;
+          closed.answers.push({ sessionID, messageID });
         }
       }
       for (const session of this.sessions.compacting()) {

@@ -48,6 +48,7 @@ import { TodoService } from './todo.service';
     SessionRunRegistry,
     SessionTurnQueue,
     GlobalSessionService,
+    InterruptedWorkService,
   ],
 })
 export class SessionModule {}

@@ -1,72 +1,13 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { DATABASE_FILE_NAME } from '../../src/core/storage/database-files';
-import { createInterface } from 'node:readline';
 import type { Session } from '../../src/session/dto/session.dto';
+import { spawnServer } from '../support/child-server';
 import { gitRepo, tempDir } from '../support/fixtures';
 
-const ROOT = join(__dirname, '..', '..');
 const ROUNDS = 5;
 const WRITERS = 4;
 const SEED_TURNS = 15;
-
-interface Seeded {
-  sessionID: string;
-  messages: number;
-  parts: number;
-}
-
-interface ChildServer {
-  url: string;
-  seeded?: Seeded;
-  process: ChildProcess;
-  kill(): Promise<void>;
-}
-
-/** Starts the server in its own process (so it can be killed with SIGKILL). */
-async function spawnServer(home: string, directory: string, seedTurns = 0): Promise<ChildServer> {
-  const child = spawn(
-    process.execPath,
-    [
-      '-r',
-      join(ROOT, 'test/support/register-ts-cached.js'),
-      join(ROOT, 'test/support/session-server.ts'),
-    ],
-    {
-      cwd: directory,
-      env: {
-        PATH: process.env.PATH,
-        HOME: home,
-        XDG_CONFIG_HOME: join(home, '.config'),
-        XDG_DATA_HOME: join(home, '.local/share'),
-        XDG_STATE_HOME: join(home, '.local/state'),
-        XDG_CACHE_HOME: join(home, '.cache'),
-        GIT_CONFIG_NOSYSTEM: '1',
-        GIT_CONFIG_GLOBAL: '/dev/null',
-        OPENCODE_DISABLE_MODELS_FETCH: '1',
-        SEED_TURNS: String(seedTurns),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout }).once('line', resolve);
-    void exited.then(() => reject(new Error(`server exited before listening: ${stderr}`)));
-  });
-  const ready = JSON.parse(line) as { url: string; seeded?: Seeded };
-  return {
-    ...ready,
-    process: child,
-    kill: async () => {
-      child.kill('SIGKILL');
-      await exited;
-    },
-  };
-}
 
 /** What one writer knows about its sessions, from acknowledged (200) answers only. */
 interface WriterState {
@@ -178,7 +119,7 @@ describe('crash safety of session storage', () => {
       forks: new Set(),
       unanswered: [],
     }));
-    let server = await spawnServer(home, directory, SEED_TURNS);
+    let server = await spawnServer(home, directory, { seedTurns: SEED_TURNS });
     const seeded = server.seeded!;
     const kills: number[] = [];
 

@@ -80,7 +80,19 @@ export class SessionEventLog {
 
   /** Whether the loop has taken this prompt (its `prompted` is in the log). */
   hasPrompted(sessionID: string, messageID: string): boolean {
-    return this.events.hasAbout(sessionID, 'session.next.prompted', messageID);
+    return this.events.hasAbout(sessionID, 'session.next.prompted', 'messageID', messageID);
+  }
+
+  /** Whether the step of this assistant message started and has not ended nor failed. */
+  isStepOpen(sessionID: string, assistantMessageID: string): boolean {
+    const about = (type: DurableType) =>
+      this.events.hasAbout(
+        sessionID,
+        `session.next.${type}`,
+        'assistantMessageID',
+        assistantMessageID,
+      );
+    return about('step.started') && !about('step.ended') && !about('step.failed');
   }
 
   ofTypes(sessionID: string, types: readonly DurableType[]): SessionDurableEvent[] {

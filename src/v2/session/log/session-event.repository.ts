@@ -23,7 +23,7 @@ export class SessionEventRepository {
   private readonly insert: Statement<[string, number, string, string, number, string]>;
   private readonly after: Statement<[string, number, number]>;
   private readonly ofTypes: Statement<[string, string]>;
-  private readonly aboutMessage: Statement<[string, string, string]>;
+  private readonly about: Statement<[string, string, string, string]>;
 
   constructor(private readonly db: DatabaseService) {
     const connection = db.connection;
@@ -43,9 +43,9 @@ export class SessionEventRepository {
       `SELECT seq, id, type, version, data FROM session_event
        WHERE session_id = ? AND type IN (SELECT value FROM json_each(?)) ORDER BY seq`,
     );
-    this.aboutMessage = connection.prepare(
+    this.about = connection.prepare(
       `SELECT 1 FROM session_event
-       WHERE session_id = ? AND type = ? AND json_extract(data, '$.messageID') = ? LIMIT 1`,
+       WHERE session_id = ? AND type = ? AND json_extract(data, ?) = ? LIMIT 1`,
     );
   }
 
@@ -80,9 +80,9 @@ export class SessionEventRepository {
     );
   }
 
-  /** Whether the session has an event of this type about this message (`data.messageID`). */
-  hasAbout(sessionID: string, type: string, messageID: string): boolean {
-    return this.aboutMessage.get(sessionID, type, messageID) !== undefined;
+  /** Whether the session has an event of this type whose `data[field]` is `value`. */
+  hasAbout(sessionID: string, type: string, field: string, value: string): boolean {
+    return this.about.get(sessionID, type, `$.${field}`, value) !== undefined;
   }
 
   /** Every event of the given types, oldest first. */

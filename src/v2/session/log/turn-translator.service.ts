@@ -5,7 +5,10 @@ import { BusService, type EventSource } from '../../../core/bus/bus.service';
 import { errorMessage } from '../../../core/errors/error-message';
 import type { AssistantMessage, MessageInfo, UserMessage } from '../../../session/dto/message.dto';
 import type { Part, ToolPart } from '../../../session/dto/part.dto';
+import { InterruptedWorkService } from '../../../session/interrupted-work.service';
+import type { MessageKey } from '../../../session/message.repository';
 import { MessageService } from '../../../session/message.service';
+import { SessionRepository } from '../../../session/session.repository';
 import { SessionInputRepository } from '../prompt/session-input.repository';
 import { SessionEventLog, type EventFields } from './session-event-log.service';
 import type { DurableType } from './session-event.types';
@@ -48,7 +51,12 @@ export class TurnTranslator implements OnModuleDestroy {
     private readonly log: SessionEventLog,
     private readonly messages: MessageService,
     private readonly inputs: SessionInputRepository,
+    private readonly sessions: SessionRepository,
+    interrupted: InterruptedWorkService,
   ) {
+    // A server stopped mid-turn (a crash) left steps open in the log; the answers it closed at
+    // start-up close them here too.
+    interrupted.onAnswersClosed((answers) => this.closeInterruptedSteps(answers));
     this.subscription = bus.events$.subscribe((envelope) => {
       try {
         this.translate(envelope);
@@ -335,6 +343,17 @@ export class TurnTranslator implements OnModuleDestroy {
       attempt: status.attempt,
       error: { message: status.message, isRetryable: true },
     });
+  }
+
+  private closeInterruptedSteps(answers: readonly MessageKey[]): void {
+    for (const { sessionID, messageID } of answers) {
+      const session = this.sessions.get(sessionID);
+      if (!session || !this.log.isStepOpen(sessionID, messageID)) continue;
+      this.append(session, sessionID, 'step.failed', {
+        assistantMessageID: messageID,
+        error: { type: 'unknown', message: 'Interrupted: the server stopped during the step' },
+      });
+    }
   }
 
   private forget(sessionID: string): void {
