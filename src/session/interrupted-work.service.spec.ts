@@ -217,6 +217,7 @@ describe('work left open by a stopped server', () => {
         tools: 2,
         streams: 1,
         sessions: 1,
+        answers: [{ sessionID: s.id, messageID: answer.id }],
       });
 
       const lastSeen = T0 + 50;
@@ -276,6 +277,7 @@ describe('work left open by a stopped server', () => {
         tools: 0,
         streams: 0,
         sessions: 0,
+        answers: [{ sessionID: s.id, messageID: failed.id }],
       });
 
       expect(JSON.parse(messages.getMessage(s.id, failed.id)!.info)).toEqual({
@@ -324,6 +326,7 @@ describe('work left open by a stopped server', () => {
         tools: 0,
         streams: 0,
         sessions: 0,
+        answers: [],
       });
     });
 
