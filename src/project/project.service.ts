@@ -78,6 +78,16 @@ export class ProjectService {
     if (!project || !this.isVisible(project)) throw new ProjectNotFoundError(projectID);
   }
 
+  /**
+   * Whether what belongs to the project (its saved permissions) may be shown: always without
+   * `--allow-dir`; with it, only for a known project with a directory inside the list.
+   */
+  isVisibleID(projectID: string): boolean {
+    if (!this.allowlist.enabled || projectID === GLOBAL_PROJECT_ID) return true;
+    const project = this.projects.get(projectID);
+    return project !== undefined && this.isVisible(project);
+  }
+
   private isVisible(project: ProjectDto): boolean {
     if (!this.allowlist.enabled || project.id === GLOBAL_PROJECT_ID) return true;
     return [project.worktree, ...project.sandboxes].some((path) => this.allowlist.allows(path));

@@ -178,6 +178,9 @@ describe('access control: sessions of directories outside the list', () => {
     });
     const active = await t.http.get('/api/session/active').expect(200);
     expect(Object.keys(active.body.data as object)).not.toContain(outsideSession);
+    // Nor of its project's saved permissions.
+    const saved = await t.http.get(`/api/permission/saved?projectID=${outsideProject}`).expect(404);
+    expect(saved.body._tag).toBe('ProjectNotFoundError');
   });
 
   it('still serves the sessions of allowed directories', async () => {

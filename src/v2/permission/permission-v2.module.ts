@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AgentModule } from '../../agent/agent.module';
 import { PermissionModule } from '../../permission/permission.module';
+import { ProjectModule } from '../../project/project.module';
 import { SessionV2Module } from '../session/session-v2.module';
 import { PermissionV2Controller, SessionPermissionV2Controller } from './permission-v2.controller';
 import { PermissionV2Service } from './permission-v2.service';
@@ -10,7 +11,7 @@ import { PermissionV2Service } from './permission-v2.service';
  * shape (listed, read, answered, created), and the saved "always" answers.
  */
 @Module({
-  imports: [PermissionModule, AgentModule, SessionV2Module],
+  imports: [PermissionModule, AgentModule, ProjectModule, SessionV2Module],
   controllers: [PermissionV2Controller, SessionPermissionV2Controller],
   providers: [PermissionV2Service],
 })

@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { ProjectNotFoundError } from '../../project/project.errors';
+import { ProjectService } from '../../project/project.service';
 import { AgentService } from '../../agent/agent.service';
 import type { AgentInfo } from '../../agent/agent.types';
 import { BadRequestError } from '../../core/errors/named-error';
@@ -24,6 +26,7 @@ export class PermissionV2Service {
     private readonly permissions: PermissionService,
     private readonly sessions: SessionV2Service,
     private readonly agents: AgentService,
+    private readonly projects: ProjectService,
   ) {}
 
   /** The pending requests of a location (its directory), oldest first. */
@@ -94,12 +97,21 @@ export class PermissionV2Service {
     return agent || this.agents.defaultAgent(instance);
   }
 
-  /** The saved permissions of `projectID`, else of the location's project. */
+  /**
+   * The saved permissions of `projectID`, else of the location's project. A project outside
+   * `--allow-dir` is unknown here (404), as on the project routes.
+   */
   listSaved(instance: Instance, projectID: string | undefined): PermissionSavedInfoDto[] {
+    if (projectID !== undefined && !this.projects.isVisibleID(projectID)) {
+      throw new ProjectNotFoundError(projectID);
+    }
     return this.permissions.listSaved(projectID ?? instance.projectID);
   }
 
+  /** Unknown ids, and those of projects outside `--allow-dir`, are left as they are (204). */
   removeSaved(id: string): void {
+    const saved = this.permissions.listSaved().find((candidate) => candidate.id === id);
+    if (!saved || !this.projects.isVisibleID(saved.projectID)) return;
     this.permissions.removeSaved(id);
   }
 }
