@@ -38,7 +38,7 @@ export class QuestionV2Service {
   }
 }
 
-/** The v2 request: the classic one's fields, copied so a caller cannot change the pending one. */
+/** The v2 request: the classic one's fields under the v2 names (the questions are shared, read-only). */
 export function toQuestionV2(request: QuestionAskedEvent): QuestionV2RequestDto {
   return {
     id: request.id,
