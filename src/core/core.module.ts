@@ -4,7 +4,7 @@ import { EventEmitterModule } from '@nestjs/event-emitter';
 import { BusService } from './bus/bus.service';
 import { AppEnvironment } from './config/app-environment';
 import { ServerOptions } from './config/server-options';
-import { HttpExceptionFilter } from './errors/http-exception.filter';
+import { ExceptionFilterByApi } from './http/v2/exception-filter-by-api';
 import { OpenEventStreams } from './http/open-event-streams';
 import { DirectoryAllowlist } from './http/directory-allowlist';
 import { AppValidationPipe } from './http/validation';
@@ -43,7 +43,7 @@ export class CoreModule {
         InstanceService,
         NpmInstaller,
         PluginHooks,
-        { provide: APP_FILTER, useClass: HttpExceptionFilter },
+        { provide: APP_FILTER, useClass: ExceptionFilterByApi },
         { provide: APP_PIPE, useClass: AppValidationPipe },
       ],
       exports: [

@@ -132,6 +132,13 @@ describe('/api sessions: durable event log, admissions, loop control, revert sta
       sessionID: 'ses_doesnotexist',
       message: 'Session not found: ses_doesnotexist',
     });
+    // An unknown path under /api is a JSON 404 in the v2 shape (the reference answers its web
+    // app's HTML).
+    const unknownPath = await t.http.get('/api/no-such-route').expect(404);
+    expect(unknownPath.body).toEqual({
+      _tag: 'NotFoundError',
+      message: 'Cannot GET /api/no-such-route',
+    });
     const badId = await t.http.get('/api/session/nope').expect(400);
     expect(badId.body._tag).toBe('InvalidRequestError');
     const id = await createSession();

@@ -2,6 +2,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { NamedError, UnauthorizedError } from '../errors/named-error';
 import { ticketOf } from './websocket';
+import { isApiPath } from './v2/api-path';
+import { V2ExceptionFilter } from './v2/v2-exception.filter';
 
 export interface BasicCredentials {
   username: string;
@@ -90,7 +92,9 @@ export function registerAuth(fastify: FastifyInstance, options: AuthOptions = {}
     }
     const retryAfter = throttle.blockedFor(request.ip);
     if (retryAfter !== undefined) {
-      void send(reply, new TooManyRequestsError(retryAfter), { 'retry-after': String(retryAfter) });
+      void send(request, reply, new TooManyRequestsError(retryAfter), {
+        'retry-after': String(retryAfter),
+      });
       return;
     }
     if (isPublicShare(request) || ticketOf(request) !== undefined) {
@@ -110,19 +114,29 @@ export function registerAuth(fastify: FastifyInstance, options: AuthOptions = {}
     // it asks for a password) is not guessing.
     const blocked = presented ? throttle.fail(request.ip) : undefined;
     if (blocked !== undefined) {
-      void send(reply, new TooManyRequestsError(blocked), { 'retry-after': String(blocked) });
+      void send(request, reply, new TooManyRequestsError(blocked), {
+        'retry-after': String(blocked),
+      });
       return;
     }
-    void send(reply, new UnauthorizedError(), { 'www-authenticate': challenge });
+    void send(request, reply, new UnauthorizedError(), { 'www-authenticate': challenge });
   });
 }
 
-function send(reply: FastifyReply, error: NamedError, headers: Record<string, string>) {
+/** Refusals under `/api` are in the v2 shape (`{ _tag, message }`), as every answer there. */
+const v2Errors = new V2ExceptionFilter();
+
+function send(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  error: NamedError,
+  headers: Record<string, string>,
+) {
   return reply
     .code(error.status)
     .headers(headers)
     .header('content-type', 'application/json')
-    .send(error.toJSON());
+    .send(isApiPath(request.url) ? v2Errors.describe(error).body : error.toJSON());
 }
 
 function isPublicShare(request: FastifyRequest): boolean {
