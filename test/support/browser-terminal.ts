@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { Page, WebSocket } from 'playwright-core';
 
 /**
  * Opens the client's terminal panel as a person would (its button) and waits until the shell has
@@ -6,10 +6,19 @@ import type { Page } from 'playwright-core';
  * connecting.
  */
 export async function openTerminal(page: Page): Promise<void> {
-  const socket = page.waitForEvent('websocket', (ws) => ws.url().includes('/pty/'));
+  // The frame listener is attached as the socket opens: attached later, it could miss the only
+  // frames a quiet shell sends (its replay and prompt) and wait for ever.
+  const firstFrame = new Promise<void>((resolve) => {
+    const onSocket = (ws: WebSocket) => {
+      if (!ws.url().includes('/pty/')) return;
+      page.off('websocket', onSocket);
+      ws.once('framereceived', () => resolve());
+    };
+    page.on('websocket', onSocket);
+  });
   await page.getByRole('button', { name: 'Terminal', exact: true }).click();
   await page.getByTestId('terminal').waitFor();
-  await (await socket).waitForEvent('framereceived');
+  await firstFrame;
 }
 
 /** Types `command` and Enter into the open terminal, then waits for `expected` in it. */
