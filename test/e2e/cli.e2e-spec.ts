@@ -1,12 +1,12 @@
 import { ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync, statSync, symlinkSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, Server } from 'node:net';
 import { join } from 'node:path';
 import { DATABASE_FILE_NAME } from '../../src/core/storage/database-files';
 import { resolveServerOptions, ServeFlags } from '../../src/cli';
 import { isLoopbackHost } from '../../src/core/http/mdns';
+import { buildCli } from '../support/cli-build';
 import { gitRepo, tempDir } from '../support/fixtures';
-import { buildWebClient } from '../support/web-build';
 import { connectSse, frameType } from '../support/sse-client';
 
 const ROOT = join(__dirname, '..', '..');
@@ -14,33 +14,6 @@ const LISTENING = /^opencode server listening on http:\/\/([\d.]+):(\d+)$/m;
 const packageVersion = (
   JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }
 ).version;
-
-/**
- * Compiles the CLI and the browser client as `npm run build` does, into a temporary directory
- * laid out like the package (package.json beside dist/, node_modules reachable), so the test runs
- * the built JavaScript without depending on whatever `dist/` holds at the moment.
- */
-function buildCli(): string {
-  const root = tempDir('opencode-build-');
-  const result = spawnSync(
-    process.execPath,
-    [
-      join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
-      '-p',
-      join(ROOT, 'tsconfig.build.json'),
-      '--outDir',
-      join(root, 'dist'),
-    ],
-    { cwd: ROOT, encoding: 'utf8' },
-  );
-  const cli = join(root, 'dist', 'cli.js');
-  if (!existsSync(cli)) throw new Error(`build failed:\n${result.stdout}${result.stderr}`);
-  copyFileSync(join(ROOT, 'package.json'), join(root, 'package.json'));
-  symlinkSync(join(ROOT, 'node_modules'), join(root, 'node_modules'), 'dir');
-  // The browser client, where `npm run build` puts it beside the server (dist/web).
-  buildWebClient(join(root, 'dist', 'web'));
-  return cli;
-}
 
 interface Run {
   child: ChildProcessWithoutNullStreams;
@@ -118,7 +91,7 @@ describe('CLI: opencode', () => {
   }
 
   beforeAll(() => {
-    cli = buildCli();
+    cli = buildCli({ web: true });
   }, 120_000);
 
   afterAll(() => {

@@ -1,6 +1,7 @@
-import { ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync, symlinkSync } from 'node:fs';
+import { ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildCli } from '../support/cli-build';
 import { gitRepo, tempDir } from '../support/fixtures';
 
 /**
@@ -9,31 +10,9 @@ import { gitRepo, tempDir } from '../support/fixtures';
  * it dropped once the collector reads again, and still end within 5 s on SIGTERM.
  */
 
-const ROOT = join(__dirname, '..', '..');
 const LISTENING = /^opencode server listening on (http:\/\/[\d.]+:\d+)$/m;
 /** One `app.log` entry's message: big, so a few hundred requests overflow any buffer. */
 const MESSAGE = 'm'.repeat(256 * 1024);
-
-/** Compiles the CLI into a temporary package layout (as cli.e2e-spec does, without the web client). */
-function buildCli(): string {
-  const root = tempDir('opencode-build-');
-  const result = spawnSync(
-    process.execPath,
-    [
-      join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
-      '-p',
-      join(ROOT, 'tsconfig.build.json'),
-      '--outDir',
-      join(root, 'dist'),
-    ],
-    { cwd: ROOT, encoding: 'utf8' },
-  );
-  const cli = join(root, 'dist', 'cli.js');
-  if (!existsSync(cli)) throw new Error(`build failed:\n${result.stdout}${result.stderr}`);
-  copyFileSync(join(ROOT, 'package.json'), join(root, 'package.json'));
-  symlinkSync(join(ROOT, 'node_modules'), join(root, 'node_modules'), 'dir');
-  return cli;
-}
 
 /** Resident memory of a process, in bytes (Linux). */
 function rss(pid: number): number {
