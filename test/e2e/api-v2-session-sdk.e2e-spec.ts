@@ -4,6 +4,7 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { startAgentTestApp, type AgentTestApp } from '../support/agent-app';
+import { short, TEXT_TURN, TOOL_TURN, type Durable } from '../support/api-v2-turns';
 
 /*
  * The `/api/session*` routes through the OFFICIAL SDK's v2 client (`client.v2.session.*`), as a
@@ -23,14 +24,6 @@ interface SdkAnswer {
   thrown?: string;
 }
 
-/** A durable event as the SDK hands it over. */
-interface Durable {
-  id: string;
-  type: string;
-  durable: { aggregateID: string; seq: number; version: number };
-  data: Record<string, Json>;
-}
-
 /** One connection the SDK's SSE client made: what it asked for and how it went. */
 interface Attempt {
   after?: string;
@@ -41,32 +34,6 @@ interface Attempt {
 
 const BRIDGE = join(__dirname, '..', 'support', 'v2-sdk-bridge.mjs');
 
-/*
- * The orders of the recorded reference turns (recorded/api-v2/text-turn, tool-turn and
- * interrupted-turn .session-event.sse).
- */
-const TEXT_TURN = [
-  'prompt.admitted',
-  'prompted',
-  'step.started',
-  'text.started',
-  'text.ended',
-  'step.ended',
-];
-const TOOL_TURN = [
-  'prompt.admitted',
-  'prompted',
-  'step.started',
-  'tool.input.started',
-  'tool.input.ended',
-  'tool.called',
-  'tool.success',
-  'step.ended',
-  'step.started',
-  'text.started',
-  'text.ended',
-  'step.ended',
-];
 /** The `data` fields of each type in those recordings (`snapshot`, `files`, `outputPaths` optional). */
 const REFERENCE_FIELDS: Record<string, { required: string[]; optional?: string[] }> = {
   'prompt.admitted': { required: ['delivery', 'messageID', 'prompt', 'sessionID', 'timestamp'] },
@@ -105,7 +72,6 @@ const REFERENCE_FIELDS: Record<string, { required: string[]; optional?: string[]
   },
 };
 
-const short = (type: string) => type.replace('session.next.', '');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** `v2.session.events` as the bridge reports it: every connection attempt and every frame. */

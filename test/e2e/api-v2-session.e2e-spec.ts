@@ -1,19 +1,10 @@
 import { writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startAgentTestApp, type AgentTestApp } from '../support/agent-app';
+import { short, TEXT_TURN, TOOL_TURN, type Durable } from '../support/api-v2-turns';
 import { connectSse, type SseClient } from '../support/sse-client';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-
-/** A durable event as `/api/session/:id/event` and `/history` send it. */
-interface Durable {
-  id: string;
-  type: string;
-  durable: { aggregateID: string; seq: number; version: number };
-  data: Record<string, any>;
-}
-
-const short = (type: string) => type.replace('session.next.', '');
 
 describe('/api sessions: durable event log, admissions, loop control, revert staging', () => {
   let t: AgentTestApp;
@@ -188,14 +179,7 @@ describe('/api sessions: durable event log, admissions, loop control, revert sta
     });
     await wait(id);
     await events.waitFor((f) => (f.data as Durable).type === 'session.next.step.ended');
-    expect(typesOf(events.frames)).toEqual([
-      'prompt.admitted',
-      'prompted',
-      'step.started',
-      'text.started',
-      'text.ended',
-      'step.ended',
-    ]);
+    expect(typesOf(events.frames)).toEqual(TEXT_TURN);
     const frames = events.frames.map((f) => f.data as Durable);
     expect(frames.map((f) => f.durable.seq)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(events.frames.map((f) => f.id)).toEqual(['1', '2', '3', '4', '5', '6']);
@@ -244,20 +228,7 @@ describe('/api sessions: durable event log, admissions, loop control, revert sta
     await prompt(id, 'Read the README');
     await wait(id);
     const events = await history(id);
-    expect(events.map((e) => short(e.type))).toEqual([
-      'prompt.admitted',
-      'prompted',
-      'step.started',
-      'tool.input.started',
-      'tool.input.ended',
-      'tool.called',
-      'tool.success',
-      'step.ended',
-      'step.started',
-      'text.started',
-      'text.ended',
-      'step.ended',
-    ]);
+    expect(events.map((e) => short(e.type))).toEqual(TOOL_TURN);
     const called = events.find((e) => e.type === 'session.next.tool.called')!;
     expect(called.data).toMatchObject({
       callID: 'call_1',
@@ -552,14 +523,7 @@ describe('/api sessions across a restart', () => {
       expect(again.body.data.admittedSeq).toBe(admitted.body.data.admittedSeq);
       await second.http.post(`/api/session/${id}/wait`).expect(204);
       const after = await second.http.get(`/api/session/${id}/history`).expect(200);
-      expect(after.body.data.map((e: Durable) => short(e.type))).toEqual([
-        'prompt.admitted',
-        'prompted',
-        'step.started',
-        'text.started',
-        'text.ended',
-        'step.ended',
-      ]);
+      expect(after.body.data.map((e: Durable) => short(e.type))).toEqual(TEXT_TURN);
     } finally {
       await second.close();
     }
