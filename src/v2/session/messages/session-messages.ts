@@ -67,52 +67,32 @@ export function projectMessages(events: readonly SessionDurableEvent[]): Session
       content().find(
         (item): item is ToolContent => item.type === 'tool' && item.id === str('callID'),
       );
+    /** A new message, created now: its id, its time, then its own fields. */
+    const add = (id: string, fields: Record<string, unknown>): SessionMessage => {
+      const message = { id, time: { created: at }, ...fields } as SessionMessage;
+      messages.set(id, message);
+      return message;
+    };
     switch (name) {
-      case 'prompted': {
-        const prompt = data.prompt as Record<string, unknown>;
-        messages.set(str('messageID'), {
-          id: str('messageID'),
-          time: { created: at },
-          ...prompt,
-          type: 'user',
-        });
+      case 'prompted':
+        add(str('messageID'), { ...(data.prompt as object), type: 'user' });
         break;
-      }
       case 'agent.switched':
-        messages.set(str('messageID'), {
-          id: str('messageID'),
-          time: { created: at },
-          type: 'agent-switched',
-          agent: data.agent,
-        });
+        add(str('messageID'), { type: 'agent-switched', agent: data.agent });
         break;
       case 'model.switched':
-        messages.set(str('messageID'), {
-          id: str('messageID'),
-          time: { created: at },
-          type: 'model-switched',
-          model: data.model,
-        });
+        add(str('messageID'), { type: 'model-switched', model: data.model });
         break;
       case 'synthetic':
-        messages.set(str('messageID'), {
-          id: str('messageID'),
-          time: { created: at },
-          sessionID: data.sessionID,
-          text: data.text,
-          type: 'synthetic',
-        });
+        add(str('messageID'), { sessionID: data.sessionID, text: data.text, type: 'synthetic' });
         break;
       case 'shell.started': {
-        const shell: SessionMessage = {
-          id: str('messageID'),
-          time: { created: at },
+        const shell = add(str('messageID'), {
           type: 'shell',
           callID: str('callID'),
           command: data.command,
           output: '',
-        };
-        messages.set(shell.id, shell);
+        });
         shells.set(str('callID'), shell);
         break;
       }
@@ -123,9 +103,7 @@ export function projectMessages(events: readonly SessionDurableEvent[]): Session
         break;
       }
       case 'step.started':
-        messages.set(str('assistantMessageID'), {
-          id: str('assistantMessageID'),
-          time: { created: at },
+        add(str('assistantMessageID'), {
           type: 'assistant',
           agent: data.agent,
           model: data.model,
@@ -234,14 +212,7 @@ export function projectMessages(events: readonly SessionDurableEvent[]): Session
         break;
       }
       case 'compaction.started':
-        messages.set(str('messageID'), {
-          type: 'compaction',
-          reason: data.reason,
-          summary: '',
-          recent: '',
-          id: str('messageID'),
-          time: { created: at },
-        });
+        add(str('messageID'), { type: 'compaction', reason: data.reason, summary: '', recent: '' });
         break;
       case 'compaction.ended': {
         const message = messages.get(str('messageID'));
