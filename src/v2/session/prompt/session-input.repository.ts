@@ -13,7 +13,6 @@ export class SessionInputRepository {
   private readonly byId: Statement<[string]>;
   private readonly promoteRow: Statement<[number, string]>;
   private readonly pendingRows: Statement<[string]>;
-  private readonly pendingSessions: Statement<[]>;
 
   constructor(db: DatabaseService) {
     const connection = db.connection;
@@ -28,9 +27,6 @@ export class SessionInputRepository {
     this.pendingRows = connection.prepare(
       `SELECT data FROM session_input WHERE session_id = ? AND promoted_seq IS NULL
        ORDER BY delivery = 'queue', admitted_seq`,
-    );
-    this.pendingSessions = connection.prepare(
-      'SELECT DISTINCT session_id FROM session_input WHERE promoted_seq IS NULL',
     );
   }
 
@@ -61,10 +57,5 @@ export class SessionInputRepository {
     return (this.pendingRows.all(sessionID) as { data: string }[]).map(
       (row) => JSON.parse(row.data) as SessionInputAdmittedDto,
     );
-  }
-
-  /** Sessions with inputs waiting (after a restart, their loop is woken again). */
-  sessionsWithPending(): string[] {
-    return (this.pendingSessions.all() as { session_id: string }[]).map((row) => row.session_id);
   }
 }
