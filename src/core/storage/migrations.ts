@@ -271,4 +271,15 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE INDEX session_share_share_id ON session_share (share_id);
       `),
   },
+  {
+    version: 12,
+    name: 'session events by type',
+    // An `/api` session's revert state (read for every listed session) and its prompt and step
+    // checks look up a few event types of one session: an index lookup each, not a read of the
+    // session's whole log (every streamed text and tool event).
+    up: (db) =>
+      db.exec(`
+        CREATE INDEX session_event_type ON session_event (session_id, type);
+      `),
+  },
 ];

@@ -5,12 +5,7 @@ import type { ListOrder, PageCursorDto } from '../dto/session-v2.dto';
 import { SessionEventLog } from '../log/session-event-log.service';
 import { InvalidCursorError, MessageNotFoundV2Error } from '../session-v2.errors';
 import { SessionV2Service } from '../session-v2.service';
-import {
-  contextOf,
-  MESSAGE_EVENT_TYPES,
-  projectMessages,
-  type SessionMessage,
-} from './session-messages';
+import { contextOf, projectMessages, type SessionMessage } from './session-messages';
 
 const DEFAULT_LIMIT = 50;
 
@@ -66,6 +61,6 @@ export class SessionHistoryService {
   /** Every message of the session, oldest first. */
   all(sessionID: string): SessionMessage[] {
     this.sessions.find(sessionID);
-    return projectMessages(this.log.ofTypes(sessionID, MESSAGE_EVENT_TYPES));
+    return projectMessages(this.log.after(sessionID, 0));
   }
 }

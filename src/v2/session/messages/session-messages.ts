@@ -22,34 +22,9 @@ type Content =
   | { type: 'reasoning'; id: string; text: string; time: { created: number; completed?: number } }
   | ToolContent;
 
-/** The durable event types that make or change messages (the rest change only the session). */
-export const MESSAGE_EVENT_TYPES = [
-  'prompted',
-  'agent.switched',
-  'model.switched',
-  'synthetic',
-  'shell.started',
-  'shell.ended',
-  'step.started',
-  'step.ended',
-  'step.failed',
-  'text.started',
-  'text.ended',
-  'reasoning.started',
-  'reasoning.ended',
-  'tool.input.started',
-  'tool.input.ended',
-  'tool.called',
-  'tool.progress',
-  'tool.success',
-  'tool.failed',
-  'compaction.started',
-  'compaction.ended',
-  'revert.committed',
-] as const;
-
 /**
- * The messages of a session, oldest first, from its durable events: each event is folded into
+ * The messages of a session, oldest first, from its durable events (those that change only the
+ * session, a staged revert say, are passed over): each event is folded into
  * the message it names (a prompt, a model step, a switch, a shell command, a compaction); a
  * committed revert drops every message after its boundary.
  */
