@@ -180,7 +180,9 @@ export class SessionLoopService {
     input: SessionInputAdmittedDto,
     error: unknown,
   ): void {
-    if (!this.inputs.get(input.id) || this.inputs.get(input.id)?.promotedSeq !== undefined) return;
+    // Gone with its session, or taken by the loop after all: nothing to settle.
+    const stored = this.inputs.get(input.id);
+    if (!stored || stored.promotedSeq !== undefined) return;
     try {
       const prompted = this.log.append(instance, sessionID, 'prompted', {
         messageID: input.id,
